@@ -1,0 +1,32 @@
+// Tiny shared helper for benchmark flags: every benchmark takes --json.
+export function wantsJson(argv: readonly string[] = process.argv.slice(2)): boolean {
+  return argv.includes('--json');
+}
+
+export function numberFlag(name: string, fallback: number, argv: readonly string[] = process.argv.slice(2)): number {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got ${argv[i + 1]}`);
+  return v;
+}
+
+/** Runs fn repeatedly for at least minMs and returns the best per-run time in ms (best-of reduces noise). */
+export function timeBest(fn: () => void, minMs: number, minRuns = 5): number {
+  let best = Infinity;
+  let runs = 0;
+  const start = performance.now();
+  while (runs < minRuns || performance.now() - start < minMs) {
+    const t0 = performance.now();
+    fn();
+    const dt = performance.now() - t0;
+    if (dt < best) best = dt;
+    runs++;
+  }
+  return best;
+}
+
+export function report(json: boolean, figures: Record<string, unknown>, lines: string[]): void {
+  if (json) process.stdout.write(JSON.stringify(figures) + '\n');
+  else process.stdout.write(lines.join('\n') + '\n');
+}

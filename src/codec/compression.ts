@@ -1,0 +1,154 @@
+// Body compression as SLS uses it.
+//   x-log-compresstype: lz4     -> raw LZ4 *block* (no frame, no size prefix); x-log-bodyrawsize = raw length
+//   x-log-compresstype: deflate -> zlib stream (RFC 1950), not raw deflate, not gzip
+//   x-log-compresstype: zstd    -> zstd frame (decompression only here: no well-kept pure/prebuilt
+//                                  zstd *encoder* installs on a fresh machine; see docs/protocol-notes.md)
+// Every decompression is capped (maxRawSize) before any output is allocated, so a small body that
+// declares or expands to a huge size is refused (decompression bombs).
+import { createRequire } from 'node:module';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { decompress as zstdDecompress } from 'fzstd';
+import { CodecError, CodecErrorKind } from './errors.js';
+
+export const CompressType = {
+  None: 'none',
+  Lz4: 'lz4',
+  Deflate: 'deflate',
+  Zstd: 'zstd',
+} as const;
+export type CompressType = (typeof CompressType)[keyof typeof CompressType];
+
+/** Default cap on a declared or actual raw size: 64 MiB, well above SLS's 10 MB PutLogs limit. */
+export const DEFAULT_MAX_RAW_SIZE = 64 * 1024 * 1024;
+
+interface Lz4Binding {
+  compress(input: Buffer, output: Buffer): number;
+  uncompress(input: Buffer, output: Buffer): number;
+  compressBound(size: number): number;
+}
+
+/** Which LZ4 implementation is active: the native addon, or lz4's pure-JS fallback when the addon did not build. */
+export type Lz4Implementation = 'native' | 'js';
+
+function loadLz4(): { impl: Lz4Implementation; binding: Lz4Binding } {
+  const require = createRequire(import.meta.url);
+  try {
+    return { impl: 'native', binding: require('lz4/build/Release/lz4.node') as Lz4Binding };
+  } catch {
+    return { impl: 'js', binding: require('lz4/lib/binding.js') as Lz4Binding };
+  }
+}
+const lz4 = loadLz4();
+
+/** The active LZ4 codec; `sls-trigger --version` and the benchmarks print it. */
+export const lz4Implementation: Lz4Implementation = lz4.impl;
+
+export function parseCompressType(header: string | undefined | null): CompressType {
+  const v = (header ?? '').trim().toLowerCase();
+  if (v === '' || v === 'none') return CompressType.None;
+  if (v === 'lz4') return CompressType.Lz4;
+  if (v === 'deflate' || v === 'gzip') return CompressType.Deflate; // the Python SDK reads gzip as zlib too
+  if (v === 'zstd') return CompressType.Zstd;
+  throw new CodecError(CodecErrorKind.Unsupported, `x-log-compresstype ${header} is unsupported`);
+}
+
+export function compress(raw: Uint8Array, type: CompressType): Buffer {
+  const input = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  switch (type) {
+    case CompressType.None:
+      return input;
+    case CompressType.Lz4: {
+      if (input.length === 0) return Buffer.alloc(0);
+      const out = Buffer.allocUnsafe(lz4.binding.compressBound(input.length));
+      const n = lz4.binding.compress(input, out);
+      if (n <= 0) throw new CodecError(CodecErrorKind.Malformed, 'lz4 compression failed');
+      return out.subarray(0, n);
+    }
+    case CompressType.Deflate:
+      return deflateSync(input);
+    case CompressType.Zstd:
+      throw new CodecError(CodecErrorKind.Unsupported, 'zstd compression is not available; use lz4 or deflate');
+  }
+}
+
+/**
+ * Decompresses a body. `rawSize` is the x-log-bodyrawsize value: required for lz4 (the block
+ * format does not carry it), checked for the others when given.
+ */
+export function decompress(
+  body: Uint8Array,
+  type: CompressType,
+  rawSize: number | undefined,
+  maxRawSize: number = DEFAULT_MAX_RAW_SIZE,
+): Buffer {
+  const input = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (rawSize !== undefined) {
+    if (!Number.isSafeInteger(rawSize) || rawSize < 0) {
+      throw new CodecError(CodecErrorKind.Malformed, `invalid raw size ${rawSize}`);
+    }
+    if (rawSize > maxRawSize) {
+      throw new CodecError(CodecErrorKind.TooLarge, `declared raw size ${rawSize} exceeds the limit ${maxRawSize}`);
+    }
+  }
+  let out: Buffer;
+  switch (type) {
+    case CompressType.None:
+      out = input;
+      break;
+    case CompressType.Lz4:
+      out = lz4Decompress(input, rawSize);
+      break;
+    case CompressType.Deflate:
+      out = inflate(input, maxRawSize);
+      break;
+    case CompressType.Zstd:
+      out = zstd(input, rawSize, maxRawSize);
+      break;
+  }
+  if (rawSize !== undefined && type !== CompressType.None && out.length !== rawSize) {
+    throw new CodecError(CodecErrorKind.Malformed, `decompressed ${out.length} bytes, header declared ${rawSize}`);
+  }
+  if (out.length > maxRawSize) {
+    throw new CodecError(CodecErrorKind.TooLarge, `raw size ${out.length} exceeds the limit ${maxRawSize}`);
+  }
+  return out;
+}
+
+function lz4Decompress(input: Buffer, rawSize: number | undefined): Buffer {
+  if (rawSize === undefined) throw new CodecError(CodecErrorKind.Malformed, 'lz4 body without x-log-bodyrawsize');
+  if (rawSize === 0) {
+    if (input.length > 1) throw new CodecError(CodecErrorKind.Malformed, 'lz4 body for raw size 0 is not empty');
+    return Buffer.alloc(0);
+  }
+  const out = Buffer.allocUnsafe(rawSize);
+  let n: number;
+  try {
+    n = lz4.binding.uncompress(input, out);
+  } catch (e) {
+    throw new CodecError(CodecErrorKind.Malformed, 'corrupt lz4 block', undefined, { cause: e });
+  }
+  if (n < 0) throw new CodecError(CodecErrorKind.Malformed, 'corrupt lz4 block', -n);
+  if (n !== rawSize) throw new CodecError(CodecErrorKind.Malformed, `lz4 block decoded to ${n} bytes, expected ${rawSize}`);
+  return out;
+}
+
+function inflate(input: Buffer, maxRawSize: number): Buffer {
+  try {
+    return inflateSync(input, { maxOutputLength: Math.max(1, maxRawSize) });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const kind = code === 'ERR_BUFFER_TOO_LARGE' ? CodecErrorKind.TooLarge : CodecErrorKind.Malformed;
+    throw new CodecError(kind, `deflate body: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}
+
+function zstd(input: Buffer, rawSize: number | undefined, maxRawSize: number): Buffer {
+  // fzstd writes into a caller buffer when given one, which bounds the output.
+  const target = new Uint8Array(rawSize ?? maxRawSize);
+  try {
+    const out = zstdDecompress(input, target);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  } catch (e) {
+    throw new CodecError(CodecErrorKind.Malformed, `zstd body: ${(e as Error).message}`, undefined, { cause: e });
+  }
+}

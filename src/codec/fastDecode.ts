@@ -9,7 +9,6 @@
 // become strings only when read, as O(1) substrings of one latin1 string per ASCII group.
 // Every read is bounds-checked against the enclosing message's end, so malformed input throws
 // CodecError and never reads outside the buffer. Unknown fields are skipped as protobuf requires.
-import { isAscii } from 'node:buffer';
 import { CodecError, CodecErrorKind } from './errors.js';
 import type { Log, LogContent, LogGroup, LogTag } from './types.js';
 import { FieldTable, FastLogGroup, type GroupLayout } from './fastLogGroup.js';
@@ -45,6 +44,8 @@ class Reader {
   readonly buf: Buffer;
   readonly table: FieldTable;
   private readonly keyIndex = new Map<number, InternEntry>();
+  /** key id seen at each field position of the previous log: logs usually repeat their key order */
+  private readonly lastKeyAt: number[] = [];
 
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -117,7 +118,15 @@ class Reader {
   }
 
   /** Interns the key at [start, stop) and returns its id in the field table. */
-  keyId(start: number, stop: number): number {
+  keyId(start: number, stop: number, position: number): number {
+    const guess = this.lastKeyAt[position];
+    if (guess !== undefined && this.table.keyEquals(guess, start, stop)) return guess;
+    const id = this.internKey(start, stop);
+    this.lastKeyAt[position] = id;
+    return id;
+  }
+
+  private internKey(start: number, stop: number): number {
     const buf = this.buf;
     const len = stop - start;
     if (len > MAX_INTERNED_KEY) return this.table.addKey(buf.toString('utf8', start, stop));
@@ -132,7 +141,7 @@ class Reader {
   }
 }
 
-function decodeContent(r: Reader, end: number): void {
+function decodeContent(r: Reader, end: number, position: number): void {
   let keyId = -1;
   let vStart = -1;
   let vEnd = -1;
@@ -142,7 +151,7 @@ function decodeContent(r: Reader, end: number): void {
     if (field === 1 || field === 2) {
       r.expect(tag & 7, WIRE_LEN, field === 1 ? 'Content.Key' : 'Content.Value');
       const stop = r.delimited(end);
-      if (field === 1) keyId = r.keyId(r.pos, stop);
+      if (field === 1) keyId = r.keyId(r.pos, stop, position);
       else {
         vStart = r.pos;
         vEnd = stop;
@@ -174,6 +183,7 @@ function decodeLog(r: Reader, end: number): void {
   const t = r.table;
   const logIndex = t.beginLog();
   let time = NO_TIME;
+  let position = 0;
   while (r.pos < end) {
     const tag = r.varint32(end);
     const field = tag >>> 3;
@@ -181,7 +191,7 @@ function decodeLog(r: Reader, end: number): void {
     if (field === 2) {
       r.expect(wt, WIRE_LEN, 'Log.Contents');
       const stop = r.delimited(end);
-      decodeContent(r, stop);
+      decodeContent(r, stop, position++);
     } else if (field === 1) {
       r.expect(wt, WIRE_VARINT, 'Log.Time');
       time = r.varint32(end);
@@ -219,7 +229,7 @@ function decodeGroupInto(r: Reader, end: number): FastLogGroup {
     } else r.skip(wt, end);
   }
   layout.endLog = r.table.logCount;
-  return new FastLogGroup(r.table, layout, end - start >= 64 && isAscii(r.buf.subarray(start, end)));
+  return new FastLogGroup(r.table, layout);
 }
 
 /**

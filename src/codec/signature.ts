@@ -197,3 +197,30 @@ export function verifyV4(req: SignableRequest, secret: string, parsed: Extract<P
   if ((req.headers['x-log-date'] ?? '').slice(0, 8) !== parsed.date) return false;
   return safeEqual(signatureV4(req, secret, parsed.region), parsed.signature);
 }
+
+/** Splits a raw request target into the decoded path and decoded query pairs (form encoding: + is space). */
+export function parseRequestTarget(target: string): { path: string; query: Array<[string, string | undefined]> } {
+  const q = target.indexOf('?');
+  const rawPath = q < 0 ? target : target.slice(0, q);
+  const rawQuery = q < 0 ? '' : target.slice(q + 1);
+  const query: Array<[string, string | undefined]> = [];
+  for (const part of rawQuery.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const k = decodeForm(eq < 0 ? part : part.slice(0, eq));
+    query.push([k, eq < 0 ? undefined : decodeForm(part.slice(eq + 1))]);
+  }
+  return { path: safeDecode(rawPath), query };
+}
+
+function decodeForm(s: string): string {
+  return safeDecode(s.replace(/\+/g, ' '));
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

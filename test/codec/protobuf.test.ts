@@ -1,0 +1,131 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import {
+  CodecError,
+  decodeLogGroup,
+  decodeLogGroupList,
+  decodeLogGroupListFast,
+  decodeLogGroupListReference,
+  decodeLogGroupReference,
+  encodeLogGroup,
+  encodeLogGroupList,
+  splitLogGroupList,
+  type LogGroup,
+} from '../../src/codec/index.js';
+
+const str = fc.string({ unit: 'grapheme', maxLength: 40 });
+const kv = fc.record({ key: str, value: str });
+const log = fc.record(
+  {
+    time: fc.integer({ min: 0, max: 0xffffffff }),
+    contents: fc.array(kv, { maxLength: 8 }),
+    timeNs: fc.integer({ min: 0, max: 999_999_999 }),
+  },
+  { requiredKeys: ['time', 'contents'] },
+);
+const group: fc.Arbitrary<LogGroup> = fc.record(
+  {
+    logs: fc.array(log, { maxLength: 6 }),
+    reserved: str,
+    topic: str,
+    source: str,
+    machineUUID: str,
+    logTags: fc.array(kv, { maxLength: 4 }),
+  },
+  { requiredKeys: ['logs', 'logTags'] },
+);
+
+test('field numbers and wire types match the SLS .proto (golden bytes)', () => {
+  const bytes = encodeLogGroup({
+    logs: [{ time: 1, contents: [{ key: 'k', value: 'v' }], timeNs: 2 }],
+    topic: 't',
+    source: 's',
+    machineUUID: 'm',
+    logTags: [{ key: 'a', value: 'b' }],
+  });
+  // Log{1:varint 1, 2:{1:"k",2:"v"}, 4:fixed32 2}; Topic=3; Source=4; MachineUUID=5; LogTags=6
+  // Build the expectation by hand so a renumbered field is caught:
+  const hand = Buffer.concat([
+    Buffer.from([0x0a, 0x0f, 0x08, 0x01, 0x12, 0x06, 0x0a, 0x01, 0x6b, 0x12, 0x01, 0x76, 0x25, 0x02, 0x00, 0x00, 0x00]),
+    Buffer.from([0x1a, 0x01, 0x74, 0x22, 0x01, 0x73, 0x2a, 0x01, 0x6d]),
+    Buffer.from([0x32, 0x06, 0x0a, 0x01, 0x61, 0x12, 0x01, 0x62]),
+  ]);
+  assert.deepEqual(Buffer.from(bytes), hand);
+});
+
+test('fast decoder equals protobufjs on random LogGroupLists', () => {
+  fc.assert(
+    fc.property(fc.array(group, { maxLength: 5 }), (groups) => {
+      const bytes = encodeLogGroupList(groups);
+      assert.deepStrictEqual(decodeLogGroupList(bytes), decodeLogGroupListReference(bytes));
+    }),
+    { numRuns: 400 },
+  );
+});
+
+test('fast decoder equals protobufjs on a single LogGroup and keeps byte ranges', () => {
+  fc.assert(
+    fc.property(fc.array(group, { minLength: 1, maxLength: 4 }), (groups) => {
+      const list = Buffer.from(encodeLogGroupList(groups));
+      const slices = splitLogGroupList(list);
+      const views = decodeLogGroupListFast(list);
+      assert.equal(slices.length, groups.length);
+      groups.forEach((g, i) => {
+        const own = Buffer.from(encodeLogGroup(g));
+        assert.deepEqual(list.subarray(slices[i].start, slices[i].end), own);
+        assert.equal(views[i].byteLength, own.length);
+        assert.deepStrictEqual(decodeLogGroup(own), decodeLogGroupReference(own));
+      });
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('lazy view reads every field like the materialised form', () => {
+  const g: LogGroup = {
+    logs: [
+      { time: 5, contents: [{ key: 'a', value: 'héllo wörld, long enough to skip the short path' }, { key: 'b', value: '' }] },
+      { time: 6, contents: [{ key: 'a', value: 'x' }], timeNs: 7 },
+    ],
+    logTags: [],
+  };
+  const [v] = decodeLogGroupListFast(encodeLogGroupList([g]));
+  assert.equal(v.logCount, 2);
+  assert.equal(v.value(0, 0), 'héllo wörld, long enough to skip the short path');
+  assert.equal(v.key(1, 0), 'a');
+  assert.equal(v.timeNs(0), undefined);
+  assert.equal(v.timeNs(1), 7);
+  assert.equal(v.fieldCount(0), 2);
+});
+
+test('malformed input gives CodecError, never a crash or a hang', () => {
+  const valid = Buffer.from(
+    encodeLogGroupList([{ logs: [{ time: 1, contents: [{ key: 'k', value: 'v'.repeat(200) }] }], logTags: [{ key: 'x', value: 'y' }] }]),
+  );
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), fc.nat(255), (garbage, pos, byte) => {
+      for (const input of [Buffer.from(garbage), Buffer.concat([valid.subarray(0, pos % valid.length), Buffer.from([byte])])]) {
+        try {
+          decodeLogGroupListFast(input);
+        } catch (e) {
+          assert.ok(e instanceof CodecError, `expected CodecError, got ${e}`);
+        }
+      }
+    }),
+    { numRuns: 2000 },
+  );
+  for (let cut = 1; cut < valid.length; cut++) {
+    assert.throws(() => decodeLogGroupList(valid.subarray(0, cut)), CodecError);
+  }
+  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])), /runs past the end/);
+  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0x02, 0x08, 0x01])), /wire type 0, expected 2/);
+  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0x02, 0x0a, 0x00])), /missing its required Time/);
+  assert.throws(() => decodeLogGroupList(Buffer.from(Array(12).fill(0xff))), /varint longer than 10 bytes|truncated/);
+});
+
+test('unknown fields are skipped, as protobuf requires', () => {
+  const g = Buffer.from(encodeLogGroup({ logs: [{ time: 9, contents: [] }], logTags: [] }));
+  const extra = Buffer.concat([g, Buffer.from([0x38, 0x05, 0x41, 1, 2, 3, 4, 5, 6, 7, 8, 0x4a, 0x01, 0x00])]);
+  assert.deepStrictEqual(decodeLogGroup(extra), decodeLogGroupReference(extra));
+});

@@ -1,0 +1,109 @@
+// LogClient: the typed SLS client. Each method builds its request in requests/<action>.ts, sends it
+// through the keep-alive transport, and retries only retriable service codes and transport errors.
+import type { Credentials } from '../codec/index.js';
+import { SlsArgumentError } from '../errors/index.js';
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import type { SlsRequest } from './request.js';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
+import { errorFromResponse, Transport } from './transport.js';
+import { createProject } from './requests/createProject.js';
+import { getProject } from './requests/getProject.js';
+import { deleteProject } from './requests/deleteProject.js';
+import { listProject } from './requests/listProject.js';
+import { createLogStore } from './requests/createLogStore.js';
+import { getLogStore } from './requests/getLogStore.js';
+import { updateLogStore } from './requests/updateLogStore.js';
+import { deleteLogStore } from './requests/deleteLogStore.js';
+import { listLogStores } from './requests/listLogStores.js';
+import { putLogs } from './requests/putLogs.js';
+import { listShards } from './requests/listShards.js';
+import { splitShard } from './requests/splitShard.js';
+import { mergeShards } from './requests/mergeShards.js';
+import { getCursor } from './requests/getCursor.js';
+import { getCursorTime } from './requests/getCursorTime.js';
+import { pullLogs } from './requests/pullLogs.js';
+import { createConsumerGroup } from './requests/createConsumerGroup.js';
+import { listConsumerGroup } from './requests/listConsumerGroup.js';
+import { updateConsumerGroup } from './requests/updateConsumerGroup.js';
+import { deleteConsumerGroup } from './requests/deleteConsumerGroup.js';
+import { heartbeat } from './requests/heartbeat.js';
+import { updateCheckpoint } from './requests/updateCheckpoint.js';
+import { getCheckpoint } from './requests/getCheckpoint.js';
+
+export interface LogClientOptions {
+  /** e.g. http://127.0.0.1:8080 or https://cn-hangzhou.log.aliyuncs.com */
+  readonly endpoint: string;
+  /** static credentials, or a function for rotating STS credentials */
+  readonly credentials: Credentials | (() => Credentials | Promise<Credentials>);
+  /** per-request timeout (default 30 000 ms) */
+  readonly timeoutMs?: number;
+  readonly retry?: Partial<RetryOptions>;
+  readonly userAgent?: string;
+  /** clock for the Date header (tests) */
+  readonly now?: () => Date;
+}
+
+type Params<F> = F extends (p: infer P) => unknown ? P : never;
+type Result<F> = F extends (p: never) => SlsRequest<infer T> ? T : never;
+
+export class LogClient {
+  readonly endpoint: Endpoint;
+  private readonly transport: Transport;
+  private readonly retry: RetryOptions;
+  private readonly creds: LogClientOptions['credentials'];
+
+  constructor(opts: LogClientOptions) {
+    if (!opts || !opts.credentials) throw new SlsArgumentError('credentials are required ({accessKeyId, accessKeySecret[, securityToken]})');
+    this.endpoint = parseEndpoint(opts.endpoint);
+    this.creds = opts.credentials;
+    this.retry = { ...DEFAULT_RETRY, ...(opts.retry ?? {}) };
+    this.transport = new Transport({
+      endpoint: this.endpoint,
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      userAgent: opts.userAgent ?? 'sls-trigger',
+      now: opts.now ?? (() => new Date()),
+    });
+  }
+
+  /** Sends any request built by requests/*.ts, with retries. */
+  async send<T>(req: SlsRequest<T>): Promise<T> {
+    return withRetry(async () => {
+      const creds = typeof this.creds === 'function' ? await this.creds() : this.creds;
+      const res = await this.transport.send(req, creds);
+      if (res.status !== 200) throw errorFromResponse(req.action, res);
+      return req.decode(res);
+    }, this.retry);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private call<F extends (p: never) => SlsRequest<unknown>>(build: F, p: Params<F>): Promise<Result<F>> {
+    return this.send((build as unknown as (p: Params<F>) => SlsRequest<Result<F>>)(p));
+  }
+
+  createProject = (p: Params<typeof createProject>) => this.call(createProject, p);
+  getProject = (p: Params<typeof getProject>) => this.call(getProject, p);
+  deleteProject = (p: Params<typeof deleteProject>) => this.call(deleteProject, p);
+  listProject = (p: Params<typeof listProject> = {}) => this.call(listProject, p);
+  createLogStore = (p: Params<typeof createLogStore>) => this.call(createLogStore, p);
+  getLogStore = (p: Params<typeof getLogStore>) => this.call(getLogStore, p);
+  updateLogStore = (p: Params<typeof updateLogStore>) => this.call(updateLogStore, p);
+  deleteLogStore = (p: Params<typeof deleteLogStore>) => this.call(deleteLogStore, p);
+  listLogStores = (p: Params<typeof listLogStores>) => this.call(listLogStores, p);
+  putLogs = (p: Params<typeof putLogs>) => this.call(putLogs, p);
+  listShards = (p: Params<typeof listShards>) => this.call(listShards, p);
+  splitShard = (p: Params<typeof splitShard>) => this.call(splitShard, p);
+  mergeShards = (p: Params<typeof mergeShards>) => this.call(mergeShards, p);
+  getCursor = (p: Params<typeof getCursor>) => this.call(getCursor, p);
+  getCursorTime = (p: Params<typeof getCursorTime>) => this.call(getCursorTime, p);
+  pullLogs = (p: Params<typeof pullLogs>) => this.call(pullLogs, p);
+  createConsumerGroup = (p: Params<typeof createConsumerGroup>) => this.call(createConsumerGroup, p);
+  listConsumerGroup = (p: Params<typeof listConsumerGroup>) => this.call(listConsumerGroup, p);
+  updateConsumerGroup = (p: Params<typeof updateConsumerGroup>) => this.call(updateConsumerGroup, p);
+  deleteConsumerGroup = (p: Params<typeof deleteConsumerGroup>) => this.call(deleteConsumerGroup, p);
+  heartbeat = (p: Params<typeof heartbeat>) => this.call(heartbeat, p);
+  updateCheckpoint = (p: Params<typeof updateCheckpoint>) => this.call(updateCheckpoint, p);
+  getCheckpoint = (p: Params<typeof getCheckpoint>) => this.call(getCheckpoint, p);
+}

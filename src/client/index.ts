@@ -1,0 +1,8 @@
+export * from './client.js';
+export * from './endpoint.js';
+export * from './retry.js';
+export type { SlsRequest, SlsResponse } from './request.js';
+export type * from './requests/types.js';
+export type { PullLogsResult, PullLogsParams } from './requests/pullLogs.js';
+export type { PutLogsParams } from './requests/putLogs.js';
+export type { CursorPosition } from './requests/getCursor.js';

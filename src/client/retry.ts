@@ -1,0 +1,39 @@
+// One retry module for the whole package: exponential backoff with full jitter and a cap; only
+// errors the predicate calls retriable are retried, never programmer errors.
+import { isRetriable } from '../errors/index.js';
+
+export interface RetryOptions {
+  /** attempts after the first one */
+  readonly retries: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly isRetriable?: (e: unknown) => boolean;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  readonly onRetry?: (e: unknown, attempt: number, delayMs: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 200, maxDelayMs: 5000 };
+
+export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Delay before retry number `attempt` (1-based): random in [0, min(max, base * 2^(attempt-1))]. */
+export function backoffDelay(attempt: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling * (opts.random ?? Math.random)());
+}
+
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  const retriable = opts.isRetriable ?? isRetriable;
+  const sleep = opts.sleep ?? realSleep;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (e) {
+      if (attempt >= opts.retries || !retriable(e)) throw e;
+      const delay = backoffDelay(attempt + 1, opts);
+      opts.onRetry?.(e, attempt + 1, delay);
+      await sleep(delay);
+    }
+  }
+}

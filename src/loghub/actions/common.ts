@@ -1,0 +1,63 @@
+// What every action receives (plain data, no HTTP objects) and returns, plus parameter helpers.
+import { SlsServiceError } from '../../errors/index.js';
+import type { Hub } from '../hub.js';
+
+export interface ActionRequest {
+  /** project from the Host header's first label, if any */
+  readonly project: string | undefined;
+  readonly logstore?: string;
+  readonly shardId?: number;
+  readonly group?: string;
+  readonly query: ReadonlyMap<string, string | undefined>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+export type ActionResult =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'json'; readonly value: unknown }
+  /** a raw LogGroupList; the reply stage compresses it as the client accepts */
+  | { readonly kind: 'logs'; readonly raw: Buffer; readonly headers: Readonly<Record<string, string>> };
+
+export type Action = (hub: Hub, req: ActionRequest) => Promise<ActionResult>;
+
+export const EMPTY: ActionResult = { kind: 'empty' };
+export const json = (value: unknown): ActionResult => ({ kind: 'json', value });
+
+export function jsonBody<T = Record<string, unknown>>(req: ActionRequest, shape: 'object' | 'array' = 'object'): T {
+  let v: unknown;
+  try {
+    v = JSON.parse(req.body.toString('utf8') || (shape === 'array' ? '[]' : '{}'));
+  } catch {
+    throw SlsServiceError.of('PostBodyInvalid');
+  }
+  const ok = shape === 'array' ? Array.isArray(v) : typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!ok) throw SlsServiceError.of('PostBodyInvalid', `The request body must be a JSON ${shape}.`);
+  return v as T;
+}
+
+export function intField(value: unknown, name: string, min: number, max: number, fallback?: number): number {
+  if (value === undefined || value === null || value === '') {
+    if (fallback !== undefined) return fallback;
+    throw SlsServiceError.of('ParameterInvalid', `${name} is required`);
+  }
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    throw SlsServiceError.of('ParameterInvalid', `${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+export function boolField(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === null || value === '') return fallback;
+  if (typeof value === 'boolean') return value;
+  const s = String(value).toLowerCase();
+  if (s === 'true') return true;
+  if (s === 'false') return false;
+  throw SlsServiceError.of('ParameterInvalid', `${name} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+export function required<T>(v: T | undefined, name: string): T {
+  if (v === undefined) throw SlsServiceError.of('ParameterInvalid', `${name} is required`);
+  return v;
+}

@@ -1,0 +1,45 @@
+import { evenRanges } from '../../codec/index.js';
+import { SlsServiceError } from '../../errors/index.js';
+import { checkLogStoreName, type Hub } from '../hub.js';
+import type { ShardMeta } from '../store/types.js';
+import { boolField, EMPTY, intField, jsonBody, type Action } from './common.js';
+
+/** A new shard; its cursor numbers start at (creation ms + id) * 10^6 so cursors differ across shards. */
+export function newShard(hub: Hub, shardId: number, range: { inclusiveBeginKey: string; exclusiveEndKey: string }, parents: number[]): ShardMeta {
+  const ms = hub.now();
+  return {
+    shardID: shardId,
+    status: 'readwrite',
+    inclusiveBeginKey: range.inclusiveBeginKey,
+    exclusiveEndKey: range.exclusiveEndKey,
+    createTime: Math.floor(ms / 1000),
+    cursorBase: ((BigInt(ms) + BigInt(shardId)) * 1_000_000n).toString(),
+    parents,
+  };
+}
+
+export const createLogStore: Action = async (hub, req) => {
+  const project = hub.project(req.project);
+  const body = jsonBody(req);
+  const name = checkLogStoreName(body.logstoreName);
+  if (project.logstores[name]) throw SlsServiceError.of('LogStoreAlreadyExist', `logstore ${name} already exists`);
+  const maxSplitShard = intField(body.maxSplitShard, 'maxSplitShard', 1, 256, 64);
+  const shardCount = intField(body.shardCount, 'shardCount', 1, Math.min(hub.limits.maxShards, 256), 2);
+  const now = hub.nowSeconds();
+  project.logstores[name] = {
+    logstoreName: name,
+    ttl: intField(body.ttl, 'ttl', 1, 3650, 30),
+    shardCount,
+    autoSplit: boolField(body.autoSplit, 'autoSplit', false),
+    maxSplitShard,
+    appendMeta: boolField(body.appendMeta, 'appendMeta', false),
+    enableTracking: boolField(body.enable_tracking, 'enable_tracking', false),
+    createTime: now,
+    lastModifyTime: now,
+    nextShardId: shardCount,
+    shards: evenRanges(shardCount).map((r, i) => newShard(hub, i, r, [])),
+    consumerGroups: {},
+  };
+  await hub.persist();
+  return EMPTY;
+};

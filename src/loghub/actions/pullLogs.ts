@@ -1,0 +1,29 @@
+// PullLogs: GET /logstores/{ls}/shards/{id}?type=log|logs&cursor=<c>&count=1..1000[&end_cursor=<e>].
+// Answer: LogGroupList (compressed by the reply stage as the client accepts) with x-log-cursor (next),
+// x-log-count, x-log-read-last-cursor (decimal), x-log-end-of-cursor, x-log-cursor-time.
+import { intField, required, type Action } from './common.js';
+
+export const pullLogs: Action = async (hub, req) => {
+  const project = hub.project(req.project).projectName;
+  const ls = hub.logstore(project, required(req.logstore, 'logstore'));
+  const shard = hub.shard(ls, required(req.shardId, 'shard'));
+  const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
+  const from = hub.seqOf(shard, log, req.query.get('cursor'));
+  const count = intField(req.query.get('count'), 'count', 1, 1000, 1000);
+  const endParam = req.query.get('end_cursor');
+  const stop = endParam === undefined || endParam === '' ? log.end() : hub.seqOf(shard, log, endParam, 'end_cursor');
+  const r = await log.read(from, count, stop);
+  const next = from + r.count;
+  const base = BigInt(shard.cursorBase);
+  return {
+    kind: 'logs',
+    raw: r.body,
+    headers: {
+      'x-log-cursor': hub.cursorOf(shard, next),
+      'x-log-count': String(r.count),
+      'x-log-read-last-cursor': (base + BigInt(next) - 1n).toString(),
+      'x-log-end-of-cursor': next >= log.end() ? '1' : '0',
+      'x-log-cursor-time': String(r.lastTime ?? 0),
+    },
+  };
+};

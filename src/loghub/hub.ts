@@ -1,0 +1,151 @@
+// The LogHub's state: metadata (durable through the Store), the clock, limits, and the lookups every
+// action needs. Actions never see HTTP; they get a Hub and validated parameters.
+import { CodecError, decodeCursor, encodeCursor } from '../codec/index.js';
+import { SlsServiceError } from '../errors/index.js';
+import { ConsumerAssigner } from './consumerAssigner.js';
+import type { HubMeta, LogStoreMeta, ProjectMeta, ShardLog, ShardMeta, Store } from './store/types.js';
+
+export interface Limits {
+  /** compressed body bytes per request (PostBodyTooLarge) */
+  readonly maxBodyBytes: number;
+  /** raw (declared or decompressed) PutLogs bytes (PostBodyTooLarge) */
+  readonly maxRawBytes: number;
+  /** logs in one PutLogs (InvalidLogSize) */
+  readonly maxLogsPerPut: number;
+  readonly maxConsumerGroups: number;
+  readonly maxShards: number;
+  /** allowed |Date - server time| in seconds (RequestTimeExpired) */
+  readonly clockSkewSeconds: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxBodyBytes: 10 * 1024 * 1024,
+  maxRawBytes: 10 * 1024 * 1024,
+  maxLogsPerPut: 512_000,
+  maxConsumerGroups: 30,
+  maxShards: 256,
+  clockSkewSeconds: 15 * 60,
+};
+
+// SLS naming rules: projects 3-63 of [a-z0-9-], logstores 3-63 of [a-z0-9_-], both starting and
+// ending with a letter or digit. Nothing else can reach a data path.
+const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+const LOGSTORE_NAME = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+const GROUP_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function checkProjectName(name: unknown): string {
+  if (typeof name !== 'string' || !PROJECT_NAME.test(name)) {
+    throw SlsServiceError.of('ProjectInfoInvalid', `project name ${JSON.stringify(name)} is invalid: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit`);
+  }
+  return name;
+}
+
+export function checkLogStoreName(name: unknown): string {
+  if (typeof name !== 'string' || !LOGSTORE_NAME.test(name)) {
+    throw SlsServiceError.of('LogStoreInfoInvalid', `logstore name ${JSON.stringify(name)} is invalid`);
+  }
+  return name;
+}
+
+export function checkGroupName(name: unknown): string {
+  if (typeof name !== 'string' || !GROUP_NAME.test(name)) throw SlsServiceError.of('ParameterInvalid', `consumer group name ${JSON.stringify(name)} is invalid`);
+  return name;
+}
+
+export interface HubOptions {
+  readonly store: Store;
+  /** milliseconds since the epoch */
+  readonly now?: () => number;
+  readonly limits?: Partial<Limits>;
+}
+
+export class Hub {
+  readonly store: Store;
+  readonly now: () => number;
+  readonly limits: Limits;
+  meta: HubMeta;
+  private readonly assigners = new Map<string, ConsumerAssigner>();
+  private readonly rr = new Map<string, number>();
+
+  private constructor(opts: HubOptions, meta: HubMeta) {
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    this.limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+    this.meta = meta;
+  }
+
+  static async open(opts: HubOptions): Promise<Hub> {
+    return new Hub(opts, await opts.store.loadMeta());
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  persist(): Promise<void> {
+    return this.store.saveMeta(this.meta);
+  }
+
+  project(name: string | undefined): ProjectMeta {
+    const p = name === undefined ? undefined : this.meta.projects[name];
+    if (!p) throw SlsServiceError.of('ProjectNotExist', `The Project does not exist : ${name ?? ''}`);
+    return p;
+  }
+
+  logstore(project: string | undefined, logstore: string): LogStoreMeta {
+    const ls = this.project(project).logstores[logstore];
+    if (!ls) throw SlsServiceError.of('LogStoreNotExist', `logstore ${logstore} does not exist`);
+    return ls;
+  }
+
+  shard(ls: LogStoreMeta, shardId: number): ShardMeta {
+    const s = ls.shards.find((x) => x.shardID === shardId);
+    if (!s) throw SlsServiceError.of('ShardNotExist', `shard ${shardId} does not exist`);
+    return s;
+  }
+
+  shardLog(project: string, logstore: string, shardId: number): Promise<ShardLog> {
+    return this.store.shard(project, logstore, shardId);
+  }
+
+  cursorOf(shard: ShardMeta, seq: number): string {
+    return encodeCursor(BigInt(shard.cursorBase) + BigInt(seq));
+  }
+
+  /** Maps a cursor to a sequence number in [begin, end] of the shard's log. */
+  seqOf(shard: ShardMeta, log: ShardLog, cursor: string | undefined, param = 'cursor'): number {
+    if (cursor === undefined || cursor === '') throw SlsServiceError.of('ParameterInvalid', `${param} is required`);
+    let value: bigint;
+    try {
+      value = decodeCursor(cursor);
+    } catch (e) {
+      throw SlsServiceError.of('ParameterInvalid', `${param} ${cursor} is invalid: ${(e as CodecError).message}`);
+    }
+    const seq = value - BigInt(shard.cursorBase);
+    if (seq < BigInt(log.begin()) || seq > BigInt(log.end())) {
+      throw SlsServiceError.of('InvalidCursor', `${param} ${cursor} is out of range for shard ${shard.shardID} (expired or never valid)`);
+    }
+    return Number(seq);
+  }
+
+  /** Next index in [0, n) for load-balanced writes to `key`. */
+  roundRobin(key: string, n: number): number {
+    const i = (this.rr.get(key) ?? 0) % Math.max(1, n);
+    this.rr.set(key, i + 1);
+    return i;
+  }
+
+  assigner(project: string, logstore: string, group: string): ConsumerAssigner {
+    const key = `${project}/${logstore}/${group}`;
+    let a = this.assigners.get(key);
+    if (!a) {
+      a = new ConsumerAssigner();
+      this.assigners.set(key, a);
+    }
+    return a;
+  }
+
+  dropAssigners(prefix: string): void {
+    for (const k of [...this.assigners.keys()]) if (k.startsWith(prefix)) this.assigners.delete(k);
+  }
+}

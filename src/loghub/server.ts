@@ -1,0 +1,191 @@
+// The embedded LogHub: an HTTP server speaking the SLS REST API over a durable store.
+// Stages per request: body (size-capped) -> auth -> route -> action -> reply.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseRequestTarget, type SignableRequest } from '../codec/index.js';
+import { SlsServiceError, SlsTriggerError } from '../errors/index.js';
+import type { ActionRequest, ActionResult } from './actions/common.js';
+import { Hub, type Limits } from './hub.js';
+import { authenticate, type AuthOptions } from './http/auth.js';
+import { newRequestId, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
+import { projectFromHost, route } from './http/route.js';
+import { FileStore } from './store/fileStore.js';
+import { MemoryStore } from './store/memoryStore.js';
+import type { Store } from './store/types.js';
+import { expireAll } from './ttl.js';
+
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+}
+
+/** The pair a fresh `serve`/`dev` accepts when none is configured (printed at start). */
+export const DEFAULT_ACCESS_KEY: AccessKey = { accessKeyId: 'sls-trigger-local', accessKeySecret: 'sls-trigger-local-secret' };
+
+export interface RequestLogEntry {
+  time: string;
+  requestId: string;
+  method: string;
+  path: string;
+  action: string | undefined;
+  project: string | undefined;
+  status: number;
+  errorCode?: string;
+  errorMessage?: string;
+  ms: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export interface LogHubOptions {
+  /** default 0 (any free port) */
+  readonly port?: number;
+  /** default 127.0.0.1 */
+  readonly host?: string;
+  /** where data lives (default ./.sls-trigger/loghub); ignored when `memory` or `store` is set */
+  readonly dataDir?: string;
+  readonly memory?: boolean;
+  readonly store?: Store;
+  /** accept unsigned requests (off by default) */
+  readonly anonymous?: boolean;
+  /** accepted keys (default DEFAULT_ACCESS_KEY) */
+  readonly accessKeys?: readonly AccessKey[];
+  readonly limits?: Partial<Limits>;
+  /** milliseconds clock (tests move it) */
+  readonly now?: () => number;
+  /** how often expired data is deleted (default 60 000 ms; 0 = never in the background) */
+  readonly ttlIntervalMs?: number;
+  /** fsync before acknowledging writes (default true) */
+  readonly fsync?: boolean;
+  readonly segmentBytes?: number;
+  /** host names that mean "no project" besides IPs and localhost */
+  readonly bareHosts?: readonly string[];
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  readonly onWarning?: (msg: string) => void;
+}
+
+export interface LogHub {
+  /** e.g. http://127.0.0.1:38211 */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly host: string;
+  readonly hub: Hub;
+  readonly accessKeys: readonly AccessKey[];
+  readonly dataDir: string | undefined;
+  close(): Promise<void>;
+}
+
+function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        reject(SlsServiceError.of('PostBodyTooLarge', `body size ${size} must be at most ${max}`));
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
+  const dataDir = opts.store || opts.memory ? undefined : path.resolve(opts.dataDir ?? path.join('.sls-trigger', 'loghub'));
+  const store = opts.store ?? (dataDir ? new FileStore({ dataDir, fsync: opts.fsync, segmentBytes: opts.segmentBytes, onWarning: opts.onWarning }) : new MemoryStore());
+  const hub = await Hub.open({ store, now: opts.now, limits: opts.limits });
+  const accessKeys = opts.accessKeys && opts.accessKeys.length > 0 ? opts.accessKeys : [DEFAULT_ACCESS_KEY];
+  const auth: AuthOptions = {
+    anonymous: opts.anonymous ?? false,
+    keys: new Map(accessKeys.map((k) => [k.accessKeyId, k.accessKeySecret])),
+    clockSkewSeconds: hub.limits.clockSkewSeconds,
+    now: hub.now,
+  };
+  const bareHosts = new Set(opts.bareHosts ?? []);
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    const requestId = newRequestId(hub.now());
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { path: urlPath, query } = parseRequestTarget(req.url ?? '/');
+    const headers = flatHeaders(req.headers);
+    const project = projectFromHost(headers['host'], bareHosts);
+    let action: string | undefined;
+    let status = 200;
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let err: SlsTriggerError | undefined;
+    try {
+      const body = await readBody(req, hub.limits.maxBodyBytes);
+      bytesIn = body.length;
+      const signable: SignableRequest = { method, path: urlPath, query, headers };
+      authenticate(signable, body, auth);
+      const q = new Map(query);
+      const r = route(method, urlPath, q, project !== undefined);
+      action = r.name;
+      if (!r.projectless && project === undefined) throw SlsServiceError.of('ProjectNotExist', 'The Project does not exist : (no project in the Host header)');
+      const areq: ActionRequest = { project, logstore: r.logstore, shardId: r.shardId, group: r.group, query: q, headers, body };
+      const result: ActionResult = await r.action(hub, areq);
+      if (result.kind === 'json') bytesOut = sendJson(res, 200, result.value, requestId);
+      else if (result.kind === 'logs') bytesOut = sendLogs(res, result.raw, result.headers, headers['accept-encoding'], requestId);
+      else bytesOut = sendEmpty(res, requestId);
+    } catch (e) {
+      err = e instanceof SlsTriggerError ? e : new SlsServiceError('InternalServerError', `internal error: ${(e as Error).message}`, { cause: e });
+      status = err.httpStatus;
+      if (!res.headersSent) bytesOut = sendError(res, err, requestId);
+      if (status >= 500) opts.onWarning?.(`request ${requestId} ${method} ${urlPath}: ${(e as Error).stack ?? String(e)}`);
+    }
+    opts.onRequest?.({
+      time: new Date().toISOString(),
+      requestId,
+      method,
+      path: urlPath,
+      action,
+      project,
+      status,
+      ...(err ? { errorCode: err.code, errorMessage: err.message } : {}),
+      ms: Date.now() - started,
+      bytesIn,
+      bytesOut,
+    });
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const ttlMs = opts.ttlIntervalMs ?? 60_000;
+  const ttlTimer = ttlMs > 0 ? setInterval(() => void expireAll(hub).catch((e) => opts.onWarning?.(`TTL sweep: ${(e as Error).message}`)), ttlMs) : undefined;
+  ttlTimer?.unref();
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    endpoint: `http://${shownHost}:${port}`,
+    port,
+    host,
+    hub,
+    accessKeys,
+    dataDir,
+    async close() {
+      if (ttlTimer) clearInterval(ttlTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,265 @@
+// One shard on disk: segments named by their first sequence number, each a pair
+//   <seq>.data  = framed LogGroups back to back (itself a valid LogGroupList, so a read is one slice)
+//   <seq>.index = 24-byte entries: offset u32 lo, offset u32 hi, length u32, receive time u32,
+//                 crc32(data), crc32(first 20 bytes of the entry)
+// Appends are group-committed: everything queued while a write is in flight goes out in the next
+// write, then both files are fsynced before any of those PutLogs is acknowledged. On open, the tail
+// is checked entry by entry (entry CRC, offsets, data CRC) and cut at the first bad entry, so a torn
+// write is never served.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { ReadResult, ShardLog } from './types.js';
+import { lowerBound } from './search.js';
+
+const ENTRY = 24;
+
+interface Segment {
+  readonly first: number;
+  readonly dataPath: string;
+  readonly indexPath: string;
+  count: number;
+  size: number;
+  reader?: fsp.FileHandle;
+}
+
+interface Pending {
+  readonly framed: readonly Buffer[];
+  readonly time: number;
+  readonly resolve: (seq: number) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+export interface FileShardLogOptions {
+  readonly segmentBytes: number;
+  readonly fsync: boolean;
+  readonly onWarning?: (msg: string) => void;
+}
+
+const segName = (seq: number) => String(seq).padStart(20, '0');
+
+export class FileShardLog implements ShardLog {
+  private segments: Segment[] = [];
+  private offsets: number[] = [];
+  private lengths: number[] = [];
+  private times: number[] = [];
+  private first = 0;
+  private queue: Pending[] = [];
+  private writing = false;
+  private dataW?: fsp.FileHandle;
+  private indexW?: fsp.FileHandle;
+
+  private constructor(private readonly dir: string, private readonly opts: FileShardLogOptions) {}
+
+  static async open(dir: string, opts: FileShardLogOptions): Promise<FileShardLog> {
+    const log = new FileShardLog(dir, opts);
+    await fsp.mkdir(dir, { recursive: true });
+    await log.recover();
+    return log;
+  }
+
+  begin(): number {
+    return this.first;
+  }
+
+  end(): number {
+    return this.first + this.times.length;
+  }
+
+  private async recover(): Promise<void> {
+    const names = (await fsp.readdir(this.dir)).filter((n) => /^\d{20}\.index$/.test(n)).sort();
+    for (let i = 0; i < names.length; i++) {
+      const first = Number(names[i].slice(0, 20));
+      const seg: Segment = { first, dataPath: path.join(this.dir, `${segName(first)}.data`), indexPath: path.join(this.dir, names[i]), count: 0, size: 0 };
+      if (this.segments.length === 0) this.first = first;
+      else if (first !== this.end()) {
+        this.opts.onWarning?.(`${this.dir}: segment ${first} does not follow ${this.end()}; dropping it and later segments`);
+        for (const n of names.slice(i)) await this.removeSegmentFiles(path.join(this.dir, n.slice(0, 20)));
+        break;
+      }
+      const intact = await this.loadSegment(seg, i === names.length - 1);
+      this.segments.push(seg);
+      if (!intact) {
+        for (const n of names.slice(i + 1)) await this.removeSegmentFiles(path.join(this.dir, n.slice(0, 20)));
+        break;
+      }
+    }
+  }
+
+  private async removeSegmentFiles(base: string): Promise<void> {
+    await fsp.rm(`${base}.data`, { force: true });
+    await fsp.rm(`${base}.index`, { force: true });
+  }
+
+  /** Loads one segment's index, verifying it; cuts a bad tail. Returns false when it cut something. */
+  private async loadSegment(seg: Segment, isLast: boolean): Promise<boolean> {
+    const index = await fsp.readFile(seg.indexPath);
+    const data = await fsp.readFile(seg.dataPath).catch(() => Buffer.alloc(0));
+    let good = 0;
+    let offset = 0;
+    const whole = Math.floor(index.length / ENTRY);
+    for (; good < whole; good++) {
+      const e = index.subarray(good * ENTRY, (good + 1) * ENTRY);
+      if (crc32(e.subarray(0, 20)) !== e.readUInt32LE(20)) break;
+      const off = e.readUInt32LE(0) + e.readUInt32LE(4) * 2 ** 32;
+      const len = e.readUInt32LE(8);
+      if (off !== offset || off + len > data.length) break;
+      if (isLast && crc32(data.subarray(off, off + len)) !== e.readUInt32LE(16)) break;
+      this.offsets.push(off);
+      this.lengths.push(len);
+      this.times.push(e.readUInt32LE(12));
+      offset = off + len;
+    }
+    seg.count = good;
+    seg.size = offset;
+    const cut = good * ENTRY !== index.length || offset !== data.length;
+    if (cut) {
+      this.opts.onWarning?.(`${seg.indexPath}: cut a torn tail after ${good} entries (${data.length - offset} data bytes dropped)`);
+      await fsp.truncate(seg.indexPath, good * ENTRY);
+      await fsp.truncate(seg.dataPath, offset).catch(() => fsp.writeFile(seg.dataPath, ''));
+    }
+    return !cut;
+  }
+
+  append(framed: readonly Buffer[], time: number): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.queue.push({ framed, time, resolve, reject });
+      if (!this.writing) void this.flushLoop();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        try {
+          const seqs = await this.writeBatch(batch);
+          batch.forEach((p, i) => p.resolve(seqs[i]));
+        } catch (e) {
+          batch.forEach((p) => p.reject(e));
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async activeSegment(): Promise<Segment> {
+    let seg = this.segments[this.segments.length - 1];
+    if (!seg || seg.size >= this.opts.segmentBytes) {
+      await this.closeWriters();
+      const first = this.end();
+      const base = path.join(this.dir, segName(first));
+      seg = { first, dataPath: `${base}.data`, indexPath: `${base}.index`, count: 0, size: 0 };
+      await fsp.writeFile(seg.dataPath, '');
+      await fsp.writeFile(seg.indexPath, '');
+      this.segments.push(seg);
+    }
+    this.dataW ??= await fsp.open(seg.dataPath, 'r+');
+    this.indexW ??= await fsp.open(seg.indexPath, 'r+');
+    return seg;
+  }
+
+  private async writeBatch(batch: readonly Pending[]): Promise<number[]> {
+    const seg = await this.activeSegment();
+    const parts: Buffer[] = [];
+    const entries: Buffer[] = [];
+    const added: { off: number; len: number; time: number }[] = [];
+    let off = seg.size;
+    for (const p of batch) {
+      for (const g of p.framed) {
+        const e = Buffer.alloc(ENTRY);
+        e.writeUInt32LE(off % 2 ** 32, 0);
+        e.writeUInt32LE(Math.floor(off / 2 ** 32), 4);
+        e.writeUInt32LE(g.length, 8);
+        e.writeUInt32LE(p.time >>> 0, 12);
+        e.writeUInt32LE(crc32(g), 16);
+        e.writeUInt32LE(crc32(e.subarray(0, 20)), 20);
+        parts.push(g);
+        entries.push(e);
+        added.push({ off, len: g.length, time: p.time });
+        off += g.length;
+      }
+    }
+    await this.dataW!.write(Buffer.concat(parts), 0, off - seg.size, seg.size);
+    await this.indexW!.write(Buffer.concat(entries), 0, entries.length * ENTRY, seg.count * ENTRY);
+    if (this.opts.fsync) await Promise.all([this.dataW!.datasync(), this.indexW!.datasync()]);
+    const seqs: number[] = [];
+    let k = 0;
+    for (const p of batch) {
+      seqs.push(this.end());
+      for (let i = 0; i < p.framed.length; i++, k++) {
+        this.offsets.push(added[k].off);
+        this.lengths.push(added[k].len);
+        this.times.push(added[k].time);
+      }
+    }
+    seg.count += entries.length;
+    seg.size = off;
+    return seqs;
+  }
+
+  private segmentOf(seq: number): Segment {
+    const i = lowerBound(this.segments.length, (k) => this.segments[k].first <= seq) - 1;
+    return this.segments[i];
+  }
+
+  async read(from: number, max: number, stop: number): Promise<ReadResult> {
+    const last = Math.min(from + max, stop, this.end());
+    if (last <= from) return { body: Buffer.alloc(0), count: 0, lastTime: undefined };
+    const parts: Buffer[] = [];
+    for (let seq = from; seq < last; ) {
+      const seg = this.segmentOf(seq);
+      const upto = Math.min(last, seg.first + seg.count);
+      const start = this.offsets[seq - this.first];
+      const endByte = this.offsets[upto - 1 - this.first] + this.lengths[upto - 1 - this.first];
+      seg.reader ??= await fsp.open(seg.dataPath, 'r');
+      const buf = Buffer.allocUnsafe(endByte - start);
+      const { bytesRead } = await seg.reader.read(buf, 0, buf.length, start);
+      if (bytesRead !== buf.length) throw new Error(`${seg.dataPath}: short read at ${start}`);
+      parts.push(buf);
+      seq = upto;
+    }
+    return { body: parts.length === 1 ? parts[0] : Buffer.concat(parts), count: last - from, lastTime: this.times[last - 1 - this.first] };
+  }
+
+  seqAtTime(time: number): number {
+    return this.first + lowerBound(this.times.length, (i) => this.times[i] < time);
+  }
+
+  timeOf(seq: number): number {
+    return this.times[seq - this.first];
+  }
+
+  async expireBefore(time: number): Promise<number> {
+    // Whole segments only, and never the one being written.
+    while (this.segments.length > 1) {
+      const seg = this.segments[0];
+      const lastTime = this.times[seg.first + seg.count - 1 - this.first];
+      if (lastTime === undefined || lastTime >= time) break;
+      await seg.reader?.close();
+      await this.removeSegmentFiles(path.join(this.dir, segName(seg.first)));
+      this.segments.shift();
+      this.offsets.splice(0, seg.count);
+      this.lengths.splice(0, seg.count);
+      this.times.splice(0, seg.count);
+      this.first += seg.count;
+    }
+    return this.first;
+  }
+
+  private async closeWriters(): Promise<void> {
+    await this.dataW?.close();
+    await this.indexW?.close();
+    this.dataW = undefined;
+    this.indexW = undefined;
+  }
+
+  async close(): Promise<void> {
+    while (this.writing) await new Promise((r) => setImmediate(r));
+    await this.closeWriters();
+    for (const s of this.segments) await s.reader?.close();
+  }
+}

@@ -1,0 +1,80 @@
+// Memory backend: the same contract as the file store, nothing on disk (unit tests, --memory).
+import { emptyMeta, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
+import { lowerBound } from './search.js';
+
+class MemoryShardLog implements ShardLog {
+  private groups: Buffer[] = [];
+  private times: number[] = [];
+  private first = 0;
+
+  begin(): number {
+    return this.first;
+  }
+
+  end(): number {
+    return this.first + this.groups.length;
+  }
+
+  async append(framed: readonly Buffer[], time: number): Promise<number> {
+    const seq = this.end();
+    for (const g of framed) {
+      this.groups.push(Buffer.from(g));
+      this.times.push(time);
+    }
+    return seq;
+  }
+
+  async read(from: number, max: number, stop: number): Promise<ReadResult> {
+    const last = Math.min(from + max, stop, this.end());
+    if (last <= from) return { body: Buffer.alloc(0), count: 0, lastTime: undefined };
+    const slice = this.groups.slice(from - this.first, last - this.first);
+    return { body: Buffer.concat(slice), count: slice.length, lastTime: this.times[last - 1 - this.first] };
+  }
+
+  seqAtTime(time: number): number {
+    return this.first + lowerBound(this.times.length, (i) => this.times[i] < time);
+  }
+
+  timeOf(seq: number): number {
+    return this.times[seq - this.first];
+  }
+
+  async expireBefore(time: number): Promise<number> {
+    const n = lowerBound(this.times.length, (i) => this.times[i] < time);
+    this.groups = this.groups.slice(n);
+    this.times = this.times.slice(n);
+    this.first += n;
+    return this.first;
+  }
+}
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  private meta: HubMeta = emptyMeta();
+  private readonly shards = new Map<string, MemoryShardLog>();
+
+  async loadMeta(): Promise<HubMeta> {
+    return structuredClone(this.meta);
+  }
+
+  async saveMeta(meta: HubMeta): Promise<void> {
+    this.meta = structuredClone(meta);
+  }
+
+  async shard(project: string, logstore: string, shardId: number): Promise<ShardLog> {
+    const key = `${project}/${logstore}/${shardId}`;
+    let s = this.shards.get(key);
+    if (!s) {
+      s = new MemoryShardLog();
+      this.shards.set(key, s);
+    }
+    return s;
+  }
+
+  async drop(project: string, logstore?: string): Promise<void> {
+    const prefix = logstore === undefined ? `${project}/` : `${project}/${logstore}/`;
+    for (const k of [...this.shards.keys()]) if (k.startsWith(prefix)) this.shards.delete(k);
+  }
+
+  async close(): Promise<void> {}
+}

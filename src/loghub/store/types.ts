@@ -1,0 +1,111 @@
+// The Store interface: durable metadata (projects, logstores, shards, consumer groups, checkpoints)
+// and one append-only log per shard. File backend (default) and memory backend implement it; the
+// same action tests run against both.
+
+export interface ShardMeta {
+  shardID: number;
+  status: 'readwrite' | 'readonly';
+  inclusiveBeginKey: string;
+  exclusiveEndKey: string;
+  /** unix seconds */
+  createTime: number;
+  /** base of this shard's cursor numbers: cursor = base + sequence number */
+  cursorBase: string;
+  /** shards this one was split or merged from (parent-first ordering) */
+  parents: number[];
+}
+
+export interface CheckpointMeta {
+  checkpoint: string;
+  /** microseconds */
+  updateTime: number;
+  consumer: string;
+}
+
+export interface ConsumerGroupMeta {
+  name: string;
+  timeout: number;
+  order: boolean;
+  checkpoints: Record<string, CheckpointMeta>;
+}
+
+export interface LogStoreMeta {
+  logstoreName: string;
+  ttl: number;
+  shardCount: number;
+  autoSplit: boolean;
+  maxSplitShard: number;
+  appendMeta: boolean;
+  enableTracking: boolean;
+  createTime: number;
+  lastModifyTime: number;
+  nextShardId: number;
+  shards: ShardMeta[];
+  consumerGroups: Record<string, ConsumerGroupMeta>;
+}
+
+export interface ProjectMeta {
+  projectName: string;
+  description: string;
+  createTime: number;
+  lastModifyTime: number;
+  logstores: Record<string, LogStoreMeta>;
+}
+
+export interface HubMeta {
+  version: 1;
+  projects: Record<string, ProjectMeta>;
+}
+
+export interface ReadResult {
+  /** the groups as a LogGroupList body (each group framed as field 1) */
+  readonly body: Buffer;
+  readonly count: number;
+  /** receive time (unix seconds) of the last group read; undefined when count is 0 */
+  readonly lastTime: number | undefined;
+}
+
+/** One shard's log. Sequence numbers start at 0 and never repeat; `begin` moves up as TTL expires data. */
+export interface ShardLog {
+  /** first retained sequence number */
+  begin(): number;
+  /** next sequence number to be written */
+  end(): number;
+  /** Appends framed LogGroups received at `time` (unix seconds); resolves once durable. */
+  append(framedGroups: readonly Buffer[], time: number): Promise<number>;
+  /** Reads up to `max` groups from `from` (begin <= from <= end), stopping before `stop`. */
+  read(from: number, max: number, stop: number): Promise<ReadResult>;
+  /** first sequence number received at or after `time`, or end() when none */
+  seqAtTime(time: number): number;
+  /** receive time of sequence `seq` (begin <= seq < end) */
+  timeOf(seq: number): number;
+  /** Drops whole segments whose newest group is older than `time`; returns the new begin. */
+  expireBefore(time: number): Promise<number>;
+}
+
+export interface Store {
+  readonly kind: 'file' | 'memory';
+  loadMeta(): Promise<HubMeta>;
+  /** Persists metadata durably before resolving. */
+  saveMeta(meta: HubMeta): Promise<void>;
+  shard(project: string, logstore: string, shardId: number): Promise<ShardLog>;
+  /** Deletes the data of a logstore (all shards) or of a whole project. */
+  drop(project: string, logstore?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function emptyMeta(): HubMeta {
+  return { version: 1, projects: {} };
+}
+
+/** Frames a LogGroup as one LogGroupList entry (field 1, wire type 2). */
+export function frameGroup(group: Uint8Array): Buffer {
+  let len = group.byteLength;
+  const prefix: number[] = [0x0a];
+  while (len >= 0x80) {
+    prefix.push((len & 0x7f) | 0x80);
+    len >>>= 7;
+  }
+  prefix.push(len);
+  return Buffer.concat([Buffer.from(prefix), group]);
+}

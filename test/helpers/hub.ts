@@ -20,8 +20,9 @@ export class TestClock {
 export async function startTestHub(kind: StoreKind, opts: Partial<LogHubOptions> = {}) {
   const dir = kind === 'file' ? mkdtempSync(path.join(os.tmpdir(), 'slst-hub-')) : undefined;
   const clock = new TestClock();
-  const hub = await startLogHub({ dataDir: dir, memory: kind === 'memory', ttlIntervalMs: 0, now: clock.now, ...opts });
-  const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(clock.ms), retry: { retries: 0 } });
+  const now = opts.now ?? clock.now;
+  const hub = await startLogHub({ dataDir: dir, memory: kind === 'memory', ttlIntervalMs: 0, ...opts, now });
+  const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(now()), retry: { retries: 0 } });
   return {
     hub,
     client,

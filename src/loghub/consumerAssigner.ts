@@ -8,7 +8,10 @@
 
 interface ConsumerState {
   lastSeen: number;
+  /** what the consumer listed in its last heartbeat */
   held: Set<number>;
+  /** what the server last told it to hold: it may have started on those before listing them */
+  answered: Set<number>;
 }
 
 export class ConsumerAssigner {
@@ -39,12 +42,14 @@ export class ConsumerAssigner {
    */
   heartbeat(consumer: string, held: readonly number[], assignable: readonly number[], nowMs: number, timeoutMs: number): number[] {
     this.expire(nowMs, timeoutMs);
-    this.consumers.set(consumer, { lastSeen: nowMs, held: new Set(held) });
+    const state: ConsumerState = { lastSeen: nowMs, held: new Set(held), answered: new Set() };
+    this.consumers.set(consumer, state);
     this.rebalance(assignable);
     const mine: number[] = [];
     for (const [shard, name] of this.owner) {
       if (name === consumer && !this.heldByOther(shard, consumer)) mine.push(shard);
     }
+    state.answered = new Set(mine);
     return mine.sort((a, b) => a - b);
   }
 
@@ -56,7 +61,7 @@ export class ConsumerAssigner {
   }
 
   private heldByOther(shard: number, consumer: string): boolean {
-    for (const [name, c] of this.consumers) if (name !== consumer && c.held.has(shard)) return true;
+    for (const [name, c] of this.consumers) if (name !== consumer && (c.held.has(shard) || c.answered.has(shard))) return true;
     return false;
   }
 

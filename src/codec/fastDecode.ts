@@ -42,14 +42,19 @@ interface InternEntry {
 class Reader {
   pos = 0;
   readonly buf: Buffer;
-  readonly table: FieldTable;
   private readonly keyIndex = new Map<number, InternEntry>();
   /** key id seen at each field position of the previous log: logs usually repeat their key order */
   private readonly lastKeyAt: number[] = [];
 
+  private tableCache: FieldTable | undefined;
+
   constructor(bytes: Uint8Array) {
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.table = new FieldTable(this.buf);
+  }
+
+  /** Made on first use: validation never needs it. */
+  get table(): FieldTable {
+    return (this.tableCache ??= new FieldTable(this.buf));
   }
 
   fail(kind: CodecErrorKind, msg: string): never {
@@ -291,4 +296,66 @@ export function splitLogGroupList(bytes: Uint8Array): GroupSlice[] {
     } else r.skip(tag & 7, end);
   }
   return out;
+}
+
+function validateKeyValue(r: Reader, end: number, what: string): void {
+  let seen = 0;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    if (field === 1 || field === 2) {
+      r.expect(tag & 7, WIRE_LEN, `${what}.${field === 1 ? 'Key' : 'Value'}`);
+      r.pos = r.delimited(end);
+      seen |= field;
+    } else r.skip(tag & 7, end);
+  }
+  if (seen !== 3) r.fail(CodecErrorKind.Malformed, `${what} is missing its required ${seen & 1 ? 'Value' : 'Key'}`);
+}
+
+function validateLog(r: Reader, end: number): void {
+  let hasTime = false;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 2) {
+      r.expect(wt, WIRE_LEN, 'Log.Contents');
+      validateKeyValue(r, r.delimited(end), 'Content');
+    } else if (field === 1) {
+      r.expect(wt, WIRE_VARINT, 'Log.Time');
+      r.varint32(end);
+      hasTime = true;
+    } else if (field === 4) {
+      r.expect(wt, WIRE_FIXED32, 'Log.Time_ns');
+      r.fixed32(end);
+    } else r.skip(wt, end);
+  }
+  if (!hasTime) r.fail(CodecErrorKind.Malformed, 'Log is missing its required Time');
+}
+
+/**
+ * Checks a LogGroup's structure (what decodeLogGroup would reject, it rejects) and counts its logs,
+ * without materialising anything: the PutLogs path stores the bytes as they came.
+ */
+export function validateLogGroup(bytes: Uint8Array): { logCount: number } {
+  const r = new Reader(bytes);
+  const end = r.buf.length;
+  let logCount = 0;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 1) {
+      r.expect(wt, WIRE_LEN, 'LogGroup.Logs');
+      validateLog(r, r.delimited(end));
+      logCount++;
+    } else if (field === 6) {
+      r.expect(wt, WIRE_LEN, 'LogGroup.LogTags');
+      validateKeyValue(r, r.delimited(end), 'LogTag');
+    } else if (field >= 2 && field <= 5) {
+      r.expect(wt, WIRE_LEN, 'LogGroup string field');
+      r.pos = r.delimited(end);
+    } else r.skip(wt, end);
+  }
+  return { logCount };
 }

@@ -8,7 +8,7 @@ import { SlsServiceError, SlsTriggerError } from '../errors/index.js';
 import type { ActionRequest, ActionResult } from './actions/common.js';
 import { Hub, type Limits } from './hub.js';
 import { authenticate, type AuthOptions } from './http/auth.js';
-import { newRequestId, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
+import { requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
 import { projectFromHost, route } from './http/route.js';
 import { FileStore } from './store/fileStore.js';
 import { MemoryStore } from './store/memoryStore.js';
@@ -113,6 +113,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
     now: hub.now,
   };
   const bareHosts = new Set(opts.bareHosts ?? []);
+  const newRequestId = requestIdGenerator();
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();

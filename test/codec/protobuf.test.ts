@@ -11,6 +11,7 @@ import {
   encodeLogGroup,
   encodeLogGroupList,
   splitLogGroupList,
+  validateLogGroup,
   type LogGroup,
 } from '../../src/codec/index.js';
 
@@ -128,4 +129,29 @@ test('unknown fields are skipped, as protobuf requires', () => {
   const g = Buffer.from(encodeLogGroup({ logs: [{ time: 9, contents: [] }], logTags: [] }));
   const extra = Buffer.concat([g, Buffer.from([0x38, 0x05, 0x41, 1, 2, 3, 4, 5, 6, 7, 8, 0x4a, 0x01, 0x00])]);
   assert.deepStrictEqual(decodeLogGroup(extra), decodeLogGroupReference(extra));
+});
+
+test('validateLogGroup accepts exactly what the decoder accepts, and counts logs', () => {
+  fc.assert(
+    fc.property(group, fc.nat(), fc.nat(255), (g, pos, byte) => {
+      const bytes = Buffer.from(encodeLogGroup(g));
+      assert.equal(validateLogGroup(bytes).logCount, g.logs.length);
+      const bad = Buffer.concat([bytes.subarray(0, pos % (bytes.length + 1)), Buffer.from([byte])]);
+      let decoded = true;
+      try {
+        decodeLogGroup(bad);
+      } catch {
+        decoded = false;
+      }
+      let valid = true;
+      try {
+        validateLogGroup(bad);
+      } catch (e) {
+        assert.ok(e instanceof CodecError);
+        valid = false;
+      }
+      assert.equal(valid, decoded);
+    }),
+    { numRuns: 1000 },
+  );
 });

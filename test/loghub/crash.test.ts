@@ -11,7 +11,6 @@ import readline from 'node:readline';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';
-import { frameGroup } from '../../src/loghub/store/types.js';
 import { decodeLogGroupListFast, encodeLogGroup } from '../../src/codec/index.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -98,7 +97,7 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
 
 async function writeTen(dir: string): Promise<void> {
   const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false });
-  for (let i = 0; i < 10; i++) await log.append([frameGroup(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }))], 100 + i);
+  for (let i = 0; i < 10; i++) await log.append([Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }))], 100 + i);
   await log.close();
 }
 

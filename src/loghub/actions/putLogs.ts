@@ -1,10 +1,10 @@
 // PutLogs: POST /logstores/{ls}[/shards/lb | /shards/route?key=<hash>], body = (compressed) LogGroup.
 // Limits (data, as kinesalite keeps them next to the action): compressed body <= limits.maxBodyBytes
 // (checked while reading), raw <= limits.maxRawBytes, logs <= limits.maxLogsPerPut.
-import { CodecError, CompressType, decodeLogGroupFast, decompress, normalizeHashKey, parseCompressType, rangeContains } from '../../codec/index.js';
+import { CodecError, CompressType, decompress, validateLogGroup, normalizeHashKey, parseCompressType, rangeContains } from '../../codec/index.js';
 import { SlsServiceError } from '../../errors/index.js';
 import type { Hub } from '../hub.js';
-import { frameGroup, type LogStoreMeta, type ShardMeta } from '../store/types.js';
+import type { LogStoreMeta, ShardMeta } from '../store/types.js';
 import { EMPTY, required, type Action, type ActionRequest } from './common.js';
 
 function rawBody(hub: Hub, req: ActionRequest): Buffer {
@@ -56,13 +56,13 @@ export const putLogs: Action = async (hub, req) => {
   const raw = rawBody(hub, req);
   let logCount: number;
   try {
-    logCount = decodeLogGroupFast(raw).logCount;
+    logCount = validateLogGroup(raw).logCount;
   } catch (e) {
     throw SlsServiceError.of('PostBodyInvalid', `the body is not a valid LogGroup: ${(e as Error).message}`);
   }
   if (logCount > hub.limits.maxLogsPerPut) throw SlsServiceError.of('InvalidLogSize', `${logCount} logs exceed the limit of ${hub.limits.maxLogsPerPut} per request`);
   const shard = pickShard(hub, ls, project, req);
   const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
-  await log.append([frameGroup(raw)], hub.nowSeconds());
+  await log.append([raw], hub.nowSeconds());
   return EMPTY;
 };

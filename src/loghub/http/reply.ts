@@ -7,9 +7,17 @@ import type { ServerResponse } from 'node:http';
 import { compress, CompressType } from '../../codec/index.js';
 import type { SlsTriggerError } from '../../errors/index.js';
 
-/** 24 uppercase hex digits, the first 8 the unix second (the form SLS request ids have). */
-export function newRequestId(nowMs: number): string {
-  return Math.floor(nowMs / 1000).toString(16).toUpperCase().padStart(8, '0') + randomBytes(8).toString('hex').toUpperCase();
+/**
+ * Request ids: 24 uppercase hex digits, the first 8 the unix second (the form SLS ids have), then a
+ * per-server random prefix and a counter (unique without a random draw per request).
+ */
+export function requestIdGenerator(): (nowMs: number) => string {
+  const prefix = randomBytes(4).toString('hex').toUpperCase();
+  let counter = 0;
+  return (nowMs) => {
+    counter = (counter + 1) % 0x100000000;
+    return Math.floor(nowMs / 1000).toString(16).toUpperCase().padStart(8, '0') + prefix + counter.toString(16).toUpperCase().padStart(8, '0');
+  };
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown, requestId: string): number {

@@ -1,5 +1,5 @@
 // Memory backend: the same contract as the file store, nothing on disk (unit tests, --memory).
-import { emptyMeta, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
+import { emptyMeta, frameGroup, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
 import { lowerBound } from './search.js';
 
 class MemoryShardLog implements ShardLog {
@@ -15,10 +15,10 @@ class MemoryShardLog implements ShardLog {
     return this.first + this.groups.length;
   }
 
-  async append(framed: readonly Buffer[], time: number): Promise<number> {
+  async append(groups: readonly Buffer[], time: number): Promise<number> {
     const seq = this.end();
-    for (const g of framed) {
-      this.groups.push(Buffer.from(g));
+    for (const g of groups) {
+      this.groups.push(frameGroup(g));
       this.times.push(time);
     }
     return seq;

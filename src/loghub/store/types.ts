@@ -71,8 +71,8 @@ export interface ShardLog {
   begin(): number;
   /** next sequence number to be written */
   end(): number;
-  /** Appends framed LogGroups received at `time` (unix seconds); resolves once durable. */
-  append(framedGroups: readonly Buffer[], time: number): Promise<number>;
+  /** Appends LogGroups (raw protobuf) received at `time` (unix seconds); resolves once durable with the first new sequence number. */
+  append(groups: readonly Buffer[], time: number): Promise<number>;
   /** Reads up to `max` groups from `from` (begin <= from <= end), stopping before `stop`. */
   read(from: number, max: number, stop: number): Promise<ReadResult>;
   /** first sequence number received at or after `time`, or end() when none */
@@ -98,14 +98,19 @@ export function emptyMeta(): HubMeta {
   return { version: 1, projects: {} };
 }
 
-/** Frames a LogGroup as one LogGroupList entry (field 1, wire type 2). */
-export function frameGroup(group: Uint8Array): Buffer {
-  let len = group.byteLength;
+/** The bytes that frame a LogGroup of `length` bytes as one LogGroupList entry (field 1, wire type 2). */
+export function framePrefix(length: number): Buffer {
+  let len = length;
   const prefix: number[] = [0x0a];
   while (len >= 0x80) {
     prefix.push((len & 0x7f) | 0x80);
     len >>>= 7;
   }
   prefix.push(len);
-  return Buffer.concat([Buffer.from(prefix), group]);
+  return Buffer.from(prefix);
+}
+
+/** A LogGroup framed as one LogGroupList entry. */
+export function frameGroup(group: Uint8Array): Buffer {
+  return Buffer.concat([framePrefix(group.byteLength), group]);
 }

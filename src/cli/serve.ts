@@ -1,0 +1,68 @@
+// sls-trigger serve: the embedded LogHub as a standalone server.
+import type { Command } from 'commander';
+import { lz4Implementation } from '../codec/index.js';
+import { DEFAULT_ACCESS_KEY, startLogHub, type AccessKey } from '../loghub/index.js';
+import { envCredentials } from '../config/env.js';
+import { intOption, onShutdown } from './util.js';
+
+export interface ServeFlags {
+  port: number;
+  host: string;
+  dataDir: string;
+  memory?: boolean;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  anonymous?: boolean;
+  fsync: boolean;
+  quiet?: boolean;
+}
+
+export function serveKeys(flags: { accessKeyId?: string; accessKeySecret?: string }): AccessKey {
+  if (flags.accessKeyId || flags.accessKeySecret) {
+    if (!flags.accessKeyId || !flags.accessKeySecret) throw new Error('--access-key-id and --access-key-secret must be given together');
+    return { accessKeyId: flags.accessKeyId, accessKeySecret: flags.accessKeySecret };
+  }
+  const env = envCredentials();
+  return env ? { accessKeyId: env.accessKeyId, accessKeySecret: env.accessKeySecret } : DEFAULT_ACCESS_KEY;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the embedded LogHub (SLS REST API on loopback, data on disk)')
+    .option('--port <n>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 8090)
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'where shard data and metadata live', '.sls-trigger/loghub')
+    .option('--memory', 'keep everything in memory (lost on exit)')
+    .option('--access-key-id <id>', `accepted AccessKeyId (default: $ALIBABA_CLOUD_ACCESS_KEY_ID, else ${DEFAULT_ACCESS_KEY.accessKeyId})`)
+    .option('--access-key-secret <secret>', 'its secret')
+    .option('--anonymous', 'accept unsigned requests (no signature check)')
+    .option('--no-fsync', 'acknowledge writes before they reach the disk (faster, not crash-safe)')
+    .option('--quiet', 'do not log requests')
+    .action(async (flags: ServeFlags) => {
+      const key = serveKeys(flags);
+      const hub = await startLogHub({
+        port: flags.port,
+        host: flags.host,
+        dataDir: flags.dataDir,
+        memory: flags.memory,
+        anonymous: flags.anonymous,
+        accessKeys: [key],
+        fsync: flags.fsync,
+        onRequest: flags.quiet ? undefined : (e) => process.stdout.write(JSON.stringify(e) + '\n'),
+        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+      });
+      const where = flags.memory ? 'memory (not persisted)' : hub.dataDir;
+      process.stderr.write(
+        [
+          `LogHub listening on ${hub.endpoint}`,
+          `  data:              ${where}`,
+          flags.anonymous ? '  auth:              anonymous (signatures not checked)' : `  AccessKeyId:       ${key.accessKeyId}\n  AccessKeySecret:   ${key.accessKeySecret}`,
+          `  lz4:               ${lz4Implementation}`,
+          `  SDK endpoint:      ${hub.endpoint}  (projects are addressed as <project>.127.0.0.1:${hub.port})`,
+          '',
+        ].join('\n'),
+      );
+      onShutdown(() => hub.close());
+    });
+}

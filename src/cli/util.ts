@@ -1,0 +1,29 @@
+import { InvalidArgumentError } from 'commander';
+
+/** commander parser for an integer option within [min, max], naming the option in its error. */
+export function intOption(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+/** Runs `stop` once on SIGINT/SIGTERM, then exits (a second signal exits at once). */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stderr.write(`\n${signal}: shutting down...\n`);
+    stop().then(
+      () => process.exit(0),
+      (e) => {
+        process.stderr.write(`error during shutdown: ${(e as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}

@@ -1,0 +1,28 @@
+// The one place that reads the environment. Names are the ones Alibaba Cloud tools and FC use.
+export interface EnvCredentials {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken?: string;
+}
+
+export const ENV = {
+  accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
+  accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+  securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+} as const;
+
+export function envString(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+/** Credentials from the environment, or undefined when neither key is set; names the missing one otherwise. */
+export function envCredentials(env: NodeJS.ProcessEnv = process.env): EnvCredentials | undefined {
+  const accessKeyId = envString(ENV.accessKeyId, env);
+  const accessKeySecret = envString(ENV.accessKeySecret, env);
+  if (!accessKeyId && !accessKeySecret) return undefined;
+  if (!accessKeyId) throw new Error(`${ENV.accessKeyId} is not set (${ENV.accessKeySecret} is)`);
+  if (!accessKeySecret) throw new Error(`${ENV.accessKeySecret} is not set (${ENV.accessKeyId} is)`);
+  const securityToken = envString(ENV.securityToken, env);
+  return securityToken ? { accessKeyId, accessKeySecret, securityToken } : { accessKeyId, accessKeySecret };
+}

@@ -1,0 +1,36 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as errors from '../../src/errors/index.js';
+import { CodecError } from '../../src/codec/index.js';
+
+test('every exported error class sets its own name', () => {
+  const classes: Array<[string, new (...a: never[]) => Error]> = [
+    ['SlsTriggerError', errors.SlsTriggerError as never],
+    ['SlsServiceError', errors.SlsServiceError as never],
+    ['SlsTransportError', errors.SlsTransportError as never],
+    ['SlsArgumentError', errors.SlsArgumentError as never],
+    ['CodecError', CodecError as never],
+  ];
+  for (const [name, C] of classes) {
+    const e = new (C as unknown as new (a: string, b: string) => Error)('InternalServerError', 'x');
+    assert.equal(e.name, name);
+  }
+});
+
+test('every code in the table is documented with its status', () => {
+  const doc = readFileSync(new URL('../../docs/error-codes.md', import.meta.url), 'utf8');
+  for (const [code, info] of Object.entries(errors.ErrorCodes)) {
+    assert.match(doc, new RegExp(`\\| \`${code}\` \\| ${info.httpStatus} \\|`), `${code} documented`);
+  }
+});
+
+test('errors from the table carry status and retriability; predicates read them', () => {
+  const e = errors.SlsServiceError.of('ReadQuotaExceed', 'slow', { requestId: 'R1' });
+  assert.equal(e.httpStatus, 403);
+  assert.equal(e.retriable, true);
+  assert.equal(e.requestId, 'R1');
+  assert.ok(errors.isReadThrottled(e));
+  assert.ok(errors.isInvalidCursor(errors.SlsServiceError.of('InvalidCursor')));
+  assert.equal(errors.isRetriable(new errors.SlsArgumentError('bad')), false);
+});

@@ -1,0 +1,233 @@
+// Trigger job config: FC's log-trigger fields (sourceConfig, jobConfig, functionParameter, logConfig,
+// enable) plus what the runtime needs (endpoint, project or sourceArn, credentials, target,
+// concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
+// errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
+import { createHash } from 'node:crypto';
+import { compile, ValidationError } from './schema.js';
+
+const numeric = (min: number, max: number) => ({
+  anyOf: [
+    { type: 'integer', minimum: min, maximum: max },
+    { type: 'string', pattern: '^[0-9]+$' },
+  ],
+});
+
+const name = { type: 'string', minLength: 1, maxLength: 128 };
+
+export const jobConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sourceConfig', 'jobConfig', 'logConfig', 'target'],
+  properties: {
+    jobName: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+    endpoint: { type: 'string', minLength: 1 },
+    project: name,
+    sourceArn: { type: 'string', pattern: '^acs:log:[^:]*:[^:]*:project/[^/]+$' },
+    credentials: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessKeyId', 'accessKeySecret'],
+      properties: { accessKeyId: name, accessKeySecret: { type: 'string', minLength: 1 }, securityToken: { type: 'string' } },
+    },
+    sourceConfig: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logstore'],
+      properties: {
+        logstore: name,
+        startTime: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^([0-9]+|begin|latest)$' }, { type: 'null' }] },
+      },
+    },
+    jobConfig: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['triggerInterval'],
+      properties: { triggerInterval: numeric(1, 600), maxRetryTime: numeric(0, 100) },
+    },
+    functionParameter: { type: 'object' },
+    logConfig: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['project', 'logstore'],
+      properties: { project: name, logstore: name },
+    },
+    enable: { type: 'boolean' },
+    target: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'module'],
+          properties: {
+            type: { const: 'local' },
+            module: { type: 'string', minLength: 1 },
+            handler: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+            initializer: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+            functionName: name,
+            processLog: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['project', 'logstore'],
+              properties: { project: name, logstore: name },
+            },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'accountId', 'region', 'serviceName', 'functionName'],
+          properties: {
+            type: { const: 'fc' },
+            accountId: name,
+            region: name,
+            serviceName: name,
+            functionName: name,
+            qualifier: name,
+            endpoint: { type: 'string' },
+          },
+        },
+      ],
+    },
+    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+    invocationTimeoutSeconds: numeric(1, 86400),
+    onRetriesExhausted: { enum: ['block', 'skip', 'deadLetter'] },
+    deadLetter: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logstore'],
+      properties: { project: name, logstore: name },
+    },
+    heartbeatIntervalSeconds: numeric(1, 3600),
+  },
+} as const;
+
+export type StartPosition = 'latest' | 'begin' | number;
+
+export interface LocalTarget {
+  type: 'local';
+  module: string;
+  handler?: string;
+  initializer?: string;
+  functionName?: string;
+  processLog?: { project: string; logstore: string };
+}
+
+export interface FcTarget {
+  type: 'fc';
+  accountId: string;
+  region: string;
+  serviceName: string;
+  functionName: string;
+  qualifier?: string;
+  endpoint?: string;
+}
+
+/** The config as written (FC field names). */
+export interface JobConfigInput {
+  jobName?: string;
+  endpoint?: string;
+  project?: string;
+  sourceArn?: string;
+  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  sourceConfig: { logstore: string; startTime?: number | string | null };
+  jobConfig: { triggerInterval: number | string; maxRetryTime?: number | string };
+  functionParameter?: Record<string, unknown>;
+  logConfig: { project: string; logstore: string };
+  enable?: boolean;
+  target: LocalTarget | FcTarget;
+  concurrency?: number;
+  invocationTimeoutSeconds?: number | string;
+  onRetriesExhausted?: 'block' | 'skip' | 'deadLetter';
+  deadLetter?: { project?: string; logstore: string };
+  heartbeatIntervalSeconds?: number | string;
+}
+
+/** The normalised config the scheduler runs with. */
+export interface JobConfig {
+  jobName: string;
+  endpoint: string;
+  project: string;
+  logstore: string;
+  startPosition: StartPosition;
+  triggerInterval: number;
+  maxRetryTime: number;
+  functionParameter: Record<string, unknown>;
+  logConfig: { project: string; logstore: string };
+  enable: boolean;
+  target: LocalTarget | FcTarget;
+  concurrency: number;
+  invocationTimeoutSeconds: number;
+  onRetriesExhausted: 'block' | 'skip' | 'deadLetter';
+  deadLetter?: { project: string; logstore: string };
+  heartbeatIntervalSeconds: number;
+  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  /** notes about the config that are not errors (e.g. outside FC's ranges) */
+  warnings: string[];
+}
+
+const validateInput = compile<JobConfigInput>(jobConfigSchema, 'trigger config');
+
+function num(v: number | string | undefined, field: string, min: number, max: number, fallback: number): number {
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError('trigger config', [`${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`]);
+  return n;
+}
+
+function startPosition(v: number | string | null | undefined): StartPosition {
+  if (v === undefined || v === null || v === 'latest') return 'latest';
+  if (v === 'begin') return 'begin';
+  return Number(v);
+}
+
+/** FC names jobs with 40 hex digits; ours is derived from what identifies the trigger, so it is stable. */
+export function defaultJobName(project: string, logstore: string, target: LocalTarget | FcTarget): string {
+  const t = target.type === 'fc' ? `${target.accountId}/${target.region}/${target.serviceName}/${target.functionName}/${target.qualifier ?? ''}` : `${target.module}#${target.handler ?? 'handler'}`;
+  return createHash('sha1').update(`${project}/${logstore}/${t}`).digest('hex');
+}
+
+function source(input: JobConfigInput, defaults: { endpoint?: string }): { endpoint: string; project: string } {
+  const fromArn = input.sourceArn ? /project\/([^/]+)$/.exec(input.sourceArn)?.[1] : undefined;
+  if (input.project && fromArn && input.project !== fromArn) {
+    throw new ValidationError('trigger config', [`project ${input.project} differs from the project in sourceArn (${fromArn})`]);
+  }
+  const project = input.project ?? fromArn;
+  if (!project) throw new ValidationError('trigger config', ['project (or sourceArn acs:log:<region>:<account>:project/<name>) is required']);
+  const endpoint = input.endpoint ?? defaults.endpoint;
+  if (!endpoint) throw new ValidationError('trigger config', ['endpoint is required']);
+  return { endpoint, project };
+}
+
+/** Validates and normalises a job config; throws ValidationError naming every bad field. */
+export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {}): JobConfig {
+  const input = validateInput(raw);
+  const { endpoint, project } = source(input, defaults);
+  const warnings: string[] = [];
+  const triggerInterval = num(input.jobConfig.triggerInterval, 'jobConfig.triggerInterval', 1, 600, 60);
+  if (triggerInterval < 3) warnings.push(`jobConfig.triggerInterval ${triggerInterval} s is below FC's minimum of 3 s (accepted locally)`);
+  if (input.logConfig.logstore === input.sourceConfig.logstore && input.logConfig.project === project) {
+    throw new ValidationError('trigger config', ['logConfig.logstore must differ from sourceConfig.logstore (FC enforces this)']);
+  }
+  const onRetriesExhausted = input.onRetriesExhausted ?? 'block';
+  if (onRetriesExhausted === 'deadLetter' && !input.deadLetter) throw new ValidationError('trigger config', ['deadLetter.logstore is required when onRetriesExhausted is deadLetter']);
+  return {
+    jobName: input.jobName ?? defaultJobName(project, input.sourceConfig.logstore, input.target),
+    endpoint,
+    project,
+    logstore: input.sourceConfig.logstore,
+    startPosition: startPosition(input.sourceConfig.startTime),
+    triggerInterval,
+    maxRetryTime: num(input.jobConfig.maxRetryTime, 'jobConfig.maxRetryTime', 0, 100, 3),
+    functionParameter: input.functionParameter ?? {},
+    logConfig: input.logConfig,
+    enable: input.enable ?? true,
+    target: input.target,
+    concurrency: input.concurrency ?? 8,
+    invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
+    onRetriesExhausted,
+    deadLetter: input.deadLetter ? { project: input.deadLetter.project ?? project, logstore: input.deadLetter.logstore } : undefined,
+    heartbeatIntervalSeconds: num(input.heartbeatIntervalSeconds, 'heartbeatIntervalSeconds', 1, 3600, Math.max(1, Math.min(20, triggerInterval))),
+    credentials: input.credentials,
+    warnings,
+  };
+}

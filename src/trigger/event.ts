@@ -1,0 +1,44 @@
+// The FC log-trigger event: type, validator (the published event.schema.json), factory.
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { compile } from './schema.js';
+
+export interface TriggerEvent {
+  source: {
+    endpoint: string;
+    projectName: string;
+    logstoreName: string;
+    shardId: number;
+    beginCursor: string;
+    endCursor: string;
+  };
+  parameter: Record<string, unknown>;
+  jobName: string;
+  taskId: string;
+  cursorTime: number;
+}
+
+export const eventSchema = createRequire(import.meta.url)('./event.schema.json') as object;
+
+/** Validates an event (object); throws ValidationError naming the bad field. */
+export const validateEvent = compile<TriggerEvent>(eventSchema, 'event');
+
+/** Parses an event as FC delivers it (Buffer), or a string, or an object, then validates it. */
+export function parseEvent(input: unknown): TriggerEvent {
+  let value = input;
+  if (Buffer.isBuffer(input) || input instanceof Uint8Array) value = Buffer.from(input).toString('utf8');
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (e) {
+      throw new Error(`event is not JSON: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return validateEvent(value);
+}
+
+/** A deterministic UUID-shaped task id: the same job, shard and range always give the same id. */
+export function taskIdOf(jobName: string, shardId: number, beginCursor: string, endCursor: string): string {
+  const h = createHash('sha1').update(`${jobName}\n${shardId}\n${beginCursor}\n${endCursor}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

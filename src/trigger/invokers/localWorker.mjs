@@ -1,0 +1,122 @@
+// Worker-thread host for a local FC-style function (plain JS so it needs no loader to start).
+// Loads the handler module once (TypeScript through tsx's register API), runs the initializer once,
+// then runs invocations as FC's Node.js runtime does: event as a Buffer, a context object, both the
+// (event, context, callback) and the async styles, FC's result conversion and error shape.
+// Messages to the parent: ready | initError | log {id, line} | result {id, ok, body | errorType+error}.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+
+const { modulePath, handlerName, initializerName, tsxApi } = workerData;
+let current = '';
+
+function stamp(requestId, level, args) {
+  const t = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  return `${t} ${requestId} [${level}] ${format(...args)}`;
+}
+
+function emit(line) {
+  parentPort.postMessage({ type: 'log', id: current, line });
+}
+
+for (const [method, level] of [['log', 'info'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['debug', 'debug']]) {
+  console[method] = (...args) => emit(stamp(current, level, args));
+}
+process.stdout.write = (chunk) => {
+  for (const line of String(chunk).split('\n')) if (line !== '') emit(line);
+  return true;
+};
+
+function loggerFor(requestId) {
+  const l = {};
+  for (const level of ['debug', 'info', 'warn', 'error']) l[level] = (...args) => emit(stamp(requestId, level, args));
+  l.log = l.info;
+  return l;
+}
+
+function errorBody(e, unhandledInCallbackStyle) {
+  if (typeof e === 'string') return { errorMessage: e };
+  const err = e instanceof Error ? e : new Error(String(e));
+  const type = err.name || 'Error';
+  return {
+    errorMessage: err.message,
+    errorType: unhandledInCallbackStyle ? `FunctionUnhandledError: ${type}` : type,
+    stackTrace: String(err.stack || '').split('\n'),
+  };
+}
+
+function toBytes(result) {
+  if (Buffer.isBuffer(result)) return result;
+  if (result === undefined || result === null) return Buffer.alloc(0);
+  if (typeof result === 'object') return Buffer.from(JSON.stringify(result));
+  return Buffer.from(String(result));
+}
+
+function callStyled(fn, args) {
+  // (…, callback) style when the function declares one more parameter than the async form.
+  if (fn.length > args.length) {
+    return new Promise((resolve, reject) => {
+      try {
+        fn(...args, (err, value) => (err ? reject({ handled: true, err }) : resolve(value)));
+      } catch (err) {
+        reject({ handled: false, err, callbackStyle: true });
+      }
+    });
+  }
+  return Promise.resolve().then(() => fn(...args));
+}
+
+async function load() {
+  if (/\.[cm]?ts$/.test(modulePath)) {
+    const { register } = await import(tsxApi);
+    register();
+  }
+  const mod = await import(pathToFileURL(modulePath).href);
+  const pick = (name) => mod[name] ?? mod.default?.[name];
+  const handler = pick(handlerName);
+  if (typeof handler !== 'function') throw new Error(`Handler '${handlerName}' missing on module '${modulePath}'`);
+  const initializer = initializerName ? pick(initializerName) : undefined;
+  if (initializerName && typeof initializer !== 'function') throw new Error(`Initializer '${initializerName}' missing on module '${modulePath}'`);
+  return { handler, initializer };
+}
+
+let fn;
+let initDone = false;
+
+parentPort.on('message', async (msg) => {
+  if (msg.type !== 'invoke') return;
+  current = msg.context.requestId;
+  const context = { ...msg.context, logger: loggerFor(current) };
+  try {
+    if (!initDone && fn.initializer) {
+      try {
+        await callStyled(fn.initializer, [context]);
+      } catch (x) {
+        const err = x && 'err' in x ? x.err : x;
+        parentPort.postMessage({ type: 'result', id: msg.id, ok: false, errorType: 'InitializationError', error: errorBody(err, false) });
+        return;
+      }
+    }
+    initDone = true;
+    const value = await callStyled(fn.handler, [Buffer.from(msg.event), context]);
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: true, body: toBytes(value) });
+  } catch (x) {
+    const wrapped = x && typeof x === 'object' && 'err' in x;
+    const err = wrapped ? x.err : x;
+    const handled = wrapped && x.handled;
+    parentPort.postMessage({
+      type: 'result',
+      id: msg.id,
+      ok: false,
+      errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
+      error: errorBody(err, wrapped && x.callbackStyle),
+    });
+  }
+});
+
+try {
+  fn = await load();
+  parentPort.postMessage({ type: 'ready' });
+} catch (e) {
+  parentPort.postMessage({ type: 'initError', error: errorBody(e, false) });
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { LocalInvoker } from '../../src/trigger/invokers/local.js';
+
+const mod = fileURLToPath(new URL('../fixtures/functions/behaviours.ts', import.meta.url));
+const creds = { accessKeyId: 'a', accessKeySecret: 'b', securityToken: 't' };
+const req = (id: string, timeoutMs = 5000) => ({ event: Buffer.from('{"x":1}'), requestId: id, timeoutMs, credentials: creds });
+
+test('async and callback handlers; FC result conversion; logs captured per request', async () => {
+  const inv = new LocalInvoker({ module: mod, handler: 'echo' });
+  const r = await inv.invoke(req('r1'));
+  assert.ok(r.ok);
+  assert.deepEqual(JSON.parse(r.body.toString()), { got: { x: 1 }, requestId: 'r1' });
+  assert.match(r.logs[0], / r1 \[info\] echo 7$/);
+  assert.match(r.logs[1], / r1 \[info\] console line$/);
+  await inv.close();
+  const cb = new LocalInvoker({ module: mod, handler: 'callbackOk' });
+  const c = await cb.invoke(req('r2'));
+  assert.ok(c.ok);
+  assert.equal(c.body.toString(), '{"style":"callback"}');
+  await cb.close();
+  const t = new LocalInvoker({ module: mod, handler: 'text' });
+  const tx = await t.invoke(req('r3'));
+  assert.ok(tx.ok);
+  assert.equal(tx.body.toString(), 'plain text');
+  await t.close();
+});
+
+test('errors come back in FC shape: handled, unhandled, timeout, process exit, missing handler', async () => {
+  const cases: Array<[string, string, RegExp, number?]> = [
+    ['callbackErr', 'HandledInvocationError', /^handled oops$/],
+    ['throws', 'UnhandledInvocationError', /^unhandled oops$/],
+    ['spins', 'UnhandledInvocationError', /^Task timed out after 0.30 seconds$/, 300],
+    ['exits', 'UnhandledInvocationError', /^Process exited unexpectedly/],
+    ['nope', 'UnhandledInvocationError', /^Handler 'nope' missing on module/],
+  ];
+  for (const [handler, type, msg, timeout] of cases) {
+    const inv = new LocalInvoker({ module: mod, handler });
+    const r = await inv.invoke(req(`e-${handler}`, timeout ?? 5000));
+    assert.ok(!r.ok && r.kind === 'function', handler);
+    assert.equal(r.errorType, type, handler);
+    assert.match(r.error.errorMessage, msg, handler);
+    if (handler === 'throws') assert.equal(r.error.errorType, 'TypeError');
+    // the invoker survives and serves the next call with a fresh worker
+    const again = await inv.invoke(req(`again-${handler}`, timeout ?? 5000));
+    assert.equal(again.ok, false);
+    await inv.close();
+  }
+});
+
+test('the initializer runs once per worker, before the first invocation', async () => {
+  const inv = new LocalInvoker({ module: mod, handler: 'countInit', initializer: 'initialize', maxWorkers: 1 });
+  for (const id of ['i1', 'i2', 'i3']) {
+    const r = await inv.invoke(req(id));
+    assert.ok(r.ok);
+    assert.deepEqual(JSON.parse(r.body.toString()), { initialized: 1 });
+  }
+  await inv.close();
+});

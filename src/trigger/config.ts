@@ -5,12 +5,8 @@
 import { createHash } from 'node:crypto';
 import { compile, ValidationError } from './schema.js';
 
-const numeric = (min: number, max: number) => ({
-  anyOf: [
-    { type: 'integer', minimum: min, maximum: max },
-    { type: 'string', pattern: '^[0-9]+$' },
-  ],
-});
+// Type only here; ranges are checked in num() so the message names the field and the range.
+const numeric = (_min: number, _max: number) => ({ type: ['integer', 'string'], pattern: '^[0-9]+$' });
 
 const name = { type: 'string', minLength: 1, maxLength: 128 };
 

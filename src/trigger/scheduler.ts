@@ -1,0 +1,188 @@
+// The trigger scheduler. Each tick: heartbeat in the job's consumer group (the server says which
+// shards this instance holds), discover shards, and start one task for every held shard that is due
+// and idle, up to `concurrency` at once. One task per shard in flight keeps order within a shard.
+// Checkpoints live in the consumer group named after the job, so standard tools see progress.
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { LogClient, ShardInfo } from '../client/index.js';
+import { hasCode } from '../errors/index.js';
+import type { JobConfig } from './config.js';
+import { realClock, type Clock } from './clock.js';
+import type { Invoker } from './invokers/types.js';
+import { ScheduleLog } from './scheduleLog.js';
+import { runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
+
+export interface SchedulerOptions {
+  readonly config: JobConfig;
+  /** client for the source project (and the log/dead-letter logstores) */
+  readonly client: LogClient;
+  readonly invoker: Invoker;
+  /** credentials put in the function's context (default: the config's) */
+  readonly functionCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** this instance's name in the consumer group (default host-pid-random) */
+  readonly consumerName?: string;
+  /** schedule-log JSON lines (default stdout; null = none) */
+  readonly scheduleSink?: ((line: string) => void) | null;
+  readonly catchUpThresholdSeconds?: number;
+  readonly catchUpIntervalMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+}
+
+export class Scheduler extends EventEmitter {
+  readonly consumer: string;
+  private readonly o: SchedulerOptions;
+  private readonly clock: Clock;
+  private readonly deps: TaskDeps;
+  private readonly shards = new Map<number, ShardState>();
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private assigned: number[] = [];
+  private lastHeartbeatMs = -Infinity;
+  private ready = false;
+  private running = false;
+  private wake: () => void = () => undefined;
+  private wakeSignal: Promise<void> = Promise.resolve();
+
+  constructor(opts: SchedulerOptions) {
+    super();
+    this.o = opts;
+    this.clock = opts.clock ?? realClock;
+    this.consumer = opts.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const creds = opts.functionCredentials ?? opts.config.credentials;
+    if (!creds) throw new Error('functionCredentials (or config.credentials) are required for the function context');
+    this.deps = {
+      config: opts.config,
+      client: opts.client,
+      invoker: opts.invoker,
+      scheduleLog: new ScheduleLog({ client: opts.client, project: opts.config.logConfig.project, logstore: opts.config.logConfig.logstore, sink: opts.scheduleSink, onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }) }),
+      consumer: this.consumer,
+      now: () => this.clock.now(),
+      random: opts.random ?? Math.random,
+      emit: (event, data) => this.emit(event, data),
+      credentials: creds,
+      timing: {
+        catchUpThresholdSeconds: opts.catchUpThresholdSeconds ?? 10,
+        catchUpIntervalMs: opts.catchUpIntervalMs ?? 2000,
+        retryBaseMs: opts.retryBaseMs ?? 1000,
+        retryMaxMs: opts.retryMaxMs ?? 30_000,
+      },
+      newRequestId: () => randomUUID(),
+    };
+  }
+
+  private get cfg(): JobConfig {
+    return this.o.config;
+  }
+
+  private get at() {
+    return { project: this.cfg.project, logstore: this.cfg.logstore, consumerGroup: this.cfg.jobName };
+  }
+
+  /**
+   * Creates the job's consumer group (order=true: parents before children). The instance that
+   * creates it pins every existing shard's start position as its first checkpoint, so a restart
+   * resumes there and any shard without a checkpoint later is new (a split/merge child): it starts
+   * from its beginning.
+   */
+  private async setup(): Promise<void> {
+    const timeout = this.cfg.heartbeatIntervalSeconds * 3;
+    try {
+      await this.o.client.createConsumerGroup({ ...this.at, timeout, order: true });
+    } catch (e) {
+      if (!hasCode(e, 'ConsumerGroupAlreadyExist')) throw e;
+      await this.o.client.updateConsumerGroup({ ...this.at, timeout, order: true });
+      this.ready = true;
+      return;
+    }
+    for (const s of await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })) {
+      const p = this.cfg.startPosition;
+      const from = p === 'latest' ? 'end' : p;
+      const cursor = await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: s.shardID, from });
+      await this.o.client.updateCheckpoint({ ...this.at, consumer: this.consumer, shardId: s.shardID, checkpoint: cursor, forceSuccess: true });
+    }
+    this.ready = true;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const held = [...new Set([...this.assigned, ...this.inFlight.keys()])];
+    this.assigned = await this.o.client.heartbeat({ ...this.at, consumer: this.consumer, shards: held });
+    this.lastHeartbeatMs = this.clock.now();
+    for (const id of [...this.shards.keys()]) if (!this.assigned.includes(id) && !this.inFlight.has(id)) this.shards.delete(id);
+  }
+
+  private async state(id: number): Promise<ShardState> {
+    let s = this.shards.get(id);
+    if (!s) {
+      s = { id, attempt: 0, nextDueMs: this.clock.now(), finished: false, lagSeconds: 0 };
+      const [cp] = await this.o.client.getCheckpoint({ ...this.at, shardId: id });
+      s.checkpoint = cp?.checkpoint || (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
+      this.shards.set(id, s);
+    }
+    return s;
+  }
+
+  /** One round: heartbeat when due, discover shards, start due tasks. Does not wait for tasks. */
+  async tick(): Promise<void> {
+    if (!this.ready) await this.setup();
+    if (this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000) await this.heartbeat();
+    const shards = new Map<number, ShardInfo>((await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]));
+    this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
+    for (const id of this.assigned) {
+      if (this.inFlight.has(id) || this.inFlight.size >= this.cfg.concurrency || !shards.has(id)) continue;
+      const s = await this.state(id);
+      if (this.clock.now() < s.nextDueMs) continue;
+      const task = runShardOnce(this.deps, s, shards.get(id)!.status === 'readonly')
+        .catch((e: unknown) => {
+          // SLS unreachable or throttled while computing the range: not the function's fault.
+          s.nextDueMs = this.clock.now() + this.deps.timing.retryBaseMs;
+          this.emit('retry', { shardId: id, counted: false, attempt: s.attempt, error: (e as Error).message });
+        })
+        .finally(() => {
+          this.inFlight.delete(id);
+          this.wake();
+        });
+      this.inFlight.set(id, task.then(() => undefined));
+    }
+  }
+
+  /** Resolves when every task started so far has finished. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
+  }
+
+  /** Held shards with their progress (for status and lag). */
+  snapshot(): Array<{ shardId: number; checkpoint?: string; lagSeconds: number; finished: boolean; attempt: number; inFlight: boolean }> {
+    return [...this.shards.values()].map((s) => ({ shardId: s.id, checkpoint: s.checkpoint, lagSeconds: s.lagSeconds, finished: s.finished, attempt: s.attempt, inFlight: this.inFlight.has(s.id) }));
+  }
+
+  private nextWakeMs(): number {
+    const dues = [...this.shards.values()].filter((s) => !this.inFlight.has(s.id)).map((s) => s.nextDueMs);
+    const hb = this.lastHeartbeatMs + this.cfg.heartbeatIntervalSeconds * 1000;
+    return Math.min(hb, ...dues, this.clock.now() + this.cfg.triggerInterval * 1000);
+  }
+
+  /** Runs ticks until stop(). Errors of a tick are emitted and the loop goes on. */
+  async run(): Promise<void> {
+    this.running = true;
+    while (this.running) {
+      this.wakeSignal = new Promise<void>((r) => (this.wake = r));
+      try {
+        await this.tick();
+      } catch (e) {
+        this.emit('warning', { message: `tick failed: ${(e as Error).message}` });
+      }
+      if (!this.running) break;
+      await this.clock.sleep(Math.max(10, this.nextWakeMs() - this.clock.now()), this.wakeSignal);
+    }
+  }
+
+  /** Stops ticking and waits for in-flight tasks (their checkpoints are committed). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.idle();
+  }
+}

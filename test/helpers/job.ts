@@ -1,0 +1,93 @@
+// A trigger job against an embedded LogHub, with a manual clock and an in-process handler that
+// reads its range and records every log id it saw, in order.
+import { LogClient } from '../../src/client/index.js';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { parseJobConfig, type JobConfigInput } from '../../src/trigger/config.js';
+import { ManualClock } from '../../src/trigger/clock.js';
+import { parseEvent, type TriggerEvent } from '../../src/trigger/event.js';
+import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
+import { Scheduler } from '../../src/trigger/scheduler.js';
+import { randomName, startTestHub } from './hub.js';
+
+export interface Seen {
+  shardId: number;
+  id: string;
+  taskId: string;
+}
+
+export async function readRange(client: LogClient, e: TriggerEvent): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = e.source.beginCursor;
+  while (cursor !== e.source.endCursor) {
+    const r = await client.pullLogs({ project: e.source.projectName, logstore: e.source.logstoreName, shardId: e.source.shardId, cursor, endCursor: e.source.endCursor, count: 100 });
+    for (const g of r.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
+    if (r.count === 0 || r.nextCursor === cursor) break;
+    cursor = r.nextCursor;
+  }
+  return ids;
+}
+
+export async function startJob(opts: { shards: number; config?: Partial<JobConfigInput>; fail?: (e: TriggerEvent, attempt: number) => boolean }) {
+  const clock = new ManualClock();
+  const t = await startTestHub('memory', { now: clock.now });
+  const project = randomName('job');
+  await t.client.createProject({ project });
+  await t.client.createLogStore({ project, logstore: 'source', shardCount: opts.shards });
+  await t.client.createLogStore({ project, logstore: 'trigger-log', shardCount: 1 });
+  await t.client.createLogStore({ project, logstore: 'dead-letter', shardCount: 1 });
+  const client = new LogClient({ endpoint: t.hub.endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(clock.now()), retry: { retries: 0 } });
+  const seen: Seen[] = [];
+  const events: TriggerEvent[] = [];
+  const attempts = new Map<string, number>();
+  const invoker = new InProcessInvoker(async (buf: Buffer) => {
+    const e = parseEvent(buf);
+    events.push(e);
+    const n = (attempts.get(e.taskId) ?? 0) + 1;
+    attempts.set(e.taskId, n);
+    if (opts.fail?.(e, n)) throw new Error(`planned failure ${n} of ${e.taskId}`);
+    const ids = await readRange(client, e);
+    for (const id of ids) seen.push({ shardId: e.source.shardId, id, taskId: e.taskId });
+    return { ingestLines: ids.length, ingestBytes: 0, shipLines: ids.length, shipBytes: 0 };
+  });
+  const config = parseJobConfig({
+    endpoint: t.hub.endpoint,
+    project,
+    sourceConfig: { logstore: 'source', startTime: 'begin' },
+    jobConfig: { triggerInterval: 60, maxRetryTime: 2 },
+    logConfig: { project, logstore: 'trigger-log' },
+    target: { type: 'local', module: 'unused.js' },
+    heartbeatIntervalSeconds: 5,
+    ...opts.config,
+  });
+  const newScheduler = (name: string) =>
+    new Scheduler({ config, client, invoker, clock, consumerName: name, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null, random: () => 0.5, retryBaseMs: 1000, retryMaxMs: 8000 });
+  const scheduler = newScheduler('instance-a');
+  /** ticks (advancing the clock `stepMs` each time) until `done()` or `max` ticks */
+  async function runUntil(done: () => boolean, s = scheduler, stepMs = 2000, max = 200) {
+    for (let i = 0; i < max && !done(); i++) {
+      await s.tick();
+      await s.idle();
+      clock.advance(stepMs);
+    }
+  }
+  async function put(ids: string[], hashKey?: string) {
+    await t.client.putLogs({ project, logstore: 'source', hashKey, logGroup: { logs: ids.map((id) => ({ time: Math.floor(clock.now() / 1000), contents: [{ key: 'id', value: id }] })), logTags: [] } });
+  }
+  async function scheduleLogs(): Promise<Record<string, string>[]> {
+    const out: Record<string, string>[] = [];
+    let cursor = await t.client.getCursor({ project, logstore: 'trigger-log', shardId: 0, from: 'begin' });
+    for (;;) {
+      const r = await t.client.pullLogs({ project, logstore: 'trigger-log', shardId: 0, cursor });
+      for (const g of r.groups) for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
+      if (r.count === 0) return out;
+      cursor = r.nextCursor;
+    }
+  }
+  return {
+    t, clock, project, client, seen, events, attempts, config, scheduler, newScheduler, runUntil, put, scheduleLogs,
+    async close() {
+      client.close();
+      await t.close();
+    },
+  };
+}

@@ -1,0 +1,192 @@
+// The scheduler against the embedded LogHub on a manual clock (no sleeps).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compareCursors } from '../../src/codec/index.js';
+import { startJob } from '../helpers/job.js';
+
+const keyFor = (shard: number, shards: number) => ((BigInt(shard) * (1n << 128n)) / BigInt(shards)).toString(16).padStart(32, '0');
+
+test('4 shards, 2000 unique logs: each processed exactly once, order kept within each shard', async () => {
+  const job = await startJob({ shards: 4 });
+  try {
+    const expected: string[][] = [[], [], [], []];
+    for (let batch = 0; batch < 40; batch++) {
+      const shard = batch % 4;
+      const ids = Array.from({ length: 50 }, (_, i) => `s${shard}-${String(batch * 50 + i).padStart(5, '0')}`);
+      expected[shard].push(...ids);
+      await job.put(ids, keyFor(shard, 4));
+      if (batch % 10 === 9) job.clock.advance(1000);
+    }
+    await job.runUntil(() => job.seen.length >= 2000);
+    assert.equal(job.seen.length, 2000);
+    assert.equal(new Set(job.seen.map((s) => s.id)).size, 2000, 'no duplicates');
+    for (let shard = 0; shard < 4; shard++) {
+      assert.deepEqual(job.seen.filter((s) => s.shardId === shard).map((s) => s.id), expected[shard], `shard ${shard} in order`);
+    }
+    const logs = await job.scheduleLogs();
+    assert.ok(logs.length > 0 && logs.every((r) => r.task_status === 'Success' && r.job_name === job.config.jobName && r.project_name === job.project));
+    assert.equal(logs.reduce((n, r) => n + Number(r.ingest_lines), 0), 2000);
+  } finally {
+    await job.close();
+  }
+});
+
+test('no new data: no invocation', async () => {
+  const job = await startJob({ shards: 2 });
+  try {
+    for (let i = 0; i < 5; i++) {
+      await job.scheduler.tick();
+      await job.scheduler.idle();
+      job.clock.advance(61_000);
+    }
+    assert.equal(job.events.length, 0);
+  } finally {
+    await job.close();
+  }
+});
+
+test('a backlog is worked off in one-interval windows by receive time, with catch-up ticks', async () => {
+  const job = await startJob({ shards: 1 });
+  try {
+    for (let k = 0; k < 4; k++) {
+      await job.put([`a${k}`, `b${k}`]);
+      job.clock.advance(100_000); // 100 s apart: each put is its own 60 s window
+    }
+    await job.runUntil(() => job.seen.length >= 8);
+    assert.equal(job.events.length, 4, 'one event per window');
+    assert.deepEqual(job.seen.map((s) => s.id), ['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+    for (let i = 1; i < job.events.length; i++) assert.equal(job.events[i].source.beginCursor, job.events[i - 1].source.endCursor, 'contiguous ranges');
+  } finally {
+    await job.close();
+  }
+});
+
+test('failures: the same range is retried with backoff; block (default) never skips it', async () => {
+  let healthy = false;
+  const job = await startJob({ shards: 1, fail: () => !healthy });
+  try {
+    await job.put(['x1', 'x2']);
+    const retries: Array<{ attempt: number; delayMs: number; exhausted: boolean }> = [];
+    job.scheduler.on('retry', (r) => retries.push(r));
+    await job.runUntil(() => retries.length >= 6, job.scheduler, 30_000);
+    assert.equal(new Set(job.events.map((e) => e.taskId)).size, 1, 'always the same task');
+    // maxRetryTime 2: two quick retries with exponential backoff (jitter fixed at 0.5), then block
+    assert.deepEqual(retries.slice(0, 2).map((r) => [r.delayMs, r.exhausted]), [[500, false], [1000, false]]);
+    assert.ok(retries.slice(2).every((r) => r.exhausted && r.delayMs >= 60_000), 'after maxRetryTime: once per interval at most');
+    assert.equal(job.seen.length, 0);
+    healthy = true;
+    await job.runUntil(() => job.seen.length >= 2, job.scheduler, 61_000);
+    assert.deepEqual(job.seen.map((s) => s.id), ['x1', 'x2']);
+    const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
+    assert.equal(statuses.at(-1), 'Success');
+    assert.ok(statuses.filter((s) => s === 'Failed').length >= 6);
+  } finally {
+    await job.close();
+  }
+});
+
+test('skip and dead-letter move on after maxRetryTime; dead letters hold the event and the error', async () => {
+  for (const policy of ['skip', 'deadLetter'] as const) {
+    const job = await startJob({
+      shards: 1,
+      fail: (e) => e.source.beginCursor === first,
+      config: { onRetriesExhausted: policy, deadLetter: { logstore: 'dead-letter' } },
+    });
+    let first = '';
+    try {
+      first = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
+      await job.put(['bad']);
+      job.clock.advance(100_000);
+      await job.put(['good']);
+      await job.runUntil(() => job.seen.length >= 1, job.scheduler, 10_000);
+      assert.deepEqual(job.seen.map((s) => s.id), ['good'], policy);
+      assert.equal(job.attempts.get(job.events[0].taskId), 3, 'first try + maxRetryTime (2) retries');
+      const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
+      assert.deepEqual(statuses, ['Failed', 'Failed', policy === 'skip' ? 'Skipped' : 'DeadLettered', 'Success']);
+      if (policy === 'deadLetter') {
+        const b = await job.t.client.getCursor({ project: job.project, logstore: 'dead-letter', shardId: 0, from: 'begin' });
+        const dl = (await job.t.client.pullLogs({ project: job.project, logstore: 'dead-letter', shardId: 0, cursor: b })).groups[0].log(0);
+        const f = Object.fromEntries(dl.contents.map((c) => [c.key, c.value]));
+        assert.equal(JSON.parse(f.event).source.beginCursor, first);
+        assert.match(f.error_message, /planned failure 3/);
+      }
+    } finally {
+      await job.close();
+    }
+  }
+});
+
+test('split and merge mid-run: nothing lost, parents drained before children', async () => {
+  const job = await startJob({ shards: 2 });
+  try {
+    const invokes: number[] = [];
+    job.scheduler.on('invoke', (e) => invokes.push(e.shardId));
+    await job.put(['p0-1', 'p0-2'], keyFor(0, 2));
+    await job.put(['p1-1'], keyFor(1, 2));
+    await job.scheduler.tick(); // consumer group set up, first tasks started
+    await job.scheduler.idle();
+    await job.put(['p0-3'], keyFor(0, 2)); // lands in the parent before the split
+    await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 0, splitKey: '40000000000000000000000000000000' });
+    await job.put(['c2-1'], '10000000000000000000000000000000');
+    await job.put(['c3-1'], '50000000000000000000000000000000');
+    await job.t.client.mergeShards({ project: job.project, logstore: 'source', shardId: 3 }); // 3 + 1 -> 4
+    await job.put(['m4-1'], 'f0000000000000000000000000000000');
+    await job.runUntil(() => job.seen.length >= 7);
+    assert.deepEqual(job.seen.map((s) => s.id).sort(), ['c2-1', 'c3-1', 'm4-1', 'p0-1', 'p0-2', 'p0-3', 'p1-1']);
+    const lastOf = (id: number) => invokes.lastIndexOf(id);
+    const firstOf = (id: number) => invokes.indexOf(id);
+    assert.ok(lastOf(0) < firstOf(2) && lastOf(0) < firstOf(3), 'split parent before its children');
+    assert.ok(lastOf(3) < firstOf(4) && lastOf(1) < firstOf(4), 'merge parents before the merged shard');
+  } finally {
+    await job.close();
+  }
+});
+
+test('two instances share a job; one dies, the other takes its shards from the last checkpoint', async () => {
+  const job = await startJob({ shards: 4 });
+  try {
+    const a = job.scheduler;
+    const b = job.newScheduler('instance-b');
+    const held = (s: typeof a) => s.snapshot().map((x) => x.shardId);
+    // a first holds everything; the server asks it to give two up, and hands them to b only once
+    // a's heartbeat no longer lists them (a few heartbeat rounds)
+    for (let round = 0; round < 6 && !(held(a).length === 2 && held(b).length === 2); round++) {
+      await a.tick();
+      await b.tick();
+      job.clock.advance(5000);
+    }
+    assert.deepEqual([held(a).length, held(b).length], [2, 2], 'shards spread over both instances');
+    assert.deepEqual([...held(a), ...held(b)].sort(), [0, 1, 2, 3]);
+    for (let s = 0; s < 4; s++) await job.put([`before-${s}`], keyFor(s, 4));
+    job.clock.advance(61_000); // the next interval
+    await a.tick();
+    await b.tick();
+    await Promise.all([a.idle(), b.idle()]);
+    assert.equal(job.seen.length, 4);
+    // a dies without a word; data keeps coming
+    for (let s = 0; s < 4; s++) await job.put([`after-${s}`], keyFor(s, 4));
+    await job.runUntil(() => job.seen.length >= 8, b, 5000);
+    assert.deepEqual(job.seen.map((x) => x.id).sort(), ['after-0', 'after-1', 'after-2', 'after-3', 'before-0', 'before-1', 'before-2', 'before-3']);
+    assert.equal(held(b).length, 4, 'b holds every shard after a timed out');
+  } finally {
+    await job.close();
+  }
+});
+
+test('config errors name the field', async () => {
+  const { parseJobConfig } = await import('../../src/trigger/config.js');
+  const base = { endpoint: 'http://127.0.0.1:1', project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: '60', maxRetryTime: '3' }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } };
+  const ok = parseJobConfig(base);
+  assert.equal(ok.triggerInterval, 60);
+  assert.equal(ok.maxRetryTime, 3);
+  assert.match(ok.jobName, /^[0-9a-f]{40}$/);
+  assert.equal(ok.startPosition, 'latest');
+  assert.throws(() => parseJobConfig({ ...base, jobConfig: { triggerInterval: 601 } }), /jobConfig.triggerInterval must be an integer in \[1, 600\]/);
+  assert.throws(() => parseJobConfig({ ...base, logConfig: { project: 'p', logstore: 'src' } }), /logConfig.logstore must differ/);
+  assert.throws(() => parseJobConfig({ ...base, sourceConfig: { logstore: 'src', typo: 1 } }), /sourceConfig.typo is not a known field/);
+  assert.throws(() => parseJobConfig({ ...base, jobConfig: { triggerInterval: 60, maxRetryTime: 101 } }), /maxRetryTime must be an integer in \[0, 100\]/);
+  const arn = parseJobConfig({ ...base, project: undefined, sourceArn: 'acs:log:cn-hangzhou:123:project/from-arn' });
+  assert.equal(arn.project, 'from-arn');
+  assert.deepEqual(parseJobConfig({ ...base, jobConfig: { triggerInterval: 1 } }).warnings.length, 1);
+  assert.ok(compareCursors('MTA=', 'MTE=') < 0);
+});

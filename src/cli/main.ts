@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { lz4Implementation } from '../codec/index.js';
+import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
+import { registerStatus } from './status.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,7 +14,14 @@ export function buildProgram(): Command {
     .version(`${pkg.version} (lz4: ${lz4Implementation})`, '-V, --version')
     .showHelpAfterError();
   registerServe(program);
+  registerRun(program);
+  registerStatus(program);
   return program;
 }
 
-await buildProgram().parseAsync(process.argv);
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (e) {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+}

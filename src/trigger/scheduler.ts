@@ -10,6 +10,7 @@ import { hasCode } from '../errors/index.js';
 import type { JobConfig } from './config.js';
 import { realClock, type Clock } from './clock.js';
 import type { Invoker } from './invokers/types.js';
+import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
 import { runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
 
@@ -30,6 +31,12 @@ export interface SchedulerOptions {
   readonly catchUpIntervalMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+}
+
+function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): ProcessLog | undefined {
+  const t = opts.config.target;
+  if (t.type !== 'local' || !t.processLog) return undefined;
+  return new ProcessLog(opts.client, t.processLog, t.functionName ?? 'function', onError);
 }
 
 export class Scheduler extends EventEmitter {
@@ -58,6 +65,7 @@ export class Scheduler extends EventEmitter {
       client: opts.client,
       invoker: opts.invoker,
       scheduleLog: new ScheduleLog({ client: opts.client, project: opts.config.logConfig.project, logstore: opts.config.logConfig.logstore, sink: opts.scheduleSink, onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }) }),
+      processLog: processLogFor(opts, (e) => this.emit('warning', { message: `process log write failed: ${(e as Error).message}` })),
       consumer: this.consumer,
       now: () => this.clock.now(),
       random: opts.random ?? Math.random,

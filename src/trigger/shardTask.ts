@@ -6,6 +6,7 @@ import { backoffDelay } from '../client/retry.js';
 import type { JobConfig } from './config.js';
 import { taskIdOf, validateEvent, type TriggerEvent } from './event.js';
 import type { InvokeOutcome, Invoker } from './invokers/types.js';
+import type { ProcessLog } from './processLog.js';
 import { resultCounters, TaskStatus, type ScheduleLog, type ScheduleRecord } from './scheduleLog.js';
 
 export interface Range {
@@ -33,6 +34,7 @@ export interface TaskDeps {
   readonly client: LogClient;
   readonly invoker: Invoker;
   readonly scheduleLog: ScheduleLog;
+  readonly processLog?: ProcessLog;
   readonly consumer: string;
   readonly now: () => number;
   readonly random: () => number;
@@ -176,6 +178,7 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
   const requestId = d.newRequestId();
   d.emit('invoke', { shardId: s.id, taskId: range.taskId, beginCursor: range.begin, endCursor: range.end, attempt: s.attempt + 1, requestId });
   const outcome = await d.invoker.invoke({ event: Buffer.from(JSON.stringify(event)), requestId, timeoutMs: d.config.invocationTimeoutSeconds * 1000, credentials: d.credentials });
+  if (outcome.ok || outcome.kind === 'function') await d.processLog?.write(outcome.logs, { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName }, Math.floor(d.now() / 1000));
   if (outcome.ok) {
     const rec = record(d, s, range, outcome, TaskStatus.Success, startMs);
     await onSuccess(d, s, range, shardEnd);

@@ -1,0 +1,55 @@
+// sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
+import type { Command } from 'commander';
+import { createInvoker, Scheduler } from '../trigger/index.js';
+import { clientFor, credentialsFor, loadJob, type JobFlags } from './job.js';
+import { printTask } from './print.js';
+import { onShutdown } from './util.js';
+
+interface RunFlags extends JobFlags {
+  consumer?: string;
+  once?: boolean;
+  quiet?: boolean;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a trigger job: poll shards, invoke the function per range, checkpoint, write schedule logs')
+    .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
+    .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
+    .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')
+    .option('--module <path>', 'local handler module, overriding the config')
+    .option('--job-name <name>', 'job (consumer group) name, overriding the config')
+    .option('--consumer <name>', 'this instance\'s name in the job\'s consumer group (default: host-pid-random)')
+    .option('--once', 'run one tick, wait for its tasks, and exit')
+    .option('--quiet', 'do not print schedule-log JSON lines on stdout')
+    .action(async (flags: RunFlags) => {
+      const config = loadJob(flags);
+      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+      if (!config.enable) {
+        process.stderr.write(`job ${config.jobName} is disabled (enable: false); nothing to do\n`);
+        return;
+      }
+      const creds = credentialsFor(config.endpoint, config.credentials);
+      const client = clientFor(config.endpoint, creds);
+      const invoker = createInvoker(config, creds);
+      const scheduler = new Scheduler({ config, client, invoker, functionCredentials: creds, consumerName: flags.consumer, scheduleSink: flags.quiet ? null : undefined });
+      scheduler.on('task', (t) => printTask(t));
+      scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
+      scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
+      process.stderr.write(`job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${config.target.type === 'local' ? config.target.module : `fc:${config.target.serviceName}/${config.target.functionName}`} (consumer ${scheduler.consumer})\n`);
+      const stop = async () => {
+        await scheduler.stop();
+        await invoker.close();
+        client.close();
+      };
+      if (flags.once) {
+        await scheduler.tick();
+        await scheduler.idle();
+        await stop();
+        return;
+      }
+      onShutdown(stop);
+      await scheduler.run();
+    });
+}

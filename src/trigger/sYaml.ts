@@ -1,0 +1,85 @@
+// Reads a trigger job from a Serverless Devs s.yaml (edition 3.0.0, component fc3): one file
+// describes the cloud deployment and the local run. The function's log trigger becomes the job; the
+// function's code/handler/initializer/timeout/logConfig become the local target.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ValidationError } from './schema.js';
+import type { JobConfigInput, LocalTarget } from './config.js';
+
+export interface SYamlOptions {
+  /** which log trigger, by triggerName (default: the first) */
+  readonly triggerName?: string;
+  /** value for ${config("AccountID")} (default: $ALIBABA_CLOUD_ACCOUNT_ID or "local") */
+  readonly accountId?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+interface Fc3Props {
+  region?: string;
+  functionName?: string;
+  code?: string;
+  handler?: string;
+  timeout?: number;
+  logConfig?: { project?: string; logstore?: string } | 'auto';
+  instanceLifecycleConfig?: { initializer?: { handler?: string } };
+  triggers?: Array<{ triggerName?: string; triggerType?: string; sourceArn?: string; triggerConfig?: Record<string, unknown> }>;
+}
+
+/** Replaces ${vars.x}, ${config("AccountID")} and ${env("X")} / ${env.X} the way Serverless Devs does. */
+export function interpolate(text: string, vars: Record<string, unknown>, accountId: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\{\s*([^}]+?)\s*\}/g, (whole, expr: string) => {
+    const v = /^vars\.([\w-]+)$/.exec(expr);
+    if (v) return vars[v[1]] === undefined ? whole : String(vars[v[1]]);
+    if (/^config\(\s*['"]AccountID['"]\s*\)$/.test(expr)) return accountId;
+    const e = /^env\(\s*['"]([\w]+)['"]\s*\)$/.exec(expr) ?? /^env\.([\w]+)$/.exec(expr);
+    if (e) return env[e[1]] ?? '';
+    return whole;
+  });
+}
+
+function resolveModule(dir: string, code: string | undefined, handler: string): { module: string; exportName: string } {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0) throw new ValidationError('s.yaml', [`handler ${handler} must look like <file>.<export>`]);
+  const file = handler.slice(0, dot);
+  const codeDir = path.resolve(dir, code ?? '.');
+  const candidates = ['.js', '.mjs', '.cjs', '.ts'].map((ext) => path.join(codeDir, file + ext));
+  // A TypeScript project keeps its source in src/ while `code` points at the build output.
+  candidates.push(path.join(dir, 'src', `${file}.ts`));
+  const found = candidates.find((c) => existsSync(c));
+  return { module: found ?? candidates[0], exportName: handler.slice(dot + 1) };
+}
+
+export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigInput {
+  const env = opts.env ?? process.env;
+  const raw = parse(readFileSync(file, 'utf8')) as { vars?: Record<string, unknown>; resources?: Record<string, { component?: string; props?: Fc3Props }> };
+  const accountId = opts.accountId ?? env.ALIBABA_CLOUD_ACCOUNT_ID ?? 'local';
+  const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env)) as typeof raw;
+  for (const [name, res] of Object.entries(doc?.resources ?? {})) {
+    const props = res.props ?? {};
+    if (!String(res.component ?? '').startsWith('fc3') || !props.triggers) continue;
+    const trig = props.triggers.find((t) => t.triggerType === 'log' && (!opts.triggerName || t.triggerName === opts.triggerName));
+    if (!trig) continue;
+    const tc = (trig.triggerConfig ?? {}) as Record<string, unknown> & Pick<JobConfigInput, 'sourceConfig' | 'jobConfig' | 'logConfig'>;
+    const { module, exportName } = resolveModule(path.dirname(path.resolve(file)), props.code, props.handler ?? 'index.handler');
+    const init = props.instanceLifecycleConfig?.initializer?.handler;
+    const target: LocalTarget = { type: 'local', module, handler: exportName, functionName: props.functionName ?? name };
+    if (init) target.initializer = init.slice(init.lastIndexOf('.') + 1);
+    if (props.logConfig && props.logConfig !== 'auto' && props.logConfig.project && props.logConfig.logstore) {
+      target.processLog = { project: props.logConfig.project, logstore: props.logConfig.logstore };
+    }
+    const job: JobConfigInput = {
+      endpoint: props.region ? `https://${props.region}.log.aliyuncs.com` : undefined,
+      sourceArn: trig.sourceArn,
+      sourceConfig: tc.sourceConfig,
+      jobConfig: tc.jobConfig,
+      functionParameter: (tc.functionParameter as Record<string, unknown> | undefined) ?? {},
+      logConfig: tc.logConfig,
+      enable: tc.enable as boolean | undefined,
+      target,
+    };
+    if (props.timeout) job.invocationTimeoutSeconds = props.timeout;
+    return job;
+  }
+  throw new ValidationError('s.yaml', [`${file} has no fc3 function with a log trigger${opts.triggerName ? ` named ${opts.triggerName}` : ''}`]);
+}

@@ -1,0 +1,48 @@
+// Job progress per shard from the job's consumer group: owner, checkpoint time, last data time, lag
+// (like the seed's ConsumerGroupTest output).
+import { compareCursors, decodeCursor, encodeCursor } from '../codec/index.js';
+import type { LogClient } from '../client/index.js';
+
+export interface ShardStatus {
+  shardId: number;
+  status: 'readwrite' | 'readonly';
+  owner: string;
+  checkpoint: string;
+  /** receive time (unix s) of the next group to process; undefined when caught up or never started */
+  checkpointTime: number | undefined;
+  /** receive time (unix s) of the newest group in the shard */
+  lastDataTime: number | undefined;
+  /** groups not processed yet */
+  pendingGroups: number;
+  lagSeconds: number;
+  updateTime: number;
+}
+
+export async function jobStatus(client: LogClient, at: { project: string; logstore: string; jobName: string }, nowMs = Date.now()): Promise<ShardStatus[]> {
+  const shards = await client.listShards({ project: at.project, logstore: at.logstore });
+  const cps = new Map((await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]));
+  const out: ShardStatus[] = [];
+  for (const s of shards) {
+    const q = { project: at.project, logstore: at.logstore, shardId: s.shardID };
+    const cp = cps.get(s.shardID);
+    const begin = await client.getCursor({ ...q, from: 'begin' });
+    const end = await client.getCursor({ ...q, from: 'end' });
+    const checkpoint = cp?.checkpoint || begin;
+    const hasData = compareCursors(begin, end) < 0;
+    const lastDataTime = hasData ? await client.getCursorTime({ ...q, cursor: encodeCursor(decodeCursor(end) - 1n) }) : undefined;
+    const behind = compareCursors(checkpoint, end) < 0;
+    const checkpointTime = behind ? await client.getCursorTime({ ...q, cursor: checkpoint }) : undefined;
+    out.push({
+      shardId: s.shardID,
+      status: s.status,
+      owner: cp?.consumer ?? '',
+      checkpoint: cp?.checkpoint ?? '',
+      checkpointTime,
+      lastDataTime,
+      pendingGroups: Number(decodeCursor(end) - decodeCursor(checkpoint)),
+      lagSeconds: checkpointTime === undefined ? 0 : Math.max(0, Math.floor(nowMs / 1000) - checkpointTime),
+      updateTime: cp?.updateTime ?? 0,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
+import { addToCursor, encodeLogGroup } from '../../src/codec/index.js';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { createHandler, type LogRecord } from '../../src/runtime/index.js';
+import { LocalInvoker } from '../../src/trigger/invokers/local.js';
+import { startTestHub } from '../helpers/hub.js';
+
+let t: Awaited<ReturnType<typeof startTestHub>>;
+let begin = '';
+let end = '';
+const P = 'rt-proj';
+const groupBytes: number[] = [];
+
+before(async () => {
+  t = await startTestHub('memory', { now: Date.now });
+  await t.client.createProject({ project: P });
+  await t.client.createLogStore({ project: P, logstore: 'src', shardCount: 1 });
+  begin = await t.client.getCursor({ project: P, logstore: 'src', shardId: 0, from: 'begin' });
+  for (let g = 0; g < 5; g++) {
+    const group = { logs: [0, 1, 2].map((i) => ({ time: 1700000000 + i, contents: [{ key: 'n', value: `${g}-${i}` }, { key: 'msg', value: 'hello' }] })), topic: g === 2 ? 'noise' : 'app', source: '10.0.0.1', logTags: [{ key: 'host', value: 'web-1' }] };
+    groupBytes.push(encodeLogGroup(group).length);
+    await t.client.putLogs({ project: P, logstore: 'src', logGroup: group });
+  }
+  end = await t.client.getCursor({ project: P, logstore: 'src', shardId: 0, from: 'end' });
+});
+after(() => t.close());
+
+const event = (b: string, e: string, parameter: Record<string, unknown> = {}) => ({
+  source: { endpoint: t.hub.endpoint, projectName: P, logstoreName: 'src', shardId: 0, beginCursor: b, endCursor: e },
+  parameter,
+  jobName: 'a'.repeat(40),
+  taskId: '00000000-0000-5000-8000-000000000000',
+  cursorTime: 1700000000,
+});
+const ctx = { requestId: 'req-1', credentials: DEFAULT_ACCESS_KEY, logger: { info: () => undefined } };
+
+test('counters as the Java template: every group ingested, shipped only when processData says true', async () => {
+  const pages: number[] = [];
+  const h = createHandler((batch) => {
+    pages.push(batch.groups.length);
+    return batch.groups[0].topic !== 'noise';
+  }, { batchSize: 2 });
+  const r = await h(Buffer.from(JSON.stringify(event(begin, end))), ctx);
+  assert.deepEqual(pages, [2, 2, 1], 'pages of batchSize groups');
+  const total = groupBytes.reduce((a, b) => a + b, 0);
+  assert.equal(r.ingestLines, 15);
+  assert.equal(r.ingestBytes, total);
+  assert.equal(r.shipLines, 9, 'the page holding the noise group was skipped');
+  assert.equal(r.shipBytes, total - groupBytes[2] - groupBytes[3]);
+  assert.equal(r.emptyTrigger, false);
+  assert.deepEqual(Object.keys(r).slice(0, 4), ['ingestLines', 'ingestBytes', 'shipLines', 'shipBytes']);
+});
+
+test('the range is half-open and read exactly', async () => {
+  const seen: string[] = [];
+  const h = createHandler((batch) => {
+    for (const r of batch.records()) seen.push(r.n);
+    return true;
+  });
+  await h(event(addToCursor(begin, 1), addToCursor(begin, 3)), ctx);
+  assert.deepEqual(seen, ['1-0', '1-1', '1-2', '2-0', '2-1', '2-2']);
+});
+
+test('flat records carry time, topic, source, tags and fields', async () => {
+  let first: LogRecord | undefined;
+  const h = createHandler((batch) => {
+    first ??= [...batch.records()][0];
+    return true;
+  });
+  await h(event(begin, addToCursor(begin, 1)), ctx);
+  assert.deepEqual(first, { __time__: '1700000000', __topic__: 'app', __source__: '10.0.0.1', '__tag__:host': 'web-1', n: '0-0', msg: 'hello' });
+});
+
+test('empty trigger: begin == end, or a range with no groups: no processData call, zero counters', async () => {
+  let calls = 0;
+  const lines: string[] = [];
+  const h = createHandler(() => {
+    calls++;
+    return true;
+  });
+  for (const [b, e] of [[end, end], [end, addToCursor(end, 0)]]) {
+    const r = await h(event(b, e), { ...ctx, logger: { info: (l: unknown) => lines.push(String(l)) } });
+    assert.deepEqual([r.ingestLines, r.shipLines, r.emptyTrigger], [0, 0, true]);
+  }
+  assert.equal(calls, 0);
+  assert.match(lines[0], /^\[job=a{40} task=00000000-0000-5000-8000-000000000000 shard=0\] empty trigger/);
+});
+
+test('throwing fails the invocation; bad events and parameters name the field', async () => {
+  const h = createHandler(() => {
+    throw new Error('downstream down');
+  });
+  await assert.rejects(h(event(begin, end), ctx), /downstream down/);
+  const strict = createHandler(() => true, { parameterSchema: { type: 'object', required: ['target'], properties: { target: { type: 'string' } } } });
+  await assert.rejects(strict(event(begin, end, {}), ctx), /parameter is invalid: target is required/);
+  await assert.rejects(strict(event(begin, end, { target: 5 }), ctx), /parameter is invalid: target must be string/);
+  const bad = { ...event(begin, end), source: { ...event(begin, end).source, shardId: 'zero' } };
+  await assert.rejects(strict(bad, ctx), /event is invalid: source.shardId must be integer/);
+  await assert.rejects(strict('not json', ctx), /event is not JSON/);
+  let cbErr: unknown;
+  await h(event(begin, end), ctx, (err) => (cbErr = err));
+  assert.match(String(cbErr), /downstream down/, 'callback style gets the error');
+});
+
+test('a createHandler module runs under the local invoker as FC loads it (initializer, logger, parameter)', async () => {
+  const inv = new LocalInvoker({ module: fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url)), initializer: 'initialize' });
+  try {
+    const r = await inv.invoke({ event: Buffer.from(JSON.stringify(event(begin, end, { skipTopic: 'app' }))), requestId: 'w-1', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    assert.ok(r.ok, JSON.stringify(r));
+    const body = JSON.parse(r.body.toString());
+    assert.equal(body.ingestLines, 15);
+    // pages of 2 groups: [app, app] skipped, [noise, app] shipped, [app] skipped
+    assert.equal(body.shipLines, 6);
+    assert.ok(r.logs.some((l) => / w-1 \[info\] \[job=a{40} task=.* shard=0\] page \{"logs":6\}/.test(l)), r.logs.join('\n'));
+    const bad = await inv.invoke({ event: Buffer.from(JSON.stringify(event(begin, end, { nope: 1 }))), requestId: 'w-2', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    assert.ok(!bad.ok && bad.kind === 'function' && /nope is not a known field/.test(bad.error.errorMessage));
+  } finally {
+    await inv.close();
+  }
+});

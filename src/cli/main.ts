@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { lz4Implementation } from '../codec/index.js';
+import { registerDev } from './dev.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description('Open-source Alibaba Cloud SLS log trigger: scheduler, FC-compatible handler runtime, embedded LogHub')
     .version(`${pkg.version} (lz4: ${lz4Implementation})`, '-V, --version')
     .showHelpAfterError();
+  registerDev(program);
   registerServe(program);
   registerRun(program);
   registerStatus(program);

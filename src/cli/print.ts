@@ -1,5 +1,14 @@
 // Human-readable lines for the terminal (stderr; stdout carries JSON lines).
-const short = (c: string) => (c.length > 12 ? `${c.slice(0, 6)}…${c.slice(-4)}` : c);
+import { decodeCursor } from '../codec/index.js';
+
+/** A cursor shown by its last digits: enough to follow a shard's progress by eye. */
+function short(c: string): string {
+  try {
+    return `…${decodeCursor(c).toString().slice(-6)}`;
+  } catch {
+    return c;
+  }
+}
 
 export function printTask(t: Record<string, unknown>): void {
   const status = String(t.task_status);

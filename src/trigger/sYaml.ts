@@ -44,8 +44,8 @@ function resolveModule(dir: string, code: string | undefined, handler: string): 
   const file = handler.slice(0, dot);
   const codeDir = path.resolve(dir, code ?? '.');
   const candidates = ['.js', '.mjs', '.cjs', '.ts'].map((ext) => path.join(codeDir, file + ext));
-  // A TypeScript project keeps its source in src/ while `code` points at the build output.
-  candidates.push(path.join(dir, 'src', `${file}.ts`));
+  // A TypeScript project keeps its source in src/ while `code` points at the build output (dist/).
+  candidates.push(path.join(path.dirname(codeDir), 'src', `${file}.ts`), path.join(dir, 'src', `${file}.ts`));
   const found = candidates.find((c) => existsSync(c));
   return { module: found ?? candidates[0], exportName: handler.slice(dot + 1) };
 }

@@ -29,6 +29,8 @@ interface Slot {
 const hostPath = fileURLToPath(new URL('./localWorker.mjs', import.meta.url));
 /** tsx's ESM register API, so workers can load TypeScript handler modules. */
 const tsxApi = import.meta.resolve('tsx/esm/api');
+/** this package's package.json, from which 'sls-trigger' resolves to itself */
+const packageRoot = new URL('../../../package.json', import.meta.url).href;
 
 export class LocalInvoker implements Invoker {
   private readonly slots: Slot[] = [];
@@ -43,7 +45,7 @@ export class LocalInvoker implements Invoker {
 
   private spawn(): Slot {
     const worker = new Worker(hostPath, {
-      workerData: { modulePath: this.modulePath, handlerName: this.opts.handler ?? 'handler', initializerName: this.opts.initializer, tsxApi },
+      workerData: { modulePath: this.modulePath, handlerName: this.opts.handler ?? 'handler', initializerName: this.opts.initializer, tsxApi, packageRoot },
       stdout: false,
       stderr: false,
     });

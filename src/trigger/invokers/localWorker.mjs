@@ -4,10 +4,28 @@
 // (event, context, callback) and the async styles, FC's result conversion and error shape.
 // Messages to the parent: ready | initError | log {id, line} | result {id, ok, body | errorType+error}.
 import { parentPort, workerData } from 'node:worker_threads';
+import { register as registerHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 
-const { modulePath, handlerName, initializerName, tsxApi } = workerData;
+const { modulePath, handlerName, initializerName, tsxApi, packageRoot } = workerData;
+
+// When the function's own node_modules has no 'sls-trigger' (a scaffolded project before npm
+// install, or a template inside this repository), resolve it to the running package, the way an FC
+// layer provides a library. A function that installed its own copy keeps it.
+const fallbackHooks = `
+let root;
+export async function initialize(data) { root = data.root; }
+export async function resolve(specifier, context, next) {
+  try {
+    return await next(specifier, context);
+  } catch (e) {
+    if (e && e.code === 'ERR_MODULE_NOT_FOUND' && (specifier === 'sls-trigger' || specifier.startsWith('sls-trigger/'))) {
+      return next(specifier, { ...context, parentURL: root });
+    }
+    throw e;
+  }
+}`;
 let current = '';
 
 function stamp(requestId, level, args) {
@@ -71,6 +89,7 @@ async function load() {
     const { register } = await import(tsxApi);
     register();
   }
+  registerHooks('data:text/javascript,' + encodeURIComponent(fallbackHooks), import.meta.url, { data: { root: packageRoot } });
   const mod = await import(pathToFileURL(modulePath).href);
   const pick = (name) => mod[name] ?? mod.default?.[name];
   const handler = pick(handlerName);

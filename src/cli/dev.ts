@@ -1,0 +1,101 @@
+// sls-trigger dev: the main job. An embedded LogHub, the project and logstores from s.yaml, a
+// producer of nginx access logs, and the trigger from s.yaml running the local function; one line
+// per task, the function's process-log lines, and lag per shard. Ctrl-C stops everything; a second
+// run resumes from the checkpoints.
+import type { Command } from 'commander';
+import { LogClient } from '../client/index.js';
+import { hasCode } from '../errors/index.js';
+import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
+import { Producer } from '../sample/producer.js';
+import { createInvoker, parseJobConfig, Scheduler, type JobConfig } from '../trigger/index.js';
+import { readJobInput } from './job.js';
+import { printTask } from './print.js';
+import { intOption, onShutdown } from './util.js';
+
+interface DevFlags {
+  config: string;
+  trigger?: string;
+  port: number;
+  dataDir: string;
+  rate: number;
+  interval?: number;
+  shards: number;
+  producer: boolean;
+  json?: boolean;
+}
+
+async function ensure(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'LogStoreAlreadyExist'): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!hasCode(e, already)) throw e;
+  }
+}
+
+/** Creates the source/log projects and logstores the job names, if missing. */
+export async function ensureJobResources(client: LogClient, config: JobConfig, shards: number): Promise<void> {
+  const stores: Array<[string, string, number]> = [[config.project, config.logstore, shards], [config.logConfig.project, config.logConfig.logstore, 1]];
+  if (config.target.type === 'local' && config.target.processLog) stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
+  if (config.deadLetter) stores.push([config.deadLetter.project, config.deadLetter.logstore, 1]);
+  for (const [project, logstore, shardCount] of stores) {
+    await ensure(client.createProject({ project, description: 'created by sls-trigger dev' }), 'ProjectAlreadyExist');
+    await ensure(client.createLogStore({ project, logstore, shardCount, ttl: 7 }), 'LogStoreAlreadyExist');
+  }
+}
+
+function lagLine(scheduler: Scheduler): string {
+  const shards = scheduler.snapshot().sort((a, b) => a.shardId - b.shardId);
+  return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s`).join(' ')}`;
+}
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('the main job: embedded LogHub + nginx log producer + the s.yaml trigger running the local function')
+    .option('-c, --config <file>', 's.yaml with an fc3 function and a log trigger', 's.yaml')
+    .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
+    .option('--port <n>', 'embedded LogHub port (0 = any free port)', intOption('--port', 0, 65535), 8090)
+    .option('--data-dir <dir>', 'where the embedded LogHub keeps data (and the job its checkpoints)', '.sls-trigger/dev')
+    .option('--rate <n>', 'nginx logs per second written by the producer', intOption('--rate', 0, 1_000_000), 20)
+    .option('--interval <s>', 'trigger interval in seconds, overriding s.yaml', intOption('--interval', 1, 600))
+    .option('--shards <n>', 'shards of the source logstore when it is created', intOption('--shards', 1, 64), 2)
+    .option('--no-producer', 'do not write sample logs (bring your own data)')
+    .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
+    .action(async (flags: DevFlags) => {
+      const hub = await startLogHub({ port: flags.port, dataDir: flags.dataDir, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+      const input = readJobInput(flags.config, flags.trigger);
+      input.endpoint = hub.endpoint;
+      if (flags.interval) input.jobConfig = { ...input.jobConfig, triggerInterval: flags.interval };
+      const config = parseJobConfig(input);
+      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+      const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
+      await ensureJobResources(client, config, flags.shards);
+      const producer = new Producer({ client, project: config.project, logstore: config.logstore, rate: flags.producer ? flags.rate : 0, onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`) });
+      const invoker = createInvoker(config, DEFAULT_ACCESS_KEY);
+      const scheduler = new Scheduler({ config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, consumerName: 'dev', scheduleSink: flags.json ? undefined : null });
+      if (!flags.json) scheduler.on('task', (t) => printTask(t));
+      scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
+      const lagTimer = setInterval(() => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`), config.triggerInterval * 1000);
+      process.stderr.write(
+        [
+          `LogHub   ${hub.endpoint}  data ${hub.dataDir}  keys ${DEFAULT_ACCESS_KEY.accessKeyId} / ${DEFAULT_ACCESS_KEY.accessKeySecret}`,
+          `source   ${config.project}/${config.logstore}  producer ${flags.producer ? `${flags.rate} nginx logs/s` : 'off'}`,
+          `trigger  job ${config.jobName}  every ${config.triggerInterval}s  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
+          `function ${config.target.type === 'local' ? config.target.module : 'fc'}`,
+          'Ctrl-C to stop; run again to resume from the checkpoints.',
+          '',
+        ].join('\n'),
+      );
+      producer.start();
+      onShutdown(async () => {
+        producer.stop();
+        clearInterval(lagTimer);
+        await scheduler.stop();
+        await invoker.close();
+        client.close();
+        await hub.close();
+        process.stderr.write(`stopped; checkpoints saved in ${hub.dataDir}\n`);
+      });
+      await scheduler.run();
+    });
+}

@@ -53,3 +53,53 @@ export function credentialsFor(endpoint: string, fromConfig?: { accessKeyId: str
 export function clientFor(endpoint: string, creds: ReturnType<typeof credentialsFor>): LogClient {
   return new LogClient({ endpoint, credentials: creds, retry: { retries: 3 } });
 }
+
+export interface SourceFlags {
+  config?: string;
+  trigger?: string;
+  endpoint?: string;
+  project?: string;
+  logstore?: string;
+  job?: string;
+  parameter?: string;
+}
+
+export interface ResolvedSource {
+  endpoint: string;
+  project: string;
+  logstore: string;
+  jobName: string;
+  parameter: Record<string, unknown>;
+  credentials: ReturnType<typeof credentialsFor>;
+  config?: JobConfig;
+}
+
+/** Where the data is: from --config (s.yaml or JSON), with flags overriding, or from flags alone. */
+export function resolveSource(flags: SourceFlags): ResolvedSource {
+  let config: JobConfig | undefined;
+  if (flags.config) config = loadJob({ config: flags.config, trigger: flags.trigger, endpoint: flags.endpoint, jobName: flags.job });
+  const endpoint = flags.endpoint ?? config?.endpoint;
+  const project = flags.project ?? config?.project;
+  const logstore = flags.logstore ?? config?.logstore;
+  const missing = [['--endpoint', endpoint], ['--project', project], ['--logstore', logstore]].filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length > 0) throw new Error(`give --config, or ${missing.join(', ')}`);
+  let parameter = config?.functionParameter ?? {};
+  if (flags.parameter) {
+    try {
+      parameter = JSON.parse(flags.parameter) as Record<string, unknown>;
+    } catch (e) {
+      throw new Error(`--parameter is not JSON: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return { endpoint: endpoint!, project: project!, logstore: logstore!, jobName: flags.job ?? config?.jobName ?? 'local-replay', parameter, credentials: credentialsFor(endpoint!, config?.credentials), config };
+}
+
+export function sourceOptions<T extends { option: (...a: never[]) => T }>(cmd: T): T {
+  const c = cmd as unknown as import('commander').Command;
+  c.option('-c, --config <file>', 's.yaml or JSON job config (gives endpoint, project, logstore, job, parameter)')
+    .option('--trigger <name>', 'which log trigger in the s.yaml')
+    .option('--endpoint <url>', 'SLS endpoint (e.g. http://127.0.0.1:8090)')
+    .option('--project <name>', 'source project')
+    .option('--logstore <name>', 'source logstore');
+  return cmd;
+}

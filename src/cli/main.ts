@@ -2,7 +2,11 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { lz4Implementation } from '../codec/index.js';
+import { registerCheckpoint } from './checkpoint.js';
 import { registerDev } from './dev.js';
+import { registerEvents } from './events.js';
+import { registerPreview } from './preview.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerStatus } from './status.js';
@@ -18,6 +22,10 @@ export function buildProgram(): Command {
   registerServe(program);
   registerRun(program);
   registerStatus(program);
+  registerReplay(program);
+  registerEvents(program);
+  registerCheckpoint(program);
+  registerPreview(program);
   return program;
 }
 

@@ -21,7 +21,7 @@ export function registerRun(program: Command): void {
     .option('--module <path>', 'local handler module, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
     .option('--consumer <name>', 'this instance\'s name in the job\'s consumer group (default: host-pid-random)')
-    .option('--once', 'run one tick, wait for its tasks, and exit')
+    .option('--once', 'run one tick, wait for its tasks, and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)')
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
     .action(async (flags: RunFlags) => {
       const config = loadJob(flags);

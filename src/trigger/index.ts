@@ -7,3 +7,4 @@ export * from './clock.js';
 export * from './invokers/index.js';
 export { ValidationError } from './schema.js';
 export * from './sYaml.js';
+export * from './replay.js';

@@ -1,0 +1,112 @@
+// The CLI end to end as child processes against `sls-trigger serve`: events, replay (live, record,
+// offline fixture), run --once, status, checkpoint reset, preview. Exit codes, output, files.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogClient } from '../../src/client/index.js';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { runCli, startCli, type Cli } from '../helpers/cli.js';
+
+const fnModule = fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url));
+let serve: Cli;
+let endpoint = '';
+let dir = '';
+let client: LogClient;
+const P = 'cli-proj';
+const src = () => ['--endpoint', endpoint, '--project', P, '--logstore', 'access'];
+
+before(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'slst-cli-'));
+  serve = startCli(['serve', '--port', '0', '--memory', '--quiet']);
+  endpoint = (await serve.waitFor((l) => l.startsWith('LogHub listening on '))).slice('LogHub listening on '.length);
+  client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
+  await client.createProject({ project: P });
+  await client.createLogStore({ project: P, logstore: 'access', shardCount: 2 });
+  await client.createLogStore({ project: P, logstore: 'trigger-log', shardCount: 1 });
+  for (let i = 0; i < 3; i++) {
+    await client.putLogs({ project: P, logstore: 'access', hashKey: '00000000000000000000000000000000', logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] } });
+  }
+});
+after(async () => {
+  client.close();
+  serve.child.kill('SIGTERM');
+  await serve.exit;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('events generate prints a valid event; events validate checks files and names bad fields', async () => {
+  const gen = await runCli(['events', 'generate', ...src(), '--shard', '0', '--job', 'j1', '--parameter', '{"a":1}']);
+  assert.equal(gen.code, 0, gen.stderr);
+  const e = JSON.parse(gen.stdout);
+  assert.deepEqual([e.source.shardId, e.jobName, e.parameter], [0, 'j1', { a: 1 }]);
+  assert.equal(e.cursorTime > 0, true);
+  const good = path.join(dir, 'good.json');
+  writeFileSync(good, gen.stdout);
+  assert.equal((await runCli(['events', 'validate', good])).code, 0);
+  const bad = path.join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ ...e, source: { ...e.source, shardId: -1 } }));
+  const v = await runCli(['events', 'validate', bad]);
+  assert.equal(v.code, 1);
+  assert.match(v.stderr, /source.shardId must be >= 0/);
+});
+
+test('replay --record then --fixture offline gives the same result', async () => {
+  const fx = path.join(dir, 'fixture.json');
+  const live = await runCli(['replay', ...src(), '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--record', fx, '--json']);
+  assert.equal(live.code, 0, live.stderr);
+  const a = JSON.parse(live.stdout);
+  assert.equal(a.ok, true);
+  assert.equal(a.result.ingestLines, 3);
+  const recorded = JSON.parse(readFileSync(fx, 'utf8'));
+  assert.equal(recorded.groups, 3);
+  // offline: the server is not needed (a wrong endpoint would fail the live path)
+  const off = await runCli(['replay', '--fixture', fx, '--module', fnModule, '--initializer', 'initialize', '--json']);
+  assert.equal(off.code, 0, off.stderr);
+  const b = JSON.parse(off.stdout);
+  for (const k of ['ingestLines', 'ingestBytes', 'shipLines', 'shipBytes', 'pulls']) assert.equal(b.result[k], a.result[k], k);
+  assert.equal(b.event.source.beginCursor, a.event.source.beginCursor, 'same cursors');
+  assert.equal(b.event.taskId, a.event.taskId);
+});
+
+test('run --once processes the data; checkpoint reset refuses a live job unless --force, then re-delivers', async () => {
+  const job = path.join(dir, 'job.json');
+  writeFileSync(job, JSON.stringify({
+    endpoint, project: P, jobName: 'cli-job',
+    sourceConfig: { logstore: 'access', startTime: 'begin' },
+    jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
+    logConfig: { project: P, logstore: 'trigger-log' },
+    target: { type: 'local', module: fnModule, initializer: 'initialize' },
+  }));
+  const lines = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { ingest_lines: number; task_status: string });
+  // --once runs from cron keep one consumer name: a new name would wait for the old one to time out
+  const first = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(lines(first.stdout).reduce((n, r) => n + r.ingest_lines, 0), 3);
+  const status = await runCli(['status', '--config', job, '--json']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.deepEqual(JSON.parse(status.stdout).map((r: { pendingGroups: number }) => r.pendingGroups), [0, 0]);
+  const refused = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /committed within the last \d+s: stop the job first, or pass --force/);
+  const reset = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin', '--force']);
+  assert.equal(reset.code, 0, reset.stderr);
+  const again = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
+  assert.equal(lines(again.stdout).reduce((n, r) => n + r.ingest_lines, 0), 3, 'the data after the reset point is delivered again');
+  const show = await runCli(['checkpoint', 'show', '--config', job]);
+  assert.match(show.stdout, /shard\s+checkpoint/);
+});
+
+test('preview prints the first groups; bad flags name the value', async () => {
+  const p = await runCli(['preview', ...src(), '--shard', '0', '--count', '2']);
+  assert.equal(p.code, 0, p.stderr);
+  assert.equal(p.stdout.split('\n').filter((l) => l.includes('n=')).length, 2);
+  const bad = await runCli(['preview', ...src(), '--from', 'yesterday-ish']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--from "yesterday-ish" is not begin, end, unix seconds or an ISO date/);
+  const noSrc = await runCli(['preview']);
+  assert.equal(noSrc.code, 1);
+  assert.match(noSrc.stderr, /give --config, or --endpoint, --project, --logstore/);
+});

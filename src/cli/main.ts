@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { lz4Implementation } from '../codec/index.js';
+import { registerBuild } from './build.js';
 import { registerCheckpoint } from './checkpoint.js';
 import { registerDev } from './dev.js';
 import { registerEvents } from './events.js';
+import { registerInit } from './init.js';
 import { registerPreview } from './preview.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerEvents(program);
   registerCheckpoint(program);
   registerPreview(program);
+  registerBuild(program);
+  registerInit(program);
   return program;
 }
 

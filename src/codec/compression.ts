@@ -8,6 +8,9 @@
 import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
+// Imported statically so a bundled function (sls-trigger build) carries the pure-JS codec and can
+// fall back to it where the native addon is absent (FC's runtime has no node_modules of ours).
+import lz4JsBinding from 'lz4/lib/binding.js';
 import { CodecError, CodecErrorKind } from './errors.js';
 
 export const CompressType = {
@@ -31,11 +34,11 @@ interface Lz4Binding {
 export type Lz4Implementation = 'native' | 'js';
 
 function loadLz4(): { impl: Lz4Implementation; binding: Lz4Binding } {
-  const require = createRequire(import.meta.url);
   try {
+    const require = createRequire(import.meta.url);
     return { impl: 'native', binding: require('lz4/build/Release/lz4.node') as Lz4Binding };
   } catch {
-    return { impl: 'js', binding: require('lz4/lib/binding.js') as Lz4Binding };
+    return { impl: 'js', binding: lz4JsBinding as unknown as Lz4Binding };
   }
 }
 const lz4 = loadLz4();

@@ -1,6 +1,6 @@
 // The FC log-trigger event: type, validator (the published event.schema.json), factory.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import eventSchemaJson from './event.schema.json' with { type: 'json' };
 import { compile } from './schema.js';
 
 export interface TriggerEvent {
@@ -18,7 +18,7 @@ export interface TriggerEvent {
   cursorTime: number;
 }
 
-export const eventSchema = createRequire(import.meta.url)('./event.schema.json') as object;
+export const eventSchema: object = eventSchemaJson;
 
 /** Validates an event (object); throws ValidationError naming the bad field. */
 export const validateEvent = compile<TriggerEvent>(eventSchema, 'event');

@@ -2,15 +2,13 @@
 // processData gets one page of the shard range at a time. Return true when the batch is handled
 // ("shipped"), false to skip it (counted, not an error), throw to fail the invocation so the
 // trigger retries the same range.
-import { createRequire } from 'node:module';
-import { createHandler, createInitializer } from 'sls-trigger';
+import { createHandler, createInitializer } from 'sls-trigger/runtime';
+import parameterSchema from './parameter.schema.json' with { type: 'json' };
 
 interface Parameter {
   countField?: string;
   dropTopics?: string[];
 }
-
-const parameterSchema = createRequire(import.meta.url)('./parameter.schema.json') as object;
 
 export const initialize = createInitializer(async (context) => {
   // Runs once per instance before the first invocation: open connections, load config here.

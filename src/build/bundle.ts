@@ -1,0 +1,88 @@
+// Bundles a function for FC upload: one ESM file (dist/index.js) plus the package.json that makes
+// Node read it as ESM; no node_modules to upload, so cold starts load one file. The native lz4
+// addon cannot be bundled (and FC's Debian 10 glibc may not load one built elsewhere): the bundle
+// carries lz4's pure-JS codec and uses it when the addon is absent.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+export interface BuildOptions {
+  /** entry module (default: src/index.ts, index.ts, src/index.js or index.js in the project) */
+  readonly entry?: string;
+  /** output directory (default: <dir>/dist) */
+  readonly outDir?: string;
+  readonly minify?: boolean;
+}
+
+export interface BuildResult {
+  readonly outFile: string;
+  readonly bytes: number;
+  /** time to import the bundle in a fresh Node process (what a cold start pays for the module) */
+  readonly loadMs: number;
+  readonly exports: string[];
+}
+
+const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * When the function's own node_modules has no sls-trigger (a template inside this repository, or a
+ * scaffold before npm install), resolve sls-trigger[/subpath] through this package's exports map.
+ */
+function selfPackage(): Plugin {
+  const exportsMap = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports;
+  return {
+    name: 'sls-trigger-self',
+    setup(b) {
+      b.onResolve({ filter: /^sls-trigger(\/.*)?$/ }, async (args) => {
+        if (args.pluginData === 'self') return undefined;
+        const normal = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'self' });
+        if (normal.errors.length === 0) return normal;
+        const target = exportsMap[args.path === 'sls-trigger' ? '.' : `.${args.path.slice('sls-trigger'.length)}`];
+        return target ? { path: path.join(packageRoot, target) } : undefined;
+      });
+    },
+  };
+}
+
+function findEntry(dir: string): string {
+  for (const c of ['src/index.ts', 'index.ts', 'src/index.js', 'index.js']) {
+    const p = path.join(dir, c);
+    if (existsSync(p)) return p;
+  }
+  throw new Error(`no entry in ${dir}: expected src/index.ts, index.ts, src/index.js or index.js (or give --entry)`);
+}
+
+/** Imports the bundle in a child process and measures it. */
+function measureLoad(file: string): { loadMs: number; exports: string[] } {
+  const script = `const t=performance.now();const m=await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(JSON.stringify({ms:performance.now()-t,exports:Object.keys(m)}));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the bundle does not load: ${r.stderr.trim()}`);
+  const j = JSON.parse(r.stdout) as { ms: number; exports: string[] };
+  return { loadMs: Math.round(j.ms * 10) / 10, exports: j.exports };
+}
+
+export async function buildFunction(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const root = path.resolve(dir);
+  const entry = opts.entry ? path.resolve(root, opts.entry) : findEntry(root);
+  const outDir = path.resolve(root, opts.outDir ?? 'dist');
+  mkdirSync(outDir, { recursive: true });
+  const outFile = path.join(outDir, 'index.js');
+  await build({
+    entryPoints: [entry],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    target: 'node18',
+    format: 'esm',
+    minify: opts.minify ?? true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [selfPackage()],
+    // CommonJS dependencies call require(); give the ESM bundle one.
+    banner: { js: "import { createRequire as __slsCreateRequire } from 'node:module'; const require = __slsCreateRequire(import.meta.url);" },
+  });
+  writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
+  return { outFile, bytes: statSync(outFile).size, ...measureLoad(outFile) };
+}

@@ -1,0 +1,20 @@
+// sls-trigger build: bundle a function for FC upload and report its size and load time.
+import type { Command } from 'commander';
+import { buildFunction } from '../build/bundle.js';
+
+export function registerBuild(program: Command): void {
+  program
+    .command('build [dir]')
+    .description('bundle a function (esbuild) into dist/index.js for FC upload; prints bundle size and module load time')
+    .option('--entry <file>', 'entry module (default: src/index.ts, index.ts, src/index.js or index.js)')
+    .option('--out-dir <dir>', 'output directory', 'dist')
+    .option('--no-minify', 'keep the bundle readable')
+    .option('--json', 'print the result as JSON')
+    .action(async (dir: string | undefined, flags: { entry?: string; outDir: string; minify: boolean; json?: boolean }) => {
+      const r = await buildFunction(dir ?? '.', { entry: flags.entry, outDir: flags.outDir, minify: flags.minify });
+      if (flags.json) process.stdout.write(JSON.stringify(r) + '\n');
+      else process.stdout.write(`${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\nupload ${flr(r.outFile)} (s.yaml code: ./dist)\n`);
+    });
+}
+
+const flr = (f: string) => f.slice(0, f.lastIndexOf('/'));

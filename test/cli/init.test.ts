@@ -1,0 +1,73 @@
+// init scaffolds a project that installs and passes its own tests; build bundles it into one file
+// that runs where no node_modules exist (lz4's pure-JS codec), against a real LogHub.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { LocalInvoker } from '../../src/trigger/invokers/local.js';
+import { runCli } from '../helpers/cli.js';
+import { startTestHub } from '../helpers/hub.js';
+
+test('init --list, init, then the scaffold installs and passes its own tests', async () => {
+  const list = await runCli(['init', '--list']);
+  assert.equal(list.code, 0);
+  assert.match(list.stdout, /^user-defined-function\s+\S/m);
+  const root = mkdtempSync(path.join(os.tmpdir(), 'slst-init-'));
+  const dir = path.join(root, 'my-etl');
+  try {
+    const r = await runCli(['init', dir, '--template', 'user-defined-function', '--project', 'prod-logs', '--logstore', 'access']);
+    assert.equal(r.code, 0, r.stderr);
+    const syaml = readFileSync(path.join(dir, 's.yaml'), 'utf8');
+    assert.match(syaml, /functionName: my-etl/);
+    assert.match(syaml, /project: prod-logs/);
+    assert.match(syaml, /sourceConfig:\n\s+logstore: access/);
+    assert.equal(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, 'my-etl');
+    const again = await runCli(['init', dir]);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /exists and is not empty/);
+    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(install.status, 0, install.stderr);
+    // a child `node --test` inside this runner would report to it instead of printing its summary
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    const t = spawnSync('npm', ['test'], { cwd: dir, encoding: 'utf8', env });
+    assert.equal(t.status, 0, t.stdout + t.stderr);
+    assert.match(t.stdout, /# pass 1/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('build bundles one file that runs with no node_modules around it', async () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'slst-build-'));
+  const hub = await startTestHub('memory', { now: Date.now });
+  try {
+    const b = await runCli(['build', path.join('template', 'user-defined-function'), '--out-dir', out, '--json']);
+    assert.equal(b.code, 0, b.stderr);
+    const res = JSON.parse(b.stdout);
+    assert.deepEqual(res.exports.sort(), ['handler', 'initialize']);
+    assert.ok(res.bytes > 10_000 && res.loadMs > 0);
+    // FC's code directory: just the bundle, far from any node_modules
+    const fcDir = path.join(out, 'code');
+    mkdirSync(fcDir);
+    copyFileSync(path.join(out, 'index.js'), path.join(fcDir, 'index.js'));
+    copyFileSync(path.join(out, 'package.json'), path.join(fcDir, 'package.json'));
+    await hub.client.createProject({ project: 'bundle-p' });
+    await hub.client.createLogStore({ project: 'bundle-p', logstore: 'src', shardCount: 1 });
+    const begin = await hub.client.getCursor({ project: 'bundle-p', logstore: 'src', shardId: 0, from: 'begin' });
+    await hub.client.putLogs({ project: 'bundle-p', logstore: 'src', logGroup: { logs: [{ time: 1, contents: [{ key: 'status', value: '200' }] }], logTags: [] } });
+    const end = await hub.client.getCursor({ project: 'bundle-p', logstore: 'src', shardId: 0, from: 'end' });
+    const inv = new LocalInvoker({ module: path.join(fcDir, 'index.js'), initializer: 'initialize' });
+    const event = { source: { endpoint: hub.hub.endpoint, projectName: 'bundle-p', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end }, parameter: {}, jobName: 'j', taskId: 't', cursorTime: 1 };
+    const r = await inv.invoke({ event: Buffer.from(JSON.stringify(event)), requestId: 'b-1', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    await inv.close();
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(JSON.parse(r.body.toString()).ingestLines, 1);
+  } finally {
+    await hub.close();
+    rmSync(out, { recursive: true, force: true });
+  }
+});

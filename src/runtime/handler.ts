@@ -45,6 +45,8 @@ export interface ProcessContext<P = Record<string, unknown>> {
   remainingTimeMs(): number;
   /** a client for the source endpoint with the invocation's credentials */
   readonly client: LogClient;
+  /** the invocation's credentials (FC's STS keys from the context), for clients of your own */
+  readonly credentials: Credentials;
 }
 
 export type ProcessData<P = Record<string, unknown>> = (batch: Batch, ctx: ProcessContext<P>) => boolean | Promise<boolean>;
@@ -116,7 +118,7 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     const deadline = fc.function?.timeout ? started + fc.function.timeout * 1000 : Infinity;
     const ctx: ProcessContext<P> = {
       shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, cursorTime: event.cursorTime, jobName: event.jobName,
-      taskId: event.taskId, requestId: fc.requestId ?? '', parameter, event, logger: taskLogger(fc, event), client,
+      taskId: event.taskId, requestId: fc.requestId ?? '', parameter, event, logger: taskLogger(fc, event), client, credentials: creds,
       remainingTimeMs: () => deadline - now(),
     };
     const r: HandlerResult = { ingestLines: 0, ingestBytes: 0, shipLines: 0, shipBytes: 0, pulls: 0, emptyTrigger: false, timings: { pullMs: 0, processMs: 0, totalMs: 0 } };

@@ -4,7 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { ValidationError } from './schema.js';
+import { compile, ValidationError } from './schema.js';
+import fc3Schema from './fc3.schema.json' with { type: 'json' };
 import type { JobConfigInput, LocalTarget } from './config.js';
 
 export interface SYamlOptions {
@@ -82,4 +83,28 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
     return job;
   }
   throw new ValidationError('s.yaml', [`${file} has no fc3 function with a log trigger${opts.triggerName ? ` named ${opts.triggerName}` : ''}`]);
+}
+
+const validateFc3 = compile<unknown>(fc3Schema, 's.yaml');
+
+/**
+ * Checks an s.yaml against the fc3 subset sls-trigger reads (fc3.schema.json) and FC's rule that
+ * a log trigger's logConfig.logstore differs from its source logstore. Returns the problems found.
+ */
+export function checkSYaml(file: string, opts: SYamlOptions = {}): string[] {
+  const env = opts.env ?? process.env;
+  const text = readFileSync(file, 'utf8');
+  const raw = parse(text) as { vars?: Record<string, unknown> };
+  const doc = parse(interpolate(text, raw?.vars ?? {}, opts.accountId ?? 'local', env)) as { resources?: Record<string, { props?: Fc3Props }> };
+  const problems = validateFc3.check(doc);
+  for (const [name, res] of Object.entries(doc?.resources ?? {})) {
+    for (const t of res.props?.triggers ?? []) {
+      const tc = t.triggerConfig as { sourceConfig?: { logstore?: string }; logConfig?: { project?: string; logstore?: string } } | undefined;
+      const srcProject = /project\/([^/]+)$/.exec(t.sourceArn ?? '')?.[1];
+      if (t.triggerType === 'log' && tc?.logConfig?.logstore === tc?.sourceConfig?.logstore && tc?.logConfig?.project === srcProject) {
+        problems.push(`resources.${name}.props.triggers.${t.triggerName}: logConfig.logstore must differ from sourceConfig.logstore`);
+      }
+    }
+  }
+  return problems;
 }

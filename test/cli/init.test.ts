@@ -11,35 +11,42 @@ import { LocalInvoker } from '../../src/trigger/invokers/local.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestHub } from '../helpers/hub.js';
 
-test('init --list, init, then the scaffold installs and passes its own tests', async () => {
+const templates = ['user-defined-function', 'logstore-replication', 'splunk-hec', 'syslog'];
+
+test('init --list shows every template with one line', async () => {
   const list = await runCli(['init', '--list']);
   assert.equal(list.code, 0);
-  assert.match(list.stdout, /^user-defined-function\s+\S/m);
-  const root = mkdtempSync(path.join(os.tmpdir(), 'slst-init-'));
-  const dir = path.join(root, 'my-etl');
-  try {
-    const r = await runCli(['init', dir, '--template', 'user-defined-function', '--project', 'prod-logs', '--logstore', 'access']);
-    assert.equal(r.code, 0, r.stderr);
-    const syaml = readFileSync(path.join(dir, 's.yaml'), 'utf8');
-    assert.match(syaml, /functionName: my-etl/);
-    assert.match(syaml, /project: prod-logs/);
-    assert.match(syaml, /sourceConfig:\n\s+logstore: access/);
-    assert.equal(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, 'my-etl');
-    const again = await runCli(['init', dir]);
-    assert.equal(again.code, 1);
-    assert.match(again.stderr, /exists and is not empty/);
-    const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, encoding: 'utf8' });
-    assert.equal(install.status, 0, install.stderr);
-    // a child `node --test` inside this runner would report to it instead of printing its summary
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    const t = spawnSync('npm', ['test'], { cwd: dir, encoding: 'utf8', env });
-    assert.equal(t.status, 0, t.stdout + t.stderr);
-    assert.match(t.stdout, /# pass 1/);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
+  for (const t of templates) assert.match(list.stdout, new RegExp(`^${t}\\s+\\S`, 'm'));
 });
+
+for (const template of templates) {
+  test(`init --template ${template}: the scaffold installs and passes its own tests`, async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'slst-init-'));
+    const dir = path.join(root, 'my-etl');
+    try {
+      const r = await runCli(['init', dir, '--template', template, '--project', 'prod-logs', '--logstore', 'access']);
+      assert.equal(r.code, 0, r.stderr);
+      const syaml = readFileSync(path.join(dir, 's.yaml'), 'utf8');
+      assert.match(syaml, /functionName: my-etl/);
+      assert.match(syaml, /project: prod-logs/);
+      assert.match(syaml, /sourceConfig:\n\s+logstore: access/);
+      assert.equal(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, 'my-etl');
+      const again = await runCli(['init', dir]);
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /exists and is not empty/);
+      const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: dir, encoding: 'utf8' });
+      assert.equal(install.status, 0, install.stderr);
+      // a child `node --test` inside this runner would report to it instead of printing its summary
+      const env = { ...process.env };
+      delete env.NODE_TEST_CONTEXT;
+      const t = spawnSync('npm', ['test'], { cwd: dir, encoding: 'utf8', env });
+      assert.equal(t.status, 0, t.stdout + t.stderr);
+      assert.match(t.stdout, /# fail 0/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
 
 test('build bundles one file that runs with no node_modules around it', async () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'slst-build-'));

@@ -1,0 +1,39 @@
+// Every s.yaml (root and templates) stays valid for the fc3 component and for FC's log trigger, and
+// sls-trigger reads the same job from it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkSYaml, jobFromSYaml, parseJobConfig } from '../../src/trigger/index.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const files = ['s.yaml', ...readdirSync(path.join(repoRoot, 'template')).map((t) => path.join('template', t, 's.yaml'))];
+
+for (const f of files) {
+  test(`${f} is a valid fc3 s.yaml with a log trigger the runtime reads`, () => {
+    const file = path.join(repoRoot, f);
+    assert.deepEqual(checkSYaml(file, { env: { SPLUNK_HEC_TOKEN: 'x' } }), []);
+    const job = parseJobConfig({ ...jobFromSYaml(file, { env: {} }), endpoint: 'http://127.0.0.1:1' });
+    assert.equal(job.project, 'sls-trigger-demo');
+    assert.equal(job.logstore, 'nginx-access');
+    assert.ok(job.triggerInterval >= 3 && job.triggerInterval <= 600);
+    assert.equal(job.target.type, 'local');
+    assert.match(job.target.type === 'local' ? job.target.module : '', /src\/index\.ts$/);
+  });
+}
+
+test('the check names what is wrong', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-syaml-'));
+  try {
+    const bad = readFileSync(path.join(repoRoot, 's.yaml'), 'utf8').replace('triggerInterval: 10', 'triggerInterval: 1').replace('logstore: etl-trigger-log', 'logstore: nginx-access').replace('memorySize: 512', 'memorySize: 500');
+    const file = path.join(dir, 's.yaml');
+    writeFileSync(file, bad);
+    const problems = checkSYaml(file);
+    assert.ok(problems.some((p) => /memorySize must be multiple of 64/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /triggerInterval/.test(p)), problems.join('\n'));
+    assert.ok(problems.some((p) => /logConfig.logstore must differ/.test(p)), problems.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

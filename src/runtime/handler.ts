@@ -54,8 +54,10 @@ export type ProcessData<P = Record<string, unknown>> = (batch: Batch, ctx: Proce
 export interface CreateHandlerOptions {
   /** JSON Schema for event.parameter (the trigger's functionParameter) */
   readonly parameterSchema?: object;
-  /** log groups per pull, 1..1000 (default 100) */
+  /** log groups per pull at most, 1..1000 (default 100) */
   readonly batchSize?: number;
+  /** target raw bytes per pull; the group count adapts to it (default 2 MiB) */
+  readonly pageBytes?: number;
   /** SLS endpoint to read from instead of event.source.endpoint (e.g. an intranet one) */
   readonly endpoint?: string;
   /** credentials when the context has none (local runs); default: the context's */
@@ -122,7 +124,7 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
       remainingTimeMs: () => deadline - now(),
     };
     const r: HandlerResult = { ingestLines: 0, ingestBytes: 0, shipLines: 0, shipBytes: 0, pulls: 0, emptyTrigger: false, timings: { pullMs: 0, processMs: 0, totalMs: 0 } };
-    const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize, retries: opts.pullRetries ?? 20, retryBaseMs: opts.pullRetryBaseMs ?? 100 });
+    const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize, pageBytes: opts.pageBytes ?? 2 * 1024 * 1024, retries: opts.pullRetries ?? 20, retryBaseMs: opts.pullRetryBaseMs ?? 100 });
     for (let t = now(); ; t = now()) {
       const next = await pages.next();
       r.timings.pullMs += now() - t;

@@ -12,8 +12,13 @@ export interface RangeReaderOptions {
   readonly shardId: number;
   readonly beginCursor: string;
   readonly endCursor: string;
-  /** log groups per pull, 1..1000 */
+  /** log groups per pull at most, 1..1000 */
   readonly batchSize: number;
+  /**
+   * target raw bytes per pull: the next pull's group count is scaled from the last page's size so
+   * pages stay near this (large pages of large groups cost far more in GC than they save in calls)
+   */
+  readonly pageBytes?: number;
   readonly retries: number;
   readonly retryBaseMs: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -27,18 +32,32 @@ export interface Page {
   readonly result: PullLogsResult;
 }
 
-/** Yields each non-empty page; returns the cursor it stopped at. */
+/**
+ * Yields each non-empty page; returns the cursor it stopped at. The next page is requested as soon
+ * as a page arrives, so the pull overlaps the caller's processing of the current one.
+ */
 export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, string> {
-  let cursor = o.beginCursor;
-  while (cursor !== o.endCursor) {
-    const at = cursor;
-    const page = await withRetry(
-      () => o.client.pullLogs({ project: o.project, logstore: o.logstore, shardId: o.shardId, cursor: at, endCursor: o.endCursor, count: o.batchSize }),
+  const pull = (cursor: string, count: number) =>
+    withRetry(
+      () => o.client.pullLogs({ project: o.project, logstore: o.logstore, shardId: o.shardId, cursor, endCursor: o.endCursor, count }),
       { retries: o.retries, baseDelayMs: o.retryBaseMs, maxDelayMs: o.retryBaseMs * 32, isRetriable: retriableRead, sleep: o.sleep },
     );
+  let cursor = o.beginCursor;
+  let count = o.batchSize;
+  let pending: Promise<PullLogsResult> | undefined = cursor === o.endCursor ? undefined : pull(cursor, count);
+  while (pending) {
+    const page = await pending;
+    pending = undefined;
     if (page.count === 0 || page.nextCursor === cursor) break;
-    yield { cursor: at, result: page };
+    if (o.pageBytes && page.rawSize > 0) count = Math.max(1, Math.min(o.batchSize, Math.round((page.count * o.pageBytes) / page.rawSize)));
+    const at = cursor;
     cursor = page.nextCursor;
+    if (cursor !== o.endCursor) {
+      pending = pull(cursor, count);
+      // if the caller stops early (processData threw), nobody awaits this one
+      pending.catch(() => undefined);
+    }
+    yield { cursor: at, result: page };
   }
   return cursor;
 }

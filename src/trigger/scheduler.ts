@@ -12,6 +12,7 @@ import { realClock, type Clock } from './clock.js';
 import type { Invoker } from './invokers/types.js';
 import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
+import { Semaphore } from './semaphore.js';
 import { runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
 
 export interface SchedulerOptions {
@@ -66,6 +67,7 @@ export class Scheduler extends EventEmitter {
       invoker: opts.invoker,
       scheduleLog: new ScheduleLog({ client: opts.client, project: opts.config.logConfig.project, logstore: opts.config.logConfig.logstore, sink: opts.scheduleSink, onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }) }),
       processLog: processLogFor(opts, (e) => this.emit('warning', { message: `process log write failed: ${(e as Error).message}` })),
+      invocations: new Semaphore(opts.config.concurrency),
       consumer: this.consumer,
       now: () => this.clock.now(),
       random: opts.random ?? Math.random,
@@ -121,26 +123,30 @@ export class Scheduler extends EventEmitter {
     for (const id of [...this.shards.keys()]) if (!this.assigned.includes(id) && !this.inFlight.has(id)) this.shards.delete(id);
   }
 
-  private async state(id: number): Promise<ShardState> {
-    let s = this.shards.get(id);
-    if (!s) {
-      s = { id, attempt: 0, nextDueMs: this.clock.now(), finished: false, lagSeconds: 0 };
-      const [cp] = await this.o.client.getCheckpoint({ ...this.at, shardId: id });
-      s.checkpoint = cp?.checkpoint || (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
-      this.shards.set(id, s);
+  /** States for newly held shards: one GetCheckPoint for all, GetCursor(begin) only for new shards. */
+  private async loadStates(ids: number[]): Promise<void> {
+    const fresh = ids.filter((id) => !this.shards.has(id));
+    if (fresh.length === 0) return;
+    const cps = new Map((await this.o.client.getCheckpoint({ ...this.at })).map((c) => [c.shard, c.checkpoint]));
+    for (const id of fresh) {
+      const checkpoint = cps.get(id) || (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
+      this.shards.set(id, { id, checkpoint, attempt: 0, nextDueMs: this.clock.now(), finished: false, lagSeconds: 0 });
     }
-    return s;
   }
 
-  /** One round: heartbeat when due, discover shards, start due tasks. Does not wait for tasks. */
+  /**
+   * One round: heartbeat when due, discover shards, start a task for every due idle shard (checking
+   * for new data is cheap; only invocations are bounded by `concurrency`). Does not wait for tasks.
+   */
   async tick(): Promise<void> {
     if (!this.ready) await this.setup();
     if (this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000) await this.heartbeat();
     const shards = new Map<number, ShardInfo>((await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]));
     this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
+    await this.loadStates(this.assigned.filter((id) => shards.has(id)));
     for (const id of this.assigned) {
-      if (this.inFlight.has(id) || this.inFlight.size >= this.cfg.concurrency || !shards.has(id)) continue;
-      const s = await this.state(id);
+      if (this.inFlight.has(id) || !shards.has(id)) continue;
+      const s = this.shards.get(id)!;
       if (this.clock.now() < s.nextDueMs) continue;
       const task = runShardOnce(this.deps, s, shards.get(id)!.status === 'readonly')
         .catch((e: unknown) => {

@@ -7,6 +7,7 @@ import type { JobConfig } from './config.js';
 import { taskIdOf, validateEvent, type TriggerEvent } from './event.js';
 import type { InvokeOutcome, Invoker } from './invokers/types.js';
 import type { ProcessLog } from './processLog.js';
+import type { Semaphore } from './semaphore.js';
 import { resultCounters, TaskStatus, type ScheduleLog, type ScheduleRecord } from './scheduleLog.js';
 
 export interface Range {
@@ -35,6 +36,8 @@ export interface TaskDeps {
   readonly invoker: Invoker;
   readonly scheduleLog: ScheduleLog;
   readonly processLog?: ProcessLog;
+  /** bounds concurrent invocations across shards (checks for new data are not bounded) */
+  readonly invocations: Semaphore;
   readonly consumer: string;
   readonly now: () => number;
   readonly random: () => number;
@@ -177,7 +180,13 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
   const startMs = d.now();
   const requestId = d.newRequestId();
   d.emit('invoke', { shardId: s.id, taskId: range.taskId, beginCursor: range.begin, endCursor: range.end, attempt: s.attempt + 1, requestId });
-  const outcome = await d.invoker.invoke({ event: Buffer.from(JSON.stringify(event)), requestId, timeoutMs: d.config.invocationTimeoutSeconds * 1000, credentials: d.credentials });
+  const release = await d.invocations.acquire();
+  let outcome: InvokeOutcome;
+  try {
+    outcome = await d.invoker.invoke({ event: Buffer.from(JSON.stringify(event)), requestId, timeoutMs: d.config.invocationTimeoutSeconds * 1000, credentials: d.credentials });
+  } finally {
+    release();
+  }
   if (outcome.ok || outcome.kind === 'function') await d.processLog?.write(outcome.logs, { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName }, Math.floor(d.now() / 1000));
   if (outcome.ok) {
     const rec = record(d, s, range, outcome, TaskStatus.Success, startMs);

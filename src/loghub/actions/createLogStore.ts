@@ -24,7 +24,7 @@ export const createLogStore: Action = async (hub, req) => {
   const name = checkLogStoreName(body.logstoreName);
   if (project.logstores[name]) throw SlsServiceError.of('LogStoreAlreadyExist', `logstore ${name} already exists`);
   const maxSplitShard = intField(body.maxSplitShard, 'maxSplitShard', 1, 256, 64);
-  const shardCount = intField(body.shardCount, 'shardCount', 1, Math.min(hub.limits.maxShards, 256), 2);
+  const shardCount = intField(body.shardCount, 'shardCount', 1, hub.limits.maxShards, 2);
   const now = hub.nowSeconds();
   project.logstores[name] = {
     logstoreName: name,

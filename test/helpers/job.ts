@@ -27,7 +27,7 @@ export async function readRange(client: LogClient, e: TriggerEvent): Promise<str
   return ids;
 }
 
-export async function startJob(opts: { shards: number; config?: Partial<JobConfigInput>; fail?: (e: TriggerEvent, attempt: number) => boolean }) {
+export async function startJob(opts: { shards: number; config?: Partial<JobConfigInput>; fail?: (e: TriggerEvent, attempt: number) => boolean; afterRead?: (e: TriggerEvent) => Promise<void> }) {
   const clock = new ManualClock();
   const t = await startTestHub('memory', { now: clock.now });
   const project = randomName('job');
@@ -47,6 +47,7 @@ export async function startJob(opts: { shards: number; config?: Partial<JobConfi
     if (opts.fail?.(e, n)) throw new Error(`planned failure ${n} of ${e.taskId}`);
     const ids = await readRange(client, e);
     for (const id of ids) seen.push({ shardId: e.source.shardId, id, taskId: e.taskId });
+    await opts.afterRead?.(e);
     return { ingestLines: ids.length, ingestBytes: 0, shipLines: ids.length, shipBytes: 0 };
   });
   const config = parseJobConfig({

@@ -173,6 +173,33 @@ test('two instances share a job; one dies, the other takes its shards from the l
   }
 });
 
+test('an instance dies in the middle of a task: the other redoes only that range', async () => {
+  let hangOnce = true;
+  const job = await startJob({
+    shards: 1,
+    // the first invocation reads its range and then never returns: its instance "dies" there
+    afterRead: () => (hangOnce ? ((hangOnce = false), new Promise<void>(() => undefined)) : Promise.resolve()),
+  });
+  try {
+    const a = job.scheduler;
+    const b = job.newScheduler('instance-b');
+    await job.put(['one', 'two']);
+    await a.tick(); // a takes the shard and starts the task, which hangs after reading
+    for (let i = 0; i < 50 && job.seen.length < 2; i++) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(job.seen.map((s) => s.id), ['one', 'two']);
+    job.clock.advance(100_000);
+    await job.put(['three']);
+    await job.runUntil(() => job.seen.filter((s) => s.id === 'three').length > 0, b, 5000);
+    const ids = job.seen.map((s) => s.id);
+    assert.deepEqual(ids.filter((id) => id === 'three'), ['three'], 'new data once');
+    const dupTasks = new Set(job.seen.filter((s) => ids.filter((x) => x === s.id).length > 1).map((s) => s.taskId));
+    assert.equal(dupTasks.size, 1, 'duplicates only from the one range that was in flight');
+    assert.deepEqual(ids.sort(), ['one', 'one', 'three', 'two', 'two']);
+  } finally {
+    await job.close();
+  }
+});
+
 test('config errors name the field', async () => {
   const { parseJobConfig } = await import('../../src/trigger/config.js');
   const base = { endpoint: 'http://127.0.0.1:1', project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: '60', maxRetryTime: '3' }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } };

@@ -52,6 +52,8 @@ export class InProcessInvoker implements Invoker {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Task timed out after ${(req.timeoutMs / 1000).toFixed(2)} seconds`)), req.timeoutMs);
+      // a pending timeout alone must not keep the process alive
+      timer.unref();
     });
     try {
       const v = await Promise.race([run, timeout]);

@@ -16,7 +16,7 @@ export function registerCheckpoint(program: Command): void {
   const cp = program.command('checkpoint').description("show or reset a job's checkpoints");
   sourceOptions(cp.command('show').description('checkpoint, owner and update time per shard')).option('--job <name>', 'job name (its consumer group)').option('--json', 'print JSON')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
-      const src = resolveSource(flags);
+      const src = resolveSource(flags, true);
       const client = clientFor(src.endpoint, src.credentials);
       try {
         const rows = await jobStatus(client, { project: src.project, logstore: src.logstore, jobName: src.jobName });
@@ -32,7 +32,7 @@ export function registerCheckpoint(program: Command): void {
     .option('--shard <n>', 'only this shard (default: every shard)', intOption('--shard', 0, 1e9))
     .option('--force', 'reset even while a consumer of the job holds the shard')
     .action(async (flags: ResetFlags) => {
-      const src = resolveSource(flags);
+      const src = resolveSource(flags, true);
       const to = parseTimePoint(flags.to, '--to');
       const client = clientFor(src.endpoint, src.credentials);
       try {

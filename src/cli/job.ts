@@ -75,7 +75,8 @@ export interface ResolvedSource {
 }
 
 /** Where the data is: from --config (s.yaml or JSON), with flags overriding, or from flags alone. */
-export function resolveSource(flags: SourceFlags): ResolvedSource {
+export function resolveSource(flags: SourceFlags, needsJob = false): ResolvedSource {
+  if (needsJob && !flags.job && !flags.config) throw new Error('give --job <name> (or --config, whose job is used)');
   let config: JobConfig | undefined;
   if (flags.config) config = loadJob({ config: flags.config, trigger: flags.trigger, endpoint: flags.endpoint, jobName: flags.job });
   const endpoint = flags.endpoint ?? config?.endpoint;

@@ -1,6 +1,7 @@
 // What every action receives (plain data, no HTTP objects) and returns, plus parameter helpers.
 import { SlsServiceError } from '../../errors/index.js';
 import type { Hub } from '../hub.js';
+import type { LogStoreMeta, ShardLog, ShardMeta } from '../store/types.js';
 
 export interface ActionRequest {
   /** project from the Host header's first label, if any */
@@ -60,4 +61,12 @@ export function boolField(value: unknown, name: string, fallback: boolean): bool
 export function required<T>(v: T | undefined, name: string): T {
   if (v === undefined) throw SlsServiceError.of('ParameterInvalid', `${name} is required`);
   return v;
+}
+
+/** The project, logstore, shard and shard log a shard-level action works on (errors as SLS names them). */
+export async function shardTarget(hub: Hub, req: ActionRequest): Promise<{ project: string; ls: LogStoreMeta; shard: ShardMeta; log: ShardLog }> {
+  const project = hub.project(req.project).projectName;
+  const ls = hub.logstore(project, required(req.logstore, 'logstore'));
+  const shard = hub.shard(ls, required(req.shardId, 'shard'));
+  return { project, ls, shard, log: await hub.shardLog(project, ls.logstoreName, shard.shardID) };
 }

@@ -1,13 +1,10 @@
 // GetCursor: ?type=cursor&from=begin|end|<unix seconds> -> {"cursor"}. A time gives the first group
 // received at or after it; before the oldest retained data -> begin; after the newest -> end.
 import { SlsServiceError } from '../../errors/index.js';
-import { json, required, type Action } from './common.js';
+import { type Action, json, shardTarget } from './common.js';
 
 export const getCursor: Action = async (hub, req) => {
-  const project = hub.project(req.project).projectName;
-  const ls = hub.logstore(project, required(req.logstore, 'logstore'));
-  const shard = hub.shard(ls, required(req.shardId, 'shard'));
-  const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
+  const { shard, log } = await shardTarget(hub, req);
   const from = req.query.get('from') ?? '';
   let seq: number;
   if (from === 'begin') seq = log.begin();

@@ -1,12 +1,9 @@
 // GetCursorTime: ?type=cursor_time&cursor=<c> -> {"cursor_time"}: receive time of the group at the
 // cursor; for the end cursor, that of the last group (or the shard's creation time when empty).
-import { json, required, type Action } from './common.js';
+import { type Action, json, shardTarget } from './common.js';
 
 export const getCursorTime: Action = async (hub, req) => {
-  const project = hub.project(req.project).projectName;
-  const ls = hub.logstore(project, required(req.logstore, 'logstore'));
-  const shard = hub.shard(ls, required(req.shardId, 'shard'));
-  const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
+  const { shard, log } = await shardTarget(hub, req);
   const seq = hub.seqOf(shard, log, req.query.get('cursor'));
   let time: number;
   if (seq < log.end()) time = log.timeOf(seq);

@@ -1,13 +1,10 @@
 // PullLogs: GET /logstores/{ls}/shards/{id}?type=log|logs&cursor=<c>&count=1..1000[&end_cursor=<e>].
 // Answer: LogGroupList (compressed by the reply stage as the client accepts) with x-log-cursor (next),
 // x-log-count, x-log-read-last-cursor (decimal), x-log-end-of-cursor, x-log-cursor-time.
-import { intField, required, type Action } from './common.js';
+import { type Action, intField, shardTarget } from './common.js';
 
 export const pullLogs: Action = async (hub, req) => {
-  const project = hub.project(req.project).projectName;
-  const ls = hub.logstore(project, required(req.logstore, 'logstore'));
-  const shard = hub.shard(ls, required(req.shardId, 'shard'));
-  const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
+  const { shard, log } = await shardTarget(hub, req);
   const from = hub.seqOf(shard, log, req.query.get('cursor'));
   const count = intField(req.query.get('count'), 'count', 1, 1000, 1000);
   const endParam = req.query.get('end_cursor');

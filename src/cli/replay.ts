@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../testing/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
-import { eventForCursors, eventForTimes, LocalInvoker, parseTimePoint, readEventFile, recordFixture, type Fixture, type InvokeOutcome, type TriggerEvent } from '../trigger/index.js';
+import { cursorDistance } from '../codec/index.js';
+import { eventForCursors, eventForTimes, LocalInvoker, parseTimePoint, readEventFile, recordFixture, splitEvent, type Fixture, type InvokeOutcome, type TriggerEvent } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { intOption } from './util.js';
 
@@ -22,6 +23,7 @@ interface ReplayFlags extends SourceFlags {
   record?: string;
   fixture?: string;
   timeout: number;
+  window: number;
   json?: boolean;
 }
 
@@ -46,7 +48,22 @@ async function liveEvents(flags: ReplayFlags, src: ReturnType<typeof resolveSour
   const shards = flags.shard !== undefined ? [flags.shard] : (await client.listShards({ project: src.project, logstore: src.logstore })).map((x) => x.shardID);
   const from = parseTimePoint(flags.from, '--from');
   const to = parseTimePoint(flags.to, '--to');
-  return Promise.all(shards.map((id) => eventForTimes(s, id, from, to)));
+  const whole = await Promise.all(shards.map((id) => eventForTimes(s, id, from, to)));
+  // --record keeps one event (one fixture); otherwise long ranges become windows with a progress bar
+  if (flags.record) return whole;
+  return (await Promise.all(whole.map((e) => splitEvent(s, e, flags.window)))).flat();
+}
+
+const groupsIn = (e: TriggerEvent) => Number(cursorDistance(e.source.beginCursor, e.source.endCursor));
+
+/** `[#####.....] 50% 500/1000 groups, event 2/4` — redrawn in place on a terminal, a line per event otherwise. */
+function progress(done: number, total: number, i: number, n: number): void {
+  const width = 24;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} groups, event ${i}/${n}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}${i === n ? '\n' : ''}`);
+  else process.stderr.write(`${line}\n`);
 }
 
 function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: InvokeOutcome, ms: number): boolean {
@@ -65,11 +82,15 @@ function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: In
 async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, events: TriggerEvent[], creds: { accessKeyId: string; accessKeySecret: string; securityToken?: string }): Promise<boolean> {
   const inv = new LocalInvoker({ module: t.module, handler: t.handler, initializer: t.initializer, maxWorkers: 1 });
   let allOk = true;
+  const total = events.reduce((n, e) => n + groupsIn(e), 0);
+  let done = 0;
   try {
     for (let i = 0; i < events.length; i++) {
       const started = Date.now();
       const o = await inv.invoke({ event: Buffer.from(JSON.stringify(events[i])), requestId: `replay-${events[i].taskId}`, timeoutMs: flags.timeout * 1000, credentials: creds });
       allOk = report(flags, i, events.length, events[i], o, Date.now() - started) && allOk;
+      done += groupsIn(events[i]);
+      if (events.length > 1 && !flags.json) progress(done, total, i + 1, events.length);
     }
   } finally {
     await inv.close();
@@ -97,6 +118,7 @@ export function registerReplay(program: Command): void {
     .option('--record <file>', 'also save the range\'s log groups and the event as a fixture (one shard)')
     .option('--fixture <file>', 'replay a recorded fixture offline: no SLS endpoint needed')
     .option('--timeout <s>', 'invocation timeout in seconds', intOption('--timeout', 1, 86400), 600)
+    .option('--window <groups>', 'split long ranges into events of at most this many log groups (0 = one event per shard)', intOption('--window', 0, 1e9), 1000)
     .option('--json', 'one JSON object per event on stdout: {event, ok, result, error, logs, durationMs}')
     .action(async (flags: ReplayFlags) => {
       if (flags.fixture) {

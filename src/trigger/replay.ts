@@ -2,7 +2,7 @@
 // cursors, or from an event / dead-letter record; recording a range's log groups into a fixture
 // (src/testing/fixture.ts serves one offline).
 import { readFileSync } from 'node:fs';
-import { compareCursors, decodeCursor, encodeCursor } from '../codec/index.js';
+import { addToCursor, compareCursors, cursorDistance, decodeCursor, encodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import { parseEvent, taskIdOf, validateEvent, type TriggerEvent } from './event.js';
 
@@ -45,6 +45,20 @@ export async function eventForTimes(src: EventSource, shardId: number, from: Tim
   const begin = await src.client.getCursor({ ...at, from });
   const end = await src.client.getCursor({ ...at, from: to });
   return eventForCursors(src, shardId, begin, compareCursors(end, begin) < 0 ? begin : end);
+}
+
+/** Splits an event's range into events of at most `window` log groups (cursor arithmetic: one step a group). */
+export async function splitEvent(src: EventSource, e: TriggerEvent, window: number): Promise<TriggerEvent[]> {
+  const total = cursorDistance(e.source.beginCursor, e.source.endCursor);
+  if (window <= 0 || total <= BigInt(window)) return [e];
+  const out: TriggerEvent[] = [];
+  for (let begin = e.source.beginCursor; compareCursors(begin, e.source.endCursor) < 0; ) {
+    const step = addToCursor(begin, window);
+    const end = compareCursors(step, e.source.endCursor) < 0 ? step : e.source.endCursor;
+    out.push(await eventForCursors({ ...src, parameter: e.parameter, jobName: e.jobName }, e.source.shardId, begin, end));
+    begin = end;
+  }
+  return out;
 }
 
 /** Reads an event file: an event, or a dead-letter record ({event: "<json>"} or its contents list). */

@@ -71,6 +71,14 @@ test('replay --record then --fixture offline gives the same result', async () =>
   assert.equal(b.event.taskId, a.event.taskId);
 });
 
+test('replay splits a long range into windows and shows progress', async () => {
+  const r = await runCli(['replay', ...src(), '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--window', '1']);
+  assert.equal(r.code, 0, r.stderr);
+  const results = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { ingestLines: number });
+  assert.deepEqual(results.map((x) => x.ingestLines), [1, 1, 1]);
+  assert.match(r.stderr, /\[#{24}\] 100% 3\/3 groups, event 3\/3/);
+});
+
 test('run --once processes the data; checkpoint reset refuses a live job unless --force, then re-delivers', async () => {
   const job = path.join(dir, 'job.json');
   writeFileSync(job, JSON.stringify({

@@ -4,8 +4,12 @@
 // Our store fsyncs every acknowledged write (file store, the default); kinesalite keeps data in memory.
 // Requests carry producer-sized batches (1000 logs, ~450 KB; the Java producer flushes at 512 KB /
 // 4096 logs). --logs 40 shows the small-request case, where per-request HTTP overhead dominates.
-// Usage: tsx bench/loghub.ts [--json] [--batches 60] [--logs 1000] [--concurrency 8]
+// --separate: both servers run in child processes (the bench process is only the client), so no
+// server shares its core with client work.
+// Usage: tsx bench/loghub.ts [--json] [--batches 60] [--logs 1000] [--concurrency 8] [--separate]
 import http from 'node:http';
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +24,20 @@ import { numberFlag, report, wantsJson } from './args.js';
 const batches = numberFlag('batches', 60);
 const logsPerBatch = numberFlag('logs', 1000);
 const concurrency = numberFlag('concurrency', 8);
+const separate = process.argv.includes('--separate');
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** Starts a child process and resolves with the first stdout/stderr line matching `re` (its group 1). */
+function child(args: string[], re: RegExp): Promise<{ proc: ChildProcess; value: string }> {
+  const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((resolve, reject) => {
+    for (const s of [proc.stdout!, proc.stderr!]) readline.createInterface({ input: s }).on('line', (l) => {
+      const m = re.exec(l);
+      if (m) resolve({ proc, value: m[1] });
+    });
+    proc.once('exit', (c) => reject(new Error(`child exited with ${c}`)));
+  });
+}
 const rnd = seededRandom(7);
 const payloads = Array.from({ length: batches }, (_, i) => Buffer.from(encodeLogGroup(nginxGroup(rnd, { logs: logsPerBatch, time: 1_700_000_000 + i }))));
 const rawBytes = payloads.reduce((n, p) => n + p.length, 0);
@@ -36,8 +54,22 @@ async function pool(n: number, work: (i: number) => Promise<void>): Promise<numb
 
 async function benchOurs(compressType: CompressType, fsync: boolean) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hub-'));
-  const hub = await startLogHub({ dataDir: dir, ttlIntervalMs: 0, fsync });
-  const c = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
+  let endpoint: string;
+  let stop: () => Promise<void>;
+  if (separate) {
+    const c = await child([path.join(here, '..', 'bin', 'sls-trigger.js'), 'serve', '--port', '0', '--quiet', '--data-dir', dir, ...(fsync ? [] : ['--no-fsync'])], /^LogHub listening on (\S+)/);
+    endpoint = c.value;
+    stop = async () => {
+      c.proc.kill('SIGTERM');
+      await new Promise((r) => c.proc.once('exit', r));
+    };
+  } else {
+    const h = await startLogHub({ dataDir: dir, ttlIntervalMs: 0, fsync });
+    endpoint = h.endpoint;
+    stop = () => h.close();
+  }
+  const hub = { close: stop };
+  const c = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
   try {
     await c.createProject({ project: 'bench' });
     await c.createLogStore({ project: 'bench', logstore: 'nginx', shardCount: 1 });
@@ -89,11 +121,22 @@ function kinesisCall(port: number, agent: http.Agent, target: string, body: unkn
   });
 }
 
-async function benchKinesalite() {
+async function startKinesalite(): Promise<{ port: number; close: () => Promise<void> }> {
+  const opts = '{ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10 }';
+  if (separate) {
+    const script = `const s=require(${JSON.stringify(createRequire(import.meta.url).resolve('kinesalite'))})(${opts});s.listen(0,'127.0.0.1',()=>console.log('port '+s.address().port))`;
+    const c = await child(['-e', script], /^port (\d+)/);
+    return { port: Number(c.value), close: async () => { c.proc.kill('SIGTERM'); await new Promise((r) => c.proc.once('exit', r)); } };
+  }
   const kinesalite = createRequire(import.meta.url)('kinesalite');
   const server: http.Server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10 });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
+  return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+async function benchKinesalite() {
+  const k = await startKinesalite();
+  const port = k.port;
   const agent = new http.Agent({ keepAlive: true });
   try {
     await kinesisCall(port, agent, 'CreateStream', { StreamName: 'nginx', ShardCount: 1 });
@@ -112,7 +155,7 @@ async function benchKinesalite() {
     return { ingest: mb / ingest, read: mb / ((performance.now() - t0) / 1000) };
   } finally {
     agent.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
+    await k.close();
   }
 }
 
@@ -124,13 +167,13 @@ const f = (x: number) => +x.toFixed(1);
 report(
   wantsJson(),
   {
-    bench: 'loghub', payloadMB: f(mb), batches, logsPerBatch, concurrency, lz4: lz4Implementation,
+    bench: 'loghub', separate, payloadMB: f(mb), batches, logsPerBatch, concurrency, lz4: lz4Implementation,
     oursIngestMBps: f(lz4.ingest), oursReadMBps: f(lz4.read), oursIngestUncompressedMBps: f(plain.ingest), oursIngestNoFsyncMBps: f(noSync.ingest),
     kinesaliteIngestMBps: f(kin.ingest), kinesaliteReadMBps: f(kin.read),
     ratio: +(lz4.ingest / kin.ingest).toFixed(2), readRatio: +(lz4.read / kin.read).toFixed(2), ratioUncompressed: +(plain.ingest / kin.ingest).toFixed(2),
   },
   [
-    `payload: ${f(mb)} MB raw in ${batches} requests of ${logsPerBatch} nginx logs, ${concurrency} in flight`,
+    `payload: ${f(mb)} MB raw in ${batches} requests of ${logsPerBatch} nginx logs, ${concurrency} in flight, servers ${separate ? 'in child processes' : 'in this process'}`,
     `ingest  ours (lz4, fsync): ${f(lz4.ingest)} MB/s   ours (none, fsync): ${f(plain.ingest)} MB/s   ours (lz4, no fsync): ${f(noSync.ingest)} MB/s   kinesalite: ${f(kin.ingest)} MB/s`,
     `read    ours: ${f(lz4.read)} MB/s   kinesalite: ${f(kin.read)} MB/s`,
     `ratio   ingest ${(lz4.ingest / kin.ingest).toFixed(2)}x (uncompressed ${(plain.ingest / kin.ingest).toFixed(2)}x), read ${(lz4.read / kin.read).toFixed(2)}x`,

@@ -32,7 +32,7 @@ function target(flags: ReplayFlags, src?: ReturnType<typeof resolveSource>) {
   const local = t?.type === 'local' ? t : undefined;
   const module = flags.module ? path.resolve(flags.module) : local?.module;
   if (!module) throw new Error('replay runs a local handler module: give --module (or a config whose target is local)');
-  return { module, handler: flags.handler ?? local?.handler ?? 'handler', initializer: flags.initializer ?? local?.initializer };
+  return { module, handler: flags.handler ?? local?.handler ?? 'handler', initializer: flags.initializer ?? local?.initializer, functionName: local?.functionName };
 }
 
 async function liveEvents(flags: ReplayFlags, src: ReturnType<typeof resolveSource>, client: ReturnType<typeof clientFor>): Promise<TriggerEvent[]> {
@@ -80,7 +80,7 @@ function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: In
 }
 
 async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, events: TriggerEvent[], creds: { accessKeyId: string; accessKeySecret: string; securityToken?: string }): Promise<boolean> {
-  const inv = new LocalInvoker({ module: t.module, handler: t.handler, initializer: t.initializer, maxWorkers: 1 });
+  const inv = new LocalInvoker({ module: t.module, handler: t.handler, initializer: t.initializer, functionName: t.functionName, maxWorkers: 1 });
   let allOk = true;
   const total = events.reduce((n, e) => n + groupsIn(e), 0);
   let done = 0;

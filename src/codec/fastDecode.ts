@@ -34,6 +34,21 @@ export function decodeUtf8(buf: Buffer, start: number, stop: number): string {
   return buf.toString('utf8', start, stop);
 }
 
+/**
+ * Length prefix of 1 or 2 bytes at `p` (values < 16384), or -1: the Content fast paths handle the
+ * common shape "0x0a len key 0x12 len value" inline and leave everything else to the generic loop.
+ */
+function shortLen(buf: Buffer, p: number, end: number): number {
+  if (p >= end) return -1;
+  const b0 = buf[p];
+  if (b0 < 0x80) return b0;
+  if (p + 1 >= end) return -1;
+  const b1 = buf[p + 1];
+  return b1 < 0x80 ? (b0 & 0x7f) | (b1 << 7) : -1;
+}
+
+const lenBytes = (n: number) => (n < 0x80 ? 1 : 2);
+
 interface InternEntry {
   readonly id: number;
   readonly next: InternEntry | undefined;
@@ -147,6 +162,27 @@ class Reader {
 }
 
 function decodeContent(r: Reader, end: number, position: number): void {
+  const buf = r.buf;
+  const p = r.pos;
+  if (buf[p] === 0x0a) {
+    const kl = shortLen(buf, p + 1, end);
+    const ks = p + 1 + lenBytes(kl);
+    const q = ks + kl;
+    if (kl >= 0 && q < end && buf[q] === 0x12) {
+      const vl = shortLen(buf, q + 1, end);
+      const vs = q + 1 + lenBytes(vl);
+      if (vl >= 0 && vs + vl === end) {
+        const keyId = r.keyId(ks, q, position);
+        r.table.addField(keyId, vs, end);
+        r.pos = end;
+        return;
+      }
+    }
+  }
+  decodeContentSlow(r, end, position);
+}
+
+function decodeContentSlow(r: Reader, end: number, position: number): void {
   let keyId = -1;
   let vStart = -1;
   let vEnd = -1;
@@ -299,6 +335,19 @@ export function splitLogGroupList(bytes: Uint8Array): GroupSlice[] {
 }
 
 function validateKeyValue(r: Reader, end: number, what: string): void {
+  const buf = r.buf;
+  const p = r.pos;
+  if (buf[p] === 0x0a) {
+    const kl = shortLen(buf, p + 1, end);
+    const q = p + 1 + lenBytes(kl) + kl;
+    if (kl >= 0 && q < end && buf[q] === 0x12) {
+      const vl = shortLen(buf, q + 1, end);
+      if (vl >= 0 && q + 1 + lenBytes(vl) + vl === end) {
+        r.pos = end;
+        return;
+      }
+    }
+  }
   let seen = 0;
   while (r.pos < end) {
     const tag = r.varint32(end);

@@ -16,7 +16,8 @@ import {
 } from '../../src/codec/index.js';
 
 const str = fc.string({ unit: 'grapheme', maxLength: 40 });
-const kv = fc.record({ key: str, value: str });
+// values up to 400 chars exercise 1- and 2-byte length prefixes (the decoders' fast paths and fallbacks)
+const kv = fc.record({ key: str, value: fc.oneof(str, fc.string({ minLength: 100, maxLength: 400 })) });
 const log = fc.record(
   {
     time: fc.integer({ min: 0, max: 0xffffffff }),

@@ -20,7 +20,10 @@ const SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export class FileStore implements Store {
   readonly kind = 'file' as const;
   private readonly shards = new Map<string, Promise<FileShardLog>>();
-  private saving: Promise<void> = Promise.resolve();
+  /** metadata saves: requests made while a write is in flight share the next write (group commit) */
+  private latest: HubMeta | undefined;
+  private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private writing: Promise<void> | undefined;
   private readonly shardOpts: FileShardLogOptions;
 
   constructor(private readonly opts: FileStoreOptions) {
@@ -44,10 +47,30 @@ export class FileStore implements Store {
   }
 
   saveMeta(meta: HubMeta): Promise<void> {
-    const text = JSON.stringify(meta);
-    // Saves are chained so an older snapshot never overwrites a newer one.
-    this.saving = this.saving.catch(() => undefined).then(() => this.writeAtomically(text));
-    return this.saving;
+    this.latest = meta;
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  /**
+   * Writes the latest metadata for everyone waiting. The snapshot is taken when the write starts,
+   * so it holds every change made before any waiter asked; later asks wait for the next write.
+   */
+  private kick(): void {
+    if (this.writing || this.waiting.length === 0) return;
+    const batch = this.waiting;
+    this.waiting = [];
+    const text = JSON.stringify(this.latest);
+    this.writing = this.writeAtomically(text).then(
+      () => batch.forEach((w) => w.resolve()),
+      (e: unknown) => batch.forEach((w) => w.reject(e)),
+    );
+    void this.writing.finally(() => {
+      this.writing = undefined;
+      this.kick();
+    });
   }
 
   private async writeAtomically(text: string): Promise<void> {
@@ -94,7 +117,7 @@ export class FileStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.saving.catch(() => undefined);
+    while (this.writing || this.waiting.length > 0) await (this.writing ?? new Promise((r) => setImmediate(r)));
     for (const s of this.shards.values()) await (await s).close();
     this.shards.clear();
   }

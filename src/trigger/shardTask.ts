@@ -168,6 +168,9 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
   const { range, shardEnd } = s.range ? { range: s.range, shardEnd: await d.client.getCursor({ project: d.config.project, logstore: d.config.logstore, shardId: s.id, from: 'end' }) } : await computeRange(d, s.id, begin);
   if (!range) {
     if (readonly && !s.finished) {
+      // The server counts a readonly shard as drained (and hands out its children) only once the
+      // group's checkpoint equals its end: commit it even when this shard never had data.
+      await commit(d, s, begin);
       s.finished = true;
       d.emit('shardFinished', { shardId: s.id, checkpoint: begin });
     }

@@ -142,6 +142,21 @@ test('split and merge mid-run: nothing lost, parents drained before children', a
   }
 });
 
+test('a child split again before it ever had data still lets its own children run', async () => {
+  const job = await startJob({ shards: 1 });
+  try {
+    await job.scheduler.tick(); // the job exists: shard 0's start position is its first checkpoint
+    await job.scheduler.idle();
+    await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 0, splitKey: '80000000000000000000000000000000' }); // -> 1, 2
+    await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 1, splitKey: '40000000000000000000000000000000' }); // 1 (never had data) -> 3, 4
+    await job.put(['grandchild'], '10000000000000000000000000000000');
+    await job.runUntil(() => job.seen.length >= 1, job.scheduler, 6000, 60);
+    assert.deepEqual(job.seen.map((x) => [x.shardId, x.id]), [[3, 'grandchild']]);
+  } finally {
+    await job.close();
+  }
+});
+
 test('two instances share a job; one dies, the other takes its shards from the last checkpoint', async () => {
   const job = await startJob({ shards: 4 });
   try {

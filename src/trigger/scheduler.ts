@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   readonly catchUpIntervalMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
+  /** least time between two ticks of run() (default 100 ms) */
+  readonly minTickMs?: number;
 }
 
 function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): ProcessLog | undefined {
@@ -178,18 +180,28 @@ export class Scheduler extends EventEmitter {
     return Math.min(hb, ...dues, this.clock.now() + this.cfg.triggerInterval * 1000);
   }
 
-  /** Runs ticks until stop(). Errors of a tick are emitted and the loop goes on. */
+  /**
+   * Runs ticks until stop(). A failed tick (SLS unreachable, say) is emitted as a warning and the
+   * next one waits with exponential backoff up to one interval, so an outage is not hammered.
+   */
   async run(): Promise<void> {
     this.running = true;
+    const minTick = this.o.minTickMs ?? 100;
+    let failures = 0;
     while (this.running) {
       this.wakeSignal = new Promise<void>((r) => (this.wake = r));
+      let wait: number;
       try {
         await this.tick();
+        failures = 0;
+        wait = Math.max(minTick, this.nextWakeMs() - this.clock.now());
       } catch (e) {
-        this.emit('warning', { message: `tick failed: ${(e as Error).message}` });
+        failures++;
+        this.emit('warning', { message: `tick failed (${failures} in a row): ${(e as Error).message}` });
+        wait = Math.min(this.cfg.triggerInterval * 1000, this.deps.timing.retryBaseMs * 2 ** (failures - 1));
       }
       if (!this.running) break;
-      await this.clock.sleep(Math.max(10, this.nextWakeMs() - this.clock.now()), this.wakeSignal);
+      await this.clock.sleep(wait, failures > 0 ? undefined : this.wakeSignal);
     }
   }
 

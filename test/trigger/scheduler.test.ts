@@ -215,6 +215,36 @@ test('an instance dies in the middle of a task: the other redoes only that range
   }
 });
 
+test('SLS unreachable: failed ticks back off exponentially up to one interval, no busy loop', async () => {
+  const { parseJobConfig } = await import('../../src/trigger/config.js');
+  const { Scheduler } = await import('../../src/trigger/scheduler.js');
+  const { InProcessInvoker } = await import('../../src/trigger/invokers/inProcess.js');
+  const { LogClient } = await import('../../src/client/index.js');
+  const net = await import('node:net');
+  const dead = net.createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const port = (dead.address() as { port: number }).port;
+  await new Promise<void>((r) => dead.close(() => r())); // nothing listens there now
+  const client = new LogClient({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, retry: { retries: 0 } });
+  const sleeps: number[] = [];
+  const warnings: string[] = [];
+  let s: InstanceType<typeof Scheduler>;
+  const clock = {
+    now: () => Date.UTC(2026, 0, 1),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      if (sleeps.length === 7) void s.stop();
+    },
+  };
+  const config = parseJobConfig({ endpoint: `http://127.0.0.1:${port}`, project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: 30 }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } });
+  s = new Scheduler({ config, client, invoker: new InProcessInvoker(() => ({})), clock, functionCredentials: { accessKeyId: 'a', accessKeySecret: 'b' }, retryBaseMs: 1000, scheduleSink: null });
+  s.on('warning', (w) => warnings.push(w.message));
+  await s.run();
+  client.close();
+  assert.deepEqual(sleeps, [1000, 2000, 4000, 8000, 16000, 30000, 30000]);
+  assert.match(warnings[0], /tick failed \(1 in a row\)/);
+});
+
 test('config errors name the field', async () => {
   const { parseJobConfig } = await import('../../src/trigger/config.js');
   const base = { endpoint: 'http://127.0.0.1:1', project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: '60', maxRetryTime: '3' }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } };

@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './errors.js';
 export * from './protobuf.js';
 export * from './fastDecode.js';
+export * from './validate.js';
 export * from './fastLogGroup.js';
 export * from './compression.js';
 export * from './cursor.js';

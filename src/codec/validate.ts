@@ -1,0 +1,102 @@
+// Walking LogGroup bytes without materialising them: splitting a LogGroupList into its groups, and
+// validating a LogGroup (what the fast decoder rejects, this rejects) for the PutLogs path.
+import { CodecErrorKind } from './errors.js';
+import { lenBytes, Reader, shortLen, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
+
+/** Byte range of one LogGroup inside a LogGroupList body. */
+export interface GroupSlice {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Splits a LogGroupList into its groups' raw byte ranges without decoding them. */
+export function splitLogGroupList(bytes: Uint8Array): GroupSlice[] {
+  const r = new Reader(bytes);
+  const end = r.buf.length;
+  const out: GroupSlice[] = [];
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    if (tag >>> 3 === 1) {
+      r.expect(tag & 7, WIRE_LEN, 'LogGroupList.LogGroups');
+      const stop = r.delimited(end);
+      out.push({ start: r.pos, end: stop });
+      r.pos = stop;
+    } else r.skip(tag & 7, end);
+  }
+  return out;
+}
+
+function validateKeyValue(r: Reader, end: number, what: string): void {
+  const buf = r.buf;
+  const p = r.pos;
+  if (buf[p] === 0x0a) {
+    const kl = shortLen(buf, p + 1, end);
+    const q = p + 1 + lenBytes(kl) + kl;
+    if (kl >= 0 && q < end && buf[q] === 0x12) {
+      const vl = shortLen(buf, q + 1, end);
+      if (vl >= 0 && q + 1 + lenBytes(vl) + vl === end) {
+        r.pos = end;
+        return;
+      }
+    }
+  }
+  let seen = 0;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    if (field === 1 || field === 2) {
+      r.expect(tag & 7, WIRE_LEN, `${what}.${field === 1 ? 'Key' : 'Value'}`);
+      r.pos = r.delimited(end);
+      seen |= field;
+    } else r.skip(tag & 7, end);
+  }
+  if (seen !== 3) r.fail(CodecErrorKind.Malformed, `${what} is missing its required ${seen & 1 ? 'Value' : 'Key'}`);
+}
+
+function validateLog(r: Reader, end: number): void {
+  let hasTime = false;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 2) {
+      r.expect(wt, WIRE_LEN, 'Log.Contents');
+      validateKeyValue(r, r.delimited(end), 'Content');
+    } else if (field === 1) {
+      r.expect(wt, WIRE_VARINT, 'Log.Time');
+      r.varint32(end);
+      hasTime = true;
+    } else if (field === 4) {
+      r.expect(wt, WIRE_FIXED32, 'Log.Time_ns');
+      r.fixed32(end);
+    } else r.skip(wt, end);
+  }
+  if (!hasTime) r.fail(CodecErrorKind.Malformed, 'Log is missing its required Time');
+}
+
+/**
+ * Checks a LogGroup's structure (what decodeLogGroup would reject, it rejects) and counts its logs,
+ * without materialising anything: the PutLogs path stores the bytes as they came.
+ */
+export function validateLogGroup(bytes: Uint8Array): { logCount: number } {
+  const r = new Reader(bytes);
+  const end = r.buf.length;
+  let logCount = 0;
+  while (r.pos < end) {
+    const tag = r.varint32(end);
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 1) {
+      r.expect(wt, WIRE_LEN, 'LogGroup.Logs');
+      validateLog(r, r.delimited(end));
+      logCount++;
+    } else if (field === 6) {
+      r.expect(wt, WIRE_LEN, 'LogGroup.LogTags');
+      validateKeyValue(r, r.delimited(end), 'LogTag');
+    } else if (field >= 2 && field <= 5) {
+      r.expect(wt, WIRE_LEN, 'LogGroup string field');
+      r.pos = r.delimited(end);
+    } else r.skip(wt, end);
+  }
+  return { logCount };
+}

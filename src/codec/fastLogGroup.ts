@@ -18,7 +18,7 @@ export class FieldTable {
   readonly keys: string[] = [];
   private keyStart: number[] = [];
   private keyEnd: number[] = [];
-  fields = new Int32Array(1024 * FIELD_STRIDE);
+  fields: Int32Array;
   fieldCount = 0;
   times = new Float64Array(256);
   /** index of each log's first field; one extra slot holds the end of the last log */
@@ -28,6 +28,8 @@ export class FieldTable {
 
   constructor(buf: Buffer) {
     this.buf = buf;
+    // Typical logs spend 30+ bytes a field: sized so a page rarely regrows, without zeroing much.
+    this.fields = new Int32Array(Math.max(1024, buf.length >>> 5) * FIELD_STRIDE);
   }
 
   addKey(key: string, start = -1, stop = -1): number {

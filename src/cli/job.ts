@@ -1,5 +1,5 @@
 // Loading a trigger job for the CLI: JSON config or s.yaml, flag overrides, credentials.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
@@ -16,6 +16,7 @@ export interface JobFlags {
 }
 
 export function readJobInput(file: string, triggerName?: string): JobConfigInput {
+  if (!existsSync(file)) throw new Error(`config file ${file} not found (give -c, --config <s.yaml or job.json>)`);
   if (/\.ya?ml$/i.test(file)) return jobFromSYaml(file, { triggerName });
   let raw: unknown;
   try {

@@ -165,7 +165,10 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => {
+      void store.close();
+      reject(e.code === 'EADDRINUSE' ? new Error(`port ${opts.port} on ${host} is already in use: choose another (--port, or 0 for any free port)`, { cause: e }) : e);
+    });
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;

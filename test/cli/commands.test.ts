@@ -114,6 +114,13 @@ test('preview prints the first groups; bad flags name the value', async () => {
   const bad = await runCli(['preview', ...src(), '--from', 'yesterday-ish']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--from "yesterday-ish" is not begin, end, unix seconds or an ISO date/);
+  const missing = await runCli(['run', '--config', path.join(dir, 'nope.yaml')]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /config file .*nope\.yaml not found \(give -c, --config/);
+  const port = Number(new URL(endpoint).port);
+  const busy = await runCli(['serve', '--port', String(port), '--memory']);
+  assert.equal(busy.code, 1);
+  assert.match(busy.stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
   const noSrc = await runCli(['preview']);
   assert.equal(noSrc.code, 1);
   assert.match(noSrc.stderr, /give --config, or --endpoint, --project, --logstore/);

@@ -138,3 +138,25 @@ test('torn tails are cut on open, never served', async () => {
     }
   }
 });
+
+test('a log spread over many segments reopens intact; only the torn last one is cut', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-segs-'));
+  try {
+    const opts = { segmentBytes: 20, fsync: false };
+    const log = await FileShardLog.open(dir, opts);
+    for (let i = 0; i < 10; i++) await log.append([Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }))], 100 + i);
+    await log.close();
+    const segments = readdirSync(dir).filter((n) => n.endsWith('.data')).sort();
+    assert.ok(segments.length >= 5, `several segments (${segments.length})`);
+    appendFileSync(path.join(dir, segments[segments.length - 1]), Buffer.from([0x0a, 0x7f]));
+    const warnings: string[] = [];
+    const again = await FileShardLog.open(dir, { ...opts, onWarning: (m) => warnings.push(m) });
+    const r = await again.read(again.begin(), 100, again.end());
+    assert.deepEqual(decodeLogGroupListFast(r.body).map((g) => g.value(0, 0)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.equal(again.timeOf(9), 109);
+    assert.equal(warnings.length, 1);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

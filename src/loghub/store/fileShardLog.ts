@@ -94,7 +94,9 @@ export class FileShardLog implements ShardLog {
   /** Loads one segment's index, verifying it; cuts a bad tail. Returns false when it cut something. */
   private async loadSegment(seg: Segment, isLast: boolean): Promise<boolean> {
     const index = await fsp.readFile(seg.indexPath);
-    const data = await fsp.readFile(seg.dataPath).catch(() => Buffer.alloc(0));
+    // Only the last segment can hold a torn write: read its data to check CRCs; older ones need only their size.
+    const data = isLast ? await fsp.readFile(seg.dataPath).catch(() => Buffer.alloc(0)) : undefined;
+    const dataLength = data ? data.length : await fsp.stat(seg.dataPath).then((st) => st.size, () => 0);
     let good = 0;
     let offset = 0;
     const whole = Math.floor(index.length / ENTRY);
@@ -103,8 +105,8 @@ export class FileShardLog implements ShardLog {
       if (crc32(e.subarray(0, 20)) !== e.readUInt32LE(20)) break;
       const off = e.readUInt32LE(0) + e.readUInt32LE(4) * 2 ** 32;
       const len = e.readUInt32LE(8);
-      if (off !== offset || off + len > data.length) break;
-      if (isLast && crc32(data.subarray(off, off + len)) !== e.readUInt32LE(16)) break;
+      if (off !== offset || off + len > dataLength) break;
+      if (data && crc32(data.subarray(off, off + len)) !== e.readUInt32LE(16)) break;
       this.offsets.push(off);
       this.lengths.push(len);
       this.times.push(e.readUInt32LE(12));
@@ -112,9 +114,9 @@ export class FileShardLog implements ShardLog {
     }
     seg.count = good;
     seg.size = offset;
-    const cut = good * ENTRY !== index.length || offset !== data.length;
+    const cut = good * ENTRY !== index.length || offset !== dataLength;
     if (cut) {
-      this.opts.onWarning?.(`${seg.indexPath}: cut a torn tail after ${good} entries (${data.length - offset} data bytes dropped)`);
+      this.opts.onWarning?.(`${seg.indexPath}: cut a torn tail after ${good} entries (${dataLength - offset} data bytes dropped)`);
       await fsp.truncate(seg.indexPath, good * ENTRY);
       await fsp.truncate(seg.dataPath, offset).catch(() => fsp.writeFile(seg.dataPath, ''));
     }

@@ -7,7 +7,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogClient } from '../../src/client/index.js';
-import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { startTestHub } from '../helpers/hub.js';
 
 const P = { project: 'pyworker', logstore: 'access' };

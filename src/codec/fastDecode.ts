@@ -12,27 +12,20 @@
 import { CodecErrorKind } from './errors.js';
 import type { Log, LogContent, LogGroup, LogTag } from './types.js';
 import { FastLogGroup, type GroupLayout } from './fastLogGroup.js';
-import { lenBytes, NO_TIME, Reader, shortLen, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { NO_TIME, Reader, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
 
 export { decodeUtf8 } from './reader.js';
 
 function decodeContent(r: Reader, end: number, position: number): void {
   const buf = r.buf;
   const p = r.pos;
-  if (buf[p] === 0x0a) {
-    const kl = shortLen(buf, p + 1, end);
-    const ks = p + 1 + lenBytes(kl);
-    const q = ks + kl;
-    if (kl >= 0 && q < end && buf[q] === 0x12) {
-      const vl = shortLen(buf, q + 1, end);
-      const vs = q + 1 + lenBytes(vl);
-      if (vl >= 0 && vs + vl === end) {
-        const keyId = r.keyId(ks, q, position);
-        r.table.addField(keyId, vs, end);
-        r.pos = end;
-        return;
-      }
-    }
+  const q = simpleKeyValue(buf, p, end);
+  if (q >= 0) {
+    const ks = p + (buf[p + 1] < 0x80 ? 2 : 3);
+    const vs = q + (buf[q + 1] < 0x80 ? 2 : 3);
+    r.table.addField(r.keyId(ks, q, position), vs, end);
+    r.pos = end;
+    return;
   }
   decodeContentSlow(r, end, position);
 }

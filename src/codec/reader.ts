@@ -39,6 +39,20 @@ export function shortLen(buf: Buffer, p: number, end: number): number {
 
 export const lenBytes = (n: number) => (n < 0x80 ? 1 : 2);
 
+/**
+ * When [p, end) is exactly "0x0a len key 0x12 len value" with short lengths (nearly every Content and
+ * LogTag), the offset of the 0x12 tag; otherwise -1 and the caller takes the generic path.
+ */
+export function simpleKeyValue(buf: Buffer, p: number, end: number): number {
+  if (p >= end || buf[p] !== 0x0a) return -1;
+  const kl = shortLen(buf, p + 1, end);
+  if (kl < 0) return -1;
+  const q = p + 1 + lenBytes(kl) + kl;
+  if (q >= end || buf[q] !== 0x12) return -1;
+  const vl = shortLen(buf, q + 1, end);
+  return vl >= 0 && q + 1 + lenBytes(vl) + vl === end ? q : -1;
+}
+
 interface InternEntry {
   readonly id: number;
   readonly next: InternEntry | undefined;

@@ -1,7 +1,7 @@
 // Walking LogGroup bytes without materialising them: splitting a LogGroupList into its groups, and
 // validating a LogGroup (what the fast decoder rejects, this rejects) for the PutLogs path.
 import { CodecErrorKind } from './errors.js';
-import { lenBytes, Reader, shortLen, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { Reader, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
 
 /** Byte range of one LogGroup inside a LogGroupList body. */
 export interface GroupSlice {
@@ -27,18 +27,9 @@ export function splitLogGroupList(bytes: Uint8Array): GroupSlice[] {
 }
 
 function validateKeyValue(r: Reader, end: number, what: string): void {
-  const buf = r.buf;
-  const p = r.pos;
-  if (buf[p] === 0x0a) {
-    const kl = shortLen(buf, p + 1, end);
-    const q = p + 1 + lenBytes(kl) + kl;
-    if (kl >= 0 && q < end && buf[q] === 0x12) {
-      const vl = shortLen(buf, q + 1, end);
-      if (vl >= 0 && q + 1 + lenBytes(vl) + vl === end) {
-        r.pos = end;
-        return;
-      }
-    }
+  if (simpleKeyValue(r.buf, r.pos, end) >= 0) {
+    r.pos = end;
+    return;
   }
   let seen = 0;
   while (r.pos < end) {

@@ -127,17 +127,11 @@ function decodeGroupInto(r: Reader, end: number): FastLogGroup {
  */
 export function decodeLogGroupListFast(bytes: Uint8Array): FastLogGroup[] {
   const r = new Reader(bytes);
-  const end = r.buf.length;
   const groups: FastLogGroup[] = [];
-  while (r.pos < end) {
-    const tag = r.varint32(end);
-    if (tag >>> 3 === 1) {
-      r.expect(tag & 7, WIRE_LEN, 'LogGroupList.LogGroups');
-      const stop = r.delimited(end);
-      groups.push(decodeGroupInto(r, stop));
-      r.pos = stop;
-    } else r.skip(tag & 7, end);
-  }
+  r.eachGroup((start, end) => {
+    r.pos = start;
+    groups.push(decodeGroupInto(r, end));
+  });
   return groups;
 }
 

@@ -130,6 +130,20 @@ export class Reader {
     } else this.fail(CodecErrorKind.Malformed, `unsupported wire type ${wireType}`);
   }
 
+  /** Walks a LogGroupList: calls `visit(start, end)` for each LogGroup (field 1), skips anything else. */
+  eachGroup(visit: (start: number, end: number) => void): void {
+    const end = this.buf.length;
+    while (this.pos < end) {
+      const tag = this.varint32(end);
+      if (tag >>> 3 === 1) {
+        this.expect(tag & 7, WIRE_LEN, 'LogGroupList.LogGroups');
+        const stop = this.delimited(end);
+        visit(this.pos, stop);
+        this.pos = stop;
+      } else this.skip(tag & 7, end);
+    }
+  }
+
   expect(wireType: number, wanted: number, what: string): void {
     if (wireType !== wanted) this.fail(CodecErrorKind.Malformed, `${what} has wire type ${wireType}, expected ${wanted}`);
   }

@@ -11,18 +11,8 @@ export interface GroupSlice {
 
 /** Splits a LogGroupList into its groups' raw byte ranges without decoding them. */
 export function splitLogGroupList(bytes: Uint8Array): GroupSlice[] {
-  const r = new Reader(bytes);
-  const end = r.buf.length;
   const out: GroupSlice[] = [];
-  while (r.pos < end) {
-    const tag = r.varint32(end);
-    if (tag >>> 3 === 1) {
-      r.expect(tag & 7, WIRE_LEN, 'LogGroupList.LogGroups');
-      const stop = r.delimited(end);
-      out.push({ start: r.pos, end: stop });
-      r.pos = stop;
-    } else r.skip(tag & 7, end);
-  }
+  new Reader(bytes).eachGroup((start, end) => out.push({ start, end }));
   return out;
 }
 

@@ -6,7 +6,12 @@
 // 4096 logs). --logs 40 shows the small-request case, where per-request HTTP overhead dominates.
 // --separate: both servers run in child processes (the bench process is only the client), so no
 // server shares its core with client work.
-// Usage: tsx bench/loghub.ts [--json] [--batches 60] [--logs 1000] [--concurrency 8] [--separate]
+// Request bodies are prepared before the clock starts for both servers (ours: lz4 + Content-MD5, as a
+// producer compresses on its own side; kinesalite: base64), so the timed part is signing, HTTP and the
+// server. Each server first takes --warmup batches into a separate logstore/stream (JIT warm-up).
+// Rounds interleave the servers (kinesalite, ours lz4, ours none, ours no-fsync, then again), each
+// round into a fresh logstore/stream; figures are medians and `ratio` is the median per-round ratio.
+// Usage: tsx bench/loghub.ts [--json] [--batches 200] [--logs 1000] [--concurrency 8] [--warmup 20] [--rounds 3] [--separate]
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
@@ -17,13 +22,16 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CompressType, encodeLogGroup, lz4Implementation } from '../src/codec/index.js';
 import { LogClient } from '../src/client/index.js';
+import { putLogs } from '../src/client/requests/putLogs.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../src/loghub/index.js';
 import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
 import { numberFlag, report, wantsJson } from './args.js';
 
-const batches = numberFlag('batches', 60);
+const batches = numberFlag('batches', 200);
 const logsPerBatch = numberFlag('logs', 1000);
 const concurrency = numberFlag('concurrency', 8);
+const warmup = numberFlag('warmup', 20);
+const rounds = numberFlag('rounds', 3);
 const separate = process.argv.includes('--separate');
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -52,44 +60,55 @@ async function pool(n: number, work: (i: number) => Promise<void>): Promise<numb
   return (performance.now() - t0) / 1000;
 }
 
-async function benchOurs(compressType: CompressType, fsync: boolean) {
+/** A server under test: ingest and read one fresh logstore/stream per round, timed in seconds. */
+interface Target {
+  ingest(name: string): Promise<number>;
+  read(name: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function startOurs(fsync: boolean): Promise<{ endpoint: string; close: () => Promise<void> }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hub-'));
-  let endpoint: string;
-  let stop: () => Promise<void>;
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
   if (separate) {
     const c = await child([path.join(here, '..', 'bin', 'sls-trigger.js'), 'serve', '--port', '0', '--quiet', '--data-dir', dir, ...(fsync ? [] : ['--no-fsync'])], /^LogHub listening on (\S+)/);
-    endpoint = c.value;
-    stop = async () => {
-      c.proc.kill('SIGTERM');
-      await new Promise((r) => c.proc.once('exit', r));
-    };
-  } else {
-    const h = await startLogHub({ dataDir: dir, ttlIntervalMs: 0, fsync });
-    endpoint = h.endpoint;
-    stop = () => h.close();
+    return { endpoint: c.value, close: async () => { c.proc.kill('SIGTERM'); await new Promise((r) => c.proc.once('exit', r)); cleanup(); } };
   }
-  const hub = { close: stop };
-  const c = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
-  try {
-    await c.createProject({ project: 'bench' });
-    await c.createLogStore({ project: 'bench', logstore: 'nginx', shardCount: 1 });
-    const ingest = await pool(batches, (i) => c.putLogs({ project: 'bench', logstore: 'nginx', logGroup: payloads[i], compressType }));
-    let cursor = await c.getCursor({ project: 'bench', logstore: 'nginx', shardId: 0, from: 'begin' });
-    let read = 0;
-    const t0 = performance.now();
-    for (;;) {
-      const r = await c.pullLogs({ project: 'bench', logstore: 'nginx', shardId: 0, cursor, count: 10 });
-      if (r.count === 0) break;
-      read += r.count;
-      cursor = r.nextCursor;
-    }
-    if (read !== batches) throw new Error(`read ${read} groups, wrote ${batches}`);
-    return { ingest: mb / ingest, read: mb / ((performance.now() - t0) / 1000) };
-  } finally {
-    c.close();
-    await hub.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const h = await startLogHub({ dataDir: dir, ttlIntervalMs: 0, fsync });
+  return { endpoint: h.endpoint, close: async () => { await h.close(); cleanup(); } };
+}
+
+async function openOurs(compressType: CompressType, fsync: boolean): Promise<Target> {
+  const server = await startOurs(fsync);
+  const c = new LogClient({ endpoint: server.endpoint, credentials: DEFAULT_ACCESS_KEY });
+  await c.createProject({ project: 'bench' });
+  const prepare = (logstore: string) => payloads.map((logGroup) => putLogs({ project: 'bench', logstore, logGroup, compressType }));
+  const ingest = async (logstore: string, n = batches) => {
+    await c.createLogStore({ project: 'bench', logstore, shardCount: 1 });
+    const requests = prepare(logstore);
+    return pool(n, (i) => c.send(requests[i]));
+  };
+  await ingest('warm', Math.min(warmup, batches));
+  return {
+    ingest,
+    async read(logstore) {
+      let cursor = await c.getCursor({ project: 'bench', logstore, shardId: 0, from: 'begin' });
+      let read = 0;
+      const t0 = performance.now();
+      for (;;) {
+        const r = await c.pullLogs({ project: 'bench', logstore, shardId: 0, cursor, count: 10 });
+        if (r.count === 0) break;
+        read += r.count;
+        cursor = r.nextCursor;
+      }
+      if (read !== batches) throw new Error(`read ${read} groups, wrote ${batches}`);
+      return (performance.now() - t0) / 1000;
+    },
+    async close() {
+      c.close();
+      await server.close();
+    },
+  };
 }
 
 function kinesisCall(port: number, agent: http.Agent, target: string, body: unknown): Promise<Record<string, unknown>> {
@@ -134,48 +153,81 @@ async function startKinesalite(): Promise<{ port: number; close: () => Promise<v
   return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function benchKinesalite() {
+async function openKinesalite(): Promise<Target> {
   const k = await startKinesalite();
-  const port = k.port;
   const agent = new http.Agent({ keepAlive: true });
-  try {
-    await kinesisCall(port, agent, 'CreateStream', { StreamName: 'nginx', ShardCount: 1 });
-    const records = payloads.map((p) => p.toString('base64'));
-    const ingest = await pool(batches, (i) => kinesisCall(port, agent, 'PutRecords', { StreamName: 'nginx', Records: [{ Data: records[i], PartitionKey: 'k' }] }).then(() => undefined));
-    const desc = await kinesisCall(port, agent, 'DescribeStream', { StreamName: 'nginx' });
-    const shardId = (desc.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0].ShardId;
-    let it = (await kinesisCall(port, agent, 'GetShardIterator', { StreamName: 'nginx', ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator as string;
-    let read = 0;
-    const t0 = performance.now();
-    while (read < batches) {
-      const r = await kinesisCall(port, agent, 'GetRecords', { ShardIterator: it, Limit: 10 });
-      read += (r.Records as unknown[]).length;
-      it = r.NextShardIterator as string;
-    }
-    return { ingest: mb / ingest, read: mb / ((performance.now() - t0) / 1000) };
-  } finally {
-    agent.destroy();
-    await k.close();
-  }
+  const call = (target: string, body: unknown) => kinesisCall(k.port, agent, target, body);
+  const records = payloads.map((p) => p.toString('base64'));
+  const ingest = async (name: string, n = batches) => {
+    await call('CreateStream', { StreamName: name, ShardCount: 1 });
+    return pool(n, (i) => call('PutRecords', { StreamName: name, Records: [{ Data: records[i], PartitionKey: 'k' }] }).then(() => undefined));
+  };
+  await ingest('warm', Math.min(warmup, batches));
+  return {
+    ingest,
+    async read(name) {
+      const desc = await call('DescribeStream', { StreamName: name });
+      const shardId = (desc.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0].ShardId;
+      let it = (await call('GetShardIterator', { StreamName: name, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator as string;
+      let read = 0;
+      const t0 = performance.now();
+      while (read < batches) {
+        const r = await call('GetRecords', { ShardIterator: it, Limit: 10 });
+        read += (r.Records as unknown[]).length;
+        it = r.NextShardIterator as string;
+      }
+      return (performance.now() - t0) / 1000;
+    },
+    async close() {
+      agent.destroy();
+      await k.close();
+    },
+  };
 }
 
-const kin = await benchKinesalite();
-const lz4 = await benchOurs(CompressType.Lz4, true);
-const plain = await benchOurs(CompressType.None, true);
-const noSync = await benchOurs(CompressType.Lz4, false);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Interleaves kinesalite and our variants round by round, so drift (disk, other load) hits all alike. */
+async function measure() {
+  const targets = {
+    kin: await openKinesalite(),
+    lz4: await openOurs(CompressType.Lz4, true),
+    plain: await openOurs(CompressType.None, true),
+    noSync: await openOurs(CompressType.Lz4, false),
+  };
+  const runs: Record<keyof typeof targets, { ingest: number[]; read: number[] }> = { kin: { ingest: [], read: [] }, lz4: { ingest: [], read: [] }, plain: { ingest: [], read: [] }, noSync: { ingest: [], read: [] } };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const [key, t] of Object.entries(targets) as [keyof typeof targets, Target][]) {
+        runs[key].ingest.push(mb / (await t.ingest(`round${r}`)));
+        runs[key].read.push(mb / (await t.read(`round${r}`)));
+      }
+    }
+  } finally {
+    for (const t of Object.values(targets)) await t.close();
+  }
+  const ratios = runs.lz4.ingest.map((x, i) => x / runs.kin.ingest[i]);
+  return { runs, ratios };
+}
+
+const { runs, ratios } = await measure();
 const f = (x: number) => +x.toFixed(1);
+const m = (xs: number[]) => f(median(xs));
+const ratio = +median(ratios).toFixed(2);
+const readRatio = +(median(runs.lz4.read) / median(runs.kin.read)).toFixed(2);
+const ratioUncompressed = +(median(runs.plain.ingest) / median(runs.kin.ingest)).toFixed(2);
 report(
   wantsJson(),
   {
-    bench: 'loghub', separate, payloadMB: f(mb), batches, logsPerBatch, concurrency, lz4: lz4Implementation,
-    oursIngestMBps: f(lz4.ingest), oursReadMBps: f(lz4.read), oursIngestUncompressedMBps: f(plain.ingest), oursIngestNoFsyncMBps: f(noSync.ingest),
-    kinesaliteIngestMBps: f(kin.ingest), kinesaliteReadMBps: f(kin.read),
-    ratio: +(lz4.ingest / kin.ingest).toFixed(2), readRatio: +(lz4.read / kin.read).toFixed(2), ratioUncompressed: +(plain.ingest / kin.ingest).toFixed(2),
+    bench: 'loghub', separate, payloadMB: f(mb), batches, logsPerBatch, concurrency, warmup, rounds, lz4: lz4Implementation,
+    oursIngestMBps: m(runs.lz4.ingest), oursReadMBps: m(runs.lz4.read), oursIngestUncompressedMBps: m(runs.plain.ingest), oursIngestNoFsyncMBps: m(runs.noSync.ingest),
+    kinesaliteIngestMBps: m(runs.kin.ingest), kinesaliteReadMBps: m(runs.kin.read),
+    ratio, roundRatios: ratios.map((x) => +x.toFixed(2)), readRatio, ratioUncompressed,
   },
   [
-    `payload: ${f(mb)} MB raw in ${batches} requests of ${logsPerBatch} nginx logs, ${concurrency} in flight, servers ${separate ? 'in child processes' : 'in this process'}`,
-    `ingest  ours (lz4, fsync): ${f(lz4.ingest)} MB/s   ours (none, fsync): ${f(plain.ingest)} MB/s   ours (lz4, no fsync): ${f(noSync.ingest)} MB/s   kinesalite: ${f(kin.ingest)} MB/s`,
-    `read    ours: ${f(lz4.read)} MB/s   kinesalite: ${f(kin.read)} MB/s`,
-    `ratio   ingest ${(lz4.ingest / kin.ingest).toFixed(2)}x (uncompressed ${(plain.ingest / kin.ingest).toFixed(2)}x), read ${(lz4.read / kin.read).toFixed(2)}x`,
+    `payload: ${f(mb)} MB raw in ${batches} requests of ${logsPerBatch} nginx logs, ${concurrency} in flight, servers ${separate ? 'in child processes' : 'in this process'}; medians of ${rounds} interleaved rounds`,
+    `ingest  ours (lz4, fsync): ${m(runs.lz4.ingest)} MB/s   ours (none, fsync): ${m(runs.plain.ingest)} MB/s   ours (lz4, no fsync): ${m(runs.noSync.ingest)} MB/s   kinesalite: ${m(runs.kin.ingest)} MB/s`,
+    `read    ours: ${m(runs.lz4.read)} MB/s   kinesalite: ${m(runs.kin.read)} MB/s`,
+    `ratio   ingest ${ratio}x (rounds: ${ratios.map((x) => x.toFixed(2)).join(', ')}; uncompressed ${ratioUncompressed}x), read ${readRatio}x`,
   ],
 );

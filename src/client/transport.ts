@@ -38,7 +38,8 @@ export class Transport {
       ...(req.headers ?? {}),
     };
     if (req.body && req.body.length > 0) {
-      h['content-md5'] = md5Hex(req.body);
+      // A request built once (PutLogs) carries its hash, so retries and resends do not rehash the body.
+      h['content-md5'] ??= md5Hex(req.body);
       h['content-length'] = String(req.body.length);
       h['x-log-bodyrawsize'] ??= '0';
     }

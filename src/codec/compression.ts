@@ -74,15 +74,20 @@ export function compress(raw: Uint8Array, type: CompressType): Buffer {
   }
 }
 
+/** Where an lz4 output of a known size goes; a server passes its buffer pool's `acquire`. */
+export type OutputAllocator = (size: number) => Buffer;
+
 /**
  * Decompresses a body. `rawSize` is the x-log-bodyrawsize value: required for lz4 (the block
- * format does not carry it), checked for the others when given.
+ * format does not carry it), checked for the others when given. lz4 output comes from `alloc`
+ * (deflate and zstd size their own output).
  */
 export function decompress(
   body: Uint8Array,
   type: CompressType,
   rawSize: number | undefined,
   maxRawSize: number = DEFAULT_MAX_RAW_SIZE,
+  alloc: OutputAllocator = Buffer.allocUnsafe,
 ): Buffer {
   const input = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (rawSize !== undefined) {
@@ -99,7 +104,7 @@ export function decompress(
       out = input;
       break;
     case CompressType.Lz4:
-      out = lz4Decompress(input, rawSize);
+      out = lz4Decompress(input, rawSize, alloc);
       break;
     case CompressType.Deflate:
       out = inflate(input, maxRawSize);
@@ -117,13 +122,13 @@ export function decompress(
   return out;
 }
 
-function lz4Decompress(input: Buffer, rawSize: number | undefined): Buffer {
+function lz4Decompress(input: Buffer, rawSize: number | undefined, alloc: OutputAllocator): Buffer {
   if (rawSize === undefined) throw new CodecError(CodecErrorKind.Malformed, 'lz4 body without x-log-bodyrawsize');
   if (rawSize === 0) {
     if (input.length > 1) throw new CodecError(CodecErrorKind.Malformed, 'lz4 body for raw size 0 is not empty');
     return Buffer.alloc(0);
   }
-  const out = Buffer.allocUnsafe(rawSize);
+  const out = alloc(rawSize);
   let n: number;
   try {
     n = lz4.binding.uncompress(input, out);

@@ -2,6 +2,7 @@
 // action needs. Actions never see HTTP; they get a Hub and validated parameters.
 import { CodecError, decodeCursor, encodeCursor } from '../codec/index.js';
 import { SlsServiceError } from '../errors/index.js';
+import { BufferPool } from './bufferPool.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
 import type { HubMeta, LogStoreMeta, ProjectMeta, ShardLog, ShardMeta, Store } from './store/types.js';
 
@@ -63,6 +64,8 @@ export class Hub {
   readonly store: Store;
   readonly now: () => number;
   readonly limits: Limits;
+  /** request bodies and decompressed PutLogs groups (see bufferPool.ts for the contract) */
+  readonly buffers = new BufferPool();
   meta: HubMeta;
   private readonly assigners = new Map<string, ConsumerAssigner>();
   private readonly rr = new Map<string, number>();

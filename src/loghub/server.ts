@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseRequestTarget, type SignableRequest } from '../codec/index.js';
 import { SlsServiceError, SlsTriggerError } from '../errors/index.js';
 import type { ActionRequest, ActionResult } from './actions/common.js';
+import type { BufferPool } from './bufferPool.js';
 import { Hub, type Limits } from './hub.js';
 import { authenticate, type AuthOptions } from './http/auth.js';
 import { requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
@@ -76,21 +77,32 @@ export interface LogHub {
   close(): Promise<void>;
 }
 
-function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
+/**
+ * Reads a request body. With a Content-Length (what every SDK sends) the bytes go straight into
+ * one pooled buffer; the caller releases it once the action has settled.
+ */
+function readBody(req: http.IncomingMessage, max: number, pool: BufferPool): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  const known = req.headers['content-length'] !== undefined && Number.isSafeInteger(declared) && declared >= 0;
+  if (known && declared > max) {
+    req.resume();
+    return Promise.reject(SlsServiceError.of('PostBodyTooLarge', `body size ${declared} must be at most ${max}`));
+  }
   return new Promise((resolve, reject) => {
+    const into = known && declared > 0 ? pool.acquire(declared) : undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
+      if (into) c.copy(into, size);
+      else if (size + c.length <= max) chunks.push(c);
       size += c.length;
       if (size > max) {
         reject(SlsServiceError.of('PostBodyTooLarge', `body size ${size} must be at most ${max}`));
         req.removeAllListeners('data');
         req.resume();
-        return;
       }
-      chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => resolve(into ?? Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -127,8 +139,9 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
     let bytesIn = 0;
     let bytesOut = 0;
     let err: SlsTriggerError | undefined;
+    let body: Buffer | undefined;
     try {
-      const body = await readBody(req, hub.limits.maxBodyBytes);
+      body = await readBody(req, hub.limits.maxBodyBytes, hub.buffers);
       bytesIn = body.length;
       const signable: SignableRequest = { method, path: urlPath, query, headers };
       authenticate(signable, body, auth);
@@ -147,6 +160,8 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
       if (!res.headersSent) bytesOut = sendError(res, err, requestId);
       if (status >= 500) opts.onWarning?.(`request ${requestId} ${method} ${urlPath}: ${(e as Error).stack ?? String(e)}`);
     }
+    // The action has settled and replies never refer to the request body: its buffer can be reused.
+    if (body) hub.buffers.release(body);
     opts.onRequest?.({
       time: new Date().toISOString(),
       requestId,

@@ -1,4 +1,4 @@
-import { compress, CompressType, encodeLogGroup, normalizeHashKey, type LogGroup } from '../../codec/index.js';
+import { compress, CompressType, encodeLogGroup, md5Hex, normalizeHashKey, type LogGroup } from '../../codec/index.js';
 import { noContent, seg, type SlsRequest } from '../request.js';
 
 export interface PutLogsParams {
@@ -17,7 +17,7 @@ export function putLogs(p: PutLogsParams): SlsRequest<void> {
   const raw = p.logGroup instanceof Uint8Array ? p.logGroup : encodeLogGroup(p.logGroup);
   const type = p.compressType ?? CompressType.Lz4;
   const body = compress(raw, type);
-  const headers: Record<string, string> = { 'content-type': 'application/x-protobuf', 'x-log-bodyrawsize': String(raw.byteLength) };
+  const headers: Record<string, string> = { 'content-type': 'application/x-protobuf', 'x-log-bodyrawsize': String(raw.byteLength), 'content-md5': md5Hex(body) };
   if (type !== CompressType.None) headers['x-log-compresstype'] = type;
   const route = p.hashKey !== undefined;
   return {
@@ -27,7 +27,7 @@ export function putLogs(p: PutLogsParams): SlsRequest<void> {
     path: `/logstores/${seg(p.logstore)}/shards/${route ? 'route' : 'lb'}`,
     query: route ? [['key', normalizeHashKey(p.hashKey!)]] : undefined,
     headers,
-    body: Buffer.from(body),
+    body,
     decode: noContent,
   };
 }

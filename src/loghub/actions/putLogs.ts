@@ -7,7 +7,7 @@ import type { Hub } from '../hub.js';
 import type { LogStoreMeta, ShardMeta } from '../store/types.js';
 import { EMPTY, required, type Action, type ActionRequest } from './common.js';
 
-function rawBody(hub: Hub, req: ActionRequest): Buffer {
+function rawBody(hub: Hub, req: ActionRequest, alloc: (n: number) => Buffer): Buffer {
   let type: CompressType;
   try {
     type = parseCompressType(req.headers['x-log-compresstype']);
@@ -24,7 +24,7 @@ function rawBody(hub: Hub, req: ActionRequest): Buffer {
   if (!/^\d+$/.test(declared) || !Number.isSafeInteger(raw)) throw SlsServiceError.of('InvalidBodyRawSize', `x-log-bodyrawsize ${declared} is invalid`);
   if (raw > hub.limits.maxRawBytes) throw SlsServiceError.of('PostBodyTooLarge', `raw size ${raw} must be at most ${hub.limits.maxRawBytes}`);
   try {
-    return decompress(req.body, type, raw, hub.limits.maxRawBytes);
+    return decompress(req.body, type, raw, hub.limits.maxRawBytes, alloc);
   } catch (e) {
     if (e instanceof CodecError && e.kind === 'TooLarge') throw SlsServiceError.of('PostBodyTooLarge', e.message);
     throw SlsServiceError.of('PostBodyUncompressError', `cannot decompress the ${type} body: ${(e as Error).message}`);
@@ -53,7 +53,18 @@ export const putLogs: Action = async (hub, req) => {
   const ls = hub.logstore(project, required(req.logstore, 'logstore'));
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
   if (ct !== 'application/x-protobuf') throw SlsServiceError.of('InvalidContentType', `Content-Type ${ct || '(none)'} is not supported for PutLogs; use application/x-protobuf`);
-  const raw = rawBody(hub, req);
+  // The decompressed group is a pooled buffer: stores copy or write what append gets, never keep it.
+  let pooled: Buffer | undefined;
+  try {
+    const raw = rawBody(hub, req, (n) => (pooled = hub.buffers.acquire(n)));
+    await store(hub, req, project, ls, raw);
+  } finally {
+    if (pooled) hub.buffers.release(pooled);
+  }
+  return EMPTY;
+};
+
+async function store(hub: Hub, req: ActionRequest, project: string, ls: LogStoreMeta, raw: Buffer): Promise<void> {
   let logCount: number;
   try {
     logCount = validateLogGroup(raw).logCount;
@@ -64,5 +75,4 @@ export const putLogs: Action = async (hub, req) => {
   const shard = pickShard(hub, ls, project, req);
   const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
   await log.append([raw], hub.nowSeconds());
-  return EMPTY;
-};
+}

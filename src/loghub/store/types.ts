@@ -71,7 +71,11 @@ export interface ShardLog {
   begin(): number;
   /** next sequence number to be written */
   end(): number;
-  /** Appends LogGroups (raw protobuf) received at `time` (unix seconds); resolves once durable with the first new sequence number. */
+  /**
+   * Appends LogGroups (raw protobuf) received at `time` (unix seconds); resolves once durable with the
+   * first new sequence number. The store copies or writes `groups` and keeps no reference to them once
+   * the promise settles (the LogHub reuses those buffers).
+   */
   append(groups: readonly Buffer[], time: number): Promise<number>;
   /** Reads up to `max` groups from `from` (begin <= from <= end), stopping before `stop`. */
   read(from: number, max: number, stop: number): Promise<ReadResult>;

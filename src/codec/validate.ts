@@ -1,7 +1,7 @@
 // Walking LogGroup bytes without materialising them: splitting a LogGroupList into its groups, and
 // validating a LogGroup (what the fast decoder rejects, this rejects) for the PutLogs path.
 import { CodecErrorKind } from './errors.js';
-import { Reader, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { lenBytes, Reader, shortLen, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
 
 /** Byte range of one LogGroup inside a LogGroupList body. */
 export interface GroupSlice {
@@ -56,6 +56,43 @@ function validateLog(r: Reader, end: number): void {
 }
 
 /**
+ * The PutLogs hot path: true when [p, end) is a Log of the usual shape (Time as a short varint,
+ * Contents "0x0a len key 0x12 len value" with short lengths, optional Time_ns), all in bounds.
+ * Anything else returns false and the generic walk decides (and names the fault), so this can only
+ * accept what validateLog accepts.
+ */
+function usualLog(buf: Buffer, p: number, end: number): boolean {
+  let hasTime = false;
+  while (p < end) {
+    const tag = buf[p++];
+    if (tag === 0x12) {
+      const len = shortLen(buf, p, end);
+      if (len < 0) return false;
+      p += lenBytes(len);
+      const stop = p + len;
+      if (stop > end || buf[p] !== 0x0a) return false;
+      const kl = shortLen(buf, p + 1, stop);
+      if (kl < 0) return false;
+      const q = p + 1 + lenBytes(kl) + kl;
+      if (q >= stop || buf[q] !== 0x12) return false;
+      const vl = shortLen(buf, q + 1, stop);
+      if (vl < 0 || q + 1 + lenBytes(vl) + vl !== stop) return false;
+      p = stop;
+    } else if (tag === 0x08) {
+      let n = 0;
+      while (p < end && buf[p] >= 0x80 && n < 4) (p++, n++);
+      if (p >= end || buf[p] >= 0x80) return false;
+      p++;
+      hasTime = true;
+    } else if (tag === 0x25) {
+      p += 4;
+      if (p > end) return false;
+    } else return false;
+  }
+  return hasTime;
+}
+
+/**
  * Checks a LogGroup's structure (what decodeLogGroup would reject, it rejects) and counts its logs,
  * without materialising anything: the PutLogs path stores the bytes as they came.
  */
@@ -69,7 +106,9 @@ export function validateLogGroup(bytes: Uint8Array): { logCount: number } {
     const wt = tag & 7;
     if (field === 1) {
       r.expect(wt, WIRE_LEN, 'LogGroup.Logs');
-      validateLog(r, r.delimited(end));
+      const stop = r.delimited(end);
+      if (usualLog(r.buf, r.pos, stop)) r.pos = stop;
+      else validateLog(r, stop);
       logCount++;
     } else if (field === 6) {
       r.expect(wt, WIRE_LEN, 'LogGroup.LogTags');

@@ -137,21 +137,25 @@ test('validateLogGroup accepts exactly what the decoder accepts, and counts logs
     fc.property(group, fc.nat(), fc.nat(255), (g, pos, byte) => {
       const bytes = Buffer.from(encodeLogGroup(g));
       assert.equal(validateLogGroup(bytes).logCount, g.logs.length);
-      const bad = Buffer.concat([bytes.subarray(0, pos % (bytes.length + 1)), Buffer.from([byte])]);
-      let decoded = true;
-      try {
-        decodeLogGroup(bad);
-      } catch {
-        decoded = false;
+      const cut = Buffer.concat([bytes.subarray(0, pos % (bytes.length + 1)), Buffer.from([byte])]);
+      const flipped = Buffer.from(bytes);
+      if (flipped.length > 0) flipped[pos % flipped.length] = byte;
+      for (const bad of [cut, flipped]) {
+        let decoded = true;
+        try {
+          decodeLogGroup(bad);
+        } catch {
+          decoded = false;
+        }
+        let valid = true;
+        try {
+          validateLogGroup(bad);
+        } catch (e) {
+          assert.ok(e instanceof CodecError);
+          valid = false;
+        }
+        assert.equal(valid, decoded, `validator and decoder disagree on ${bad.toString('hex')}`);
       }
-      let valid = true;
-      try {
-        validateLogGroup(bad);
-      } catch (e) {
-        assert.ok(e instanceof CodecError);
-        valid = false;
-      }
-      assert.equal(valid, decoded);
     }),
     { numRuns: 1000 },
   );

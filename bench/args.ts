@@ -1,4 +1,6 @@
 // Tiny shared helper for benchmark flags: every benchmark takes --json.
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 export function wantsJson(argv: readonly string[] = process.argv.slice(2)): boolean {
   return argv.includes('--json');
 }
@@ -29,4 +31,13 @@ export function timeBest(fn: () => void, minMs: number, minRuns = 5): number {
 export function report(json: boolean, figures: Record<string, unknown>, lines: string[]): void {
   if (json) process.stdout.write(JSON.stringify(figures) + '\n');
   else process.stdout.write(lines.join('\n') + '\n');
+}
+
+/**
+ * Collects the garbage of a benchmark's setup (payload generation) before a timed section, so the
+ * client's own GC debt is not charged to the server under test.
+ */
+export function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }

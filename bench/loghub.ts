@@ -25,7 +25,7 @@ import { LogClient } from '../src/client/index.js';
 import { putLogs } from '../src/client/requests/putLogs.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../src/loghub/index.js';
 import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
-import { numberFlag, report, wantsJson } from './args.js';
+import { collectGarbage, numberFlag, report, wantsJson } from './args.js';
 
 const batches = numberFlag('batches', 200);
 const logsPerBatch = numberFlag('logs', 1000);
@@ -86,6 +86,7 @@ async function openOurs(compressType: CompressType, fsync: boolean): Promise<Tar
   const ingest = async (logstore: string, n = batches) => {
     await c.createLogStore({ project: 'bench', logstore, shardCount: 1 });
     const requests = prepare(logstore);
+    collectGarbage();
     return pool(n, (i) => c.send(requests[i]));
   };
   await ingest('warm', Math.min(warmup, batches));
@@ -160,6 +161,7 @@ async function openKinesalite(): Promise<Target> {
   const records = payloads.map((p) => p.toString('base64'));
   const ingest = async (name: string, n = batches) => {
     await call('CreateStream', { StreamName: name, ShardCount: 1 });
+    collectGarbage();
     return pool(n, (i) => call('PutRecords', { StreamName: name, Records: [{ Data: records[i], PartitionKey: 'k' }] }).then(() => undefined));
   };
   await ingest('warm', Math.min(warmup, batches));

@@ -16,7 +16,7 @@ import { LogClient } from '../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../src/loghub/index.js';
 import { createHandler } from '../src/runtime/index.js';
 import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
-import { numberFlag, report, wantsJson } from './args.js';
+import { collectGarbage, numberFlag, report, wantsJson } from './args.js';
 
 /** READPATH_PROFILE=<file>: a CPU profile of the handler invocation alone. */
 async function startProfile(): Promise<(file: string) => Promise<void>> {
@@ -78,6 +78,7 @@ try {
   }, { batchSize });
   const event = { source: { endpoint, projectName: P.project, logstoreName: P.logstore, shardId: 0, beginCursor: begin, endCursor: end }, parameter: {}, jobName: 'bench', taskId: 'bench', cursorTime: 0 };
   const measure = async (fn: () => Promise<void>) => {
+    collectGarbage();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await fn();

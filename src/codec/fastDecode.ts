@@ -12,7 +12,7 @@
 import { CodecErrorKind } from './errors.js';
 import type { Log, LogContent, LogGroup, LogTag } from './types.js';
 import { FastLogGroup, type GroupLayout } from './fastLogGroup.js';
-import { NO_TIME, Reader, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
+import { lenBytes, NO_TIME, Reader, shortLen, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
 
 export { decodeUtf8 } from './reader.js';
 
@@ -68,6 +68,62 @@ function decodeTag(r: Reader, end: number, what: string): LogContent {
   return { key, value };
 }
 
+/**
+ * The read path's hot loop: a Log of the usual shape (Time as a varint of up to 5 bytes, Contents
+ * "0x0a len key 0x12 len value" with short lengths, optional Time_ns) decoded with no per-field
+ * calls but the key lookup. On anything else it undoes what it added and returns false, and
+ * decodeLog decides (and names the fault), so both paths fill the table identically.
+ */
+function decodeUsualLog(r: Reader, p: number, end: number): boolean {
+  const t = r.table;
+  const buf = r.buf;
+  const log = t.beginLog();
+  const mark = t.fieldCount;
+  let time = NO_TIME;
+  let position = 0;
+  while (p < end) {
+    const tag = buf[p++];
+    if (tag === 0x12) {
+      const len = shortLen(buf, p, end);
+      if (len < 0) break;
+      p += lenBytes(len);
+      const stop = p + len;
+      if (stop > end || buf[p] !== 0x0a) break;
+      const kl = shortLen(buf, p + 1, stop);
+      if (kl < 0) break;
+      const ks = p + 1 + lenBytes(kl);
+      const q = ks + kl;
+      if (q >= stop || buf[q] !== 0x12) break;
+      const vl = shortLen(buf, q + 1, stop);
+      const vs = q + 1 + lenBytes(vl);
+      if (vl < 0 || vs + vl !== stop) break;
+      t.addField(r.keyId(ks, q, position++), vs, stop);
+      p = stop;
+    } else if (tag === 0x08) {
+      let v = 0;
+      let shift = 0;
+      let b = 0x80;
+      while (p < end && shift < 35 && b >= 0x80) {
+        b = buf[p++];
+        v |= (b & 0x7f) << shift;
+        shift += 7;
+      }
+      if (b >= 0x80) break;
+      time = v >>> 0;
+    } else if (tag === 0x25 && p + 4 <= end) {
+      t.setTimeNs(log, buf.readUInt32LE(p));
+      p += 4;
+    } else break;
+  }
+  if (p !== end || time === NO_TIME) {
+    t.fieldCount = mark;
+    return false;
+  }
+  t.endLog(time);
+  r.pos = end;
+  return true;
+}
+
 function decodeLog(r: Reader, end: number): void {
   const t = r.table;
   const logIndex = t.beginLog();
@@ -103,7 +159,7 @@ function decodeGroupInto(r: Reader, end: number): FastLogGroup {
     if (field === 1) {
       r.expect(wt, WIRE_LEN, 'LogGroup.Logs');
       const stop = r.delimited(end);
-      decodeLog(r, stop);
+      if (!decodeUsualLog(r, r.pos, stop)) decodeLog(r, stop);
     } else if (field === 6) {
       r.expect(wt, WIRE_LEN, 'LogGroup.LogTags');
       const stop = r.delimited(end);

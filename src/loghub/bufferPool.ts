@@ -8,12 +8,14 @@
 // bytes beyond what the caller filled are never exposed because every user fills its whole view.
 
 export interface BufferPoolOptions {
-  /** smallest pooled size; smaller requests get plain buffers (Node's own slab serves them) */
+  /** smallest pooled size; smaller requests get plain buffers (Node's own slab serves the smallest) */
   readonly minBytes?: number;
   /** largest pooled size; larger requests get plain buffers */
   readonly maxBytes?: number;
   /** free buffers kept per size class */
   readonly perClass?: number;
+  /** free bytes kept in all, so a burst of large bodies does not pin memory for good */
+  readonly maxRetainedBytes?: number;
 }
 
 export class BufferPool {
@@ -21,11 +23,19 @@ export class BufferPool {
   private readonly minBytes: number;
   private readonly maxBytes: number;
   private readonly perClass: number;
+  private readonly maxRetainedBytes: number;
+  private retained = 0;
 
   constructor(opts: BufferPoolOptions = {}) {
     this.minBytes = opts.minBytes ?? 64 * 1024;
     this.maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
     this.perClass = opts.perClass ?? 8;
+    this.maxRetainedBytes = opts.maxRetainedBytes ?? 64 * 1024 * 1024;
+  }
+
+  /** Bytes held in free buffers (for tests and diagnostics). */
+  get retainedBytes(): number {
+    return this.retained;
   }
 
   private sizeClass(n: number): number | undefined {
@@ -36,9 +46,10 @@ export class BufferPool {
   /** A buffer of exactly `n` bytes (contents undefined: the caller fills all of it). */
   acquire(n: number): Buffer {
     const cls = this.sizeClass(n);
-    if (cls === undefined) return Buffer.allocUnsafeSlow(n);
-    const ab = this.free.get(cls)?.pop() ?? new ArrayBuffer(cls);
-    return Buffer.from(ab, 0, n);
+    if (cls === undefined) return Buffer.allocUnsafe(n);
+    const reused = this.free.get(cls)?.pop();
+    if (reused) this.retained -= cls;
+    return Buffer.from(reused ?? new ArrayBuffer(cls), 0, n);
   }
 
   /** Returns a buffer from `acquire` (or any buffer: those that do not fit a class are dropped). */
@@ -49,6 +60,8 @@ export class BufferPool {
     if (cls === undefined || cls !== ab.byteLength) return;
     let list = this.free.get(cls);
     if (!list) this.free.set(cls, (list = []));
-    if (list.length < this.perClass && !list.includes(ab)) list.push(ab);
+    if (list.length >= this.perClass || this.retained + cls > this.maxRetainedBytes || list.includes(ab)) return;
+    list.push(ab);
+    this.retained += cls;
   }
 }

@@ -11,7 +11,7 @@ import readline from 'node:readline';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';
-import { decodeLogGroupListFast, encodeLogGroup } from '../../src/codec/index.js';
+import { compress, CompressType, decodeLogGroupListFast, encodeLogGroup } from '../../src/codec/index.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 
@@ -95,9 +95,15 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
   }
 });
 
+/** Appends group i as a raw frame (even i) or as an lz4 record (odd i), so both kinds get torn. */
+async function appendNumbered(log: FileShardLog, i: number): Promise<void> {
+  const g = Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }));
+  await log.append([g], 100 + i, [i % 2 ? compress(g, CompressType.Lz4) : undefined]);
+}
+
 async function writeTen(dir: string): Promise<void> {
   const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false });
-  for (let i = 0; i < 10; i++) await log.append([Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }))], 100 + i);
+  for (let i = 0; i < 10; i++) await appendNumbered(log, i);
   await log.close();
 }
 
@@ -144,7 +150,7 @@ test('a log spread over many segments reopens intact; only the torn last one is 
   try {
     const opts = { segmentBytes: 20, fsync: false };
     const log = await FileShardLog.open(dir, opts);
-    for (let i = 0; i < 10; i++) await log.append([Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: String(i) }] }], logTags: [] }))], 100 + i);
+    for (let i = 0; i < 10; i++) await appendNumbered(log, i);
     await log.close();
     const segments = readdirSync(dir).filter((n) => n.endsWith('.data')).sort();
     assert.ok(segments.length >= 5, `several segments (${segments.length})`);

@@ -74,5 +74,9 @@ async function store(hub: Hub, req: ActionRequest, project: string, ls: LogStore
   if (logCount > hub.limits.maxLogsPerPut) throw SlsServiceError.of('InvalidLogSize', `${logCount} logs exceed the limit of ${hub.limits.maxLogsPerPut} per request`);
   const shard = pickShard(hub, ls, project, req);
   const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
-  await log.append([raw], hub.nowSeconds());
+  // An lz4 body is kept as the client sent it (it was just checked to decompress to `raw`), unless
+  // it did not compress: then the raw frame is smaller.
+  const lz4 = parseCompressType(req.headers['x-log-compresstype']) === CompressType.Lz4;
+  const asSent = lz4 && req.body.length < raw.length ? req.body : undefined;
+  await log.append([raw], hub.nowSeconds(), [asSent]);
 }

@@ -1,7 +1,9 @@
 // One shard on disk: segments named by their first sequence number, each a pair
-//   <seq>.data  = framed LogGroups back to back (itself a valid LogGroupList, so a read is one slice)
+//   <seq>.data  = records back to back (records.ts): raw LogGroupList frames, or lz4 records that
+//                 keep a PutLogs body as the client compressed it; a read is one slice, expanded
+//                 into a LogGroupList only when it holds lz4 records
 //   <seq>.index = 24-byte entries: offset u32 lo, offset u32 hi, length u32, receive time u32,
-//                 crc32(data), crc32(first 20 bytes of the entry)
+//                 crc32(record), crc32(first 20 bytes of the entry)
 // Appends are group-committed: everything queued while a write is in flight goes out in the next
 // write, then both files are fsynced before any of those PutLogs is acknowledged. On open, the tail
 // is checked entry by entry (entry CRC, offsets, data CRC) and cut at the first bad entry, so a torn
@@ -10,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { framePrefix, type ReadResult, type ShardLog } from './types.js';
+import { lz4RecordPrefix, recordsToLogGroupList } from './records.js';
 import { lowerBound } from './search.js';
 
 const ENTRY = 24;
@@ -25,6 +28,7 @@ interface Segment {
 
 interface Pending {
   readonly groups: readonly Buffer[];
+  readonly lz4: readonly (Buffer | undefined)[] | undefined;
   readonly time: number;
   readonly resolve: (seq: number) => void;
   readonly reject: (e: unknown) => void;
@@ -123,9 +127,9 @@ export class FileShardLog implements ShardLog {
     return !cut;
   }
 
-  append(groups: readonly Buffer[], time: number): Promise<number> {
+  append(groups: readonly Buffer[], time: number, lz4?: readonly (Buffer | undefined)[]): Promise<number> {
     return new Promise<number>((resolve, reject) => {
-      this.queue.push({ groups, time, resolve, reject });
+      this.queue.push({ groups, lz4, time, resolve, reject });
       if (!this.writing) void this.flushLoop();
     });
   }
@@ -172,8 +176,10 @@ export class FileShardLog implements ShardLog {
     const added: { off: number; len: number; time: number }[] = [];
     let off = seg.size;
     for (const p of batch) {
-      for (const g of p.groups) {
-        const prefix = framePrefix(g.length);
+      for (let gi = 0; gi < p.groups.length; gi++) {
+        const block = p.lz4?.[gi];
+        const prefix = block ? lz4RecordPrefix(p.groups[gi].length) : framePrefix(p.groups[gi].length);
+        const g = block ?? p.groups[gi];
         const len = prefix.length + g.length;
         const e = entries.subarray(added.length * ENTRY, (added.length + 1) * ENTRY);
         e.writeUInt32LE(off % 2 ** 32, 0);
@@ -222,7 +228,7 @@ export class FileShardLog implements ShardLog {
       const buf = Buffer.allocUnsafe(endByte - start);
       const { bytesRead } = await seg.reader.read(buf, 0, buf.length, start);
       if (bytesRead !== buf.length) throw new Error(`${seg.dataPath}: short read at ${start}`);
-      parts.push(buf);
+      parts.push(recordsToLogGroupList(buf, this.lengths, seq - this.first, upto - this.first));
       seq = upto;
     }
     return { body: parts.length === 1 ? parts[0] : Buffer.concat(parts), count: last - from, lastTime: this.times[last - 1 - this.first] };

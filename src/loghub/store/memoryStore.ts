@@ -15,6 +15,7 @@ class MemoryShardLog implements ShardLog {
     return this.first + this.groups.length;
   }
 
+  // Keeps raw frames only: memory is for tests, where reads should cost nothing.
   async append(groups: readonly Buffer[], time: number): Promise<number> {
     const seq = this.end();
     for (const g of groups) {

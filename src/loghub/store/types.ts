@@ -74,9 +74,10 @@ export interface ShardLog {
   /**
    * Appends LogGroups (raw protobuf) received at `time` (unix seconds); resolves once durable with the
    * first new sequence number. The store copies or writes `groups` and keeps no reference to them once
-   * the promise settles (the LogHub reuses those buffers).
+   * the promise settles (the LogHub reuses those buffers). `lz4[i]`, when given, is group i as the
+   * lz4 block the client sent (decompresses to exactly groups[i]): a store may keep that instead.
    */
-  append(groups: readonly Buffer[], time: number): Promise<number>;
+  append(groups: readonly Buffer[], time: number, lz4?: readonly (Buffer | undefined)[]): Promise<number>;
   /** Reads up to `max` groups from `from` (begin <= from <= end), stopping before `stop`. */
   read(from: number, max: number, stop: number): Promise<ReadResult>;
   /** first sequence number received at or after `time`, or end() when none */
@@ -102,10 +103,10 @@ export function emptyMeta(): HubMeta {
   return { version: 1, projects: {} };
 }
 
-/** The bytes that frame a LogGroup of `length` bytes as one LogGroupList entry (field 1, wire type 2). */
-export function framePrefix(length: number): Buffer {
+/** One tag byte then `length` as a varint: how stored records begin (see records.ts). */
+export function taggedLength(tag: number, length: number): Buffer {
   let len = length;
-  const prefix: number[] = [0x0a];
+  const prefix: number[] = [tag];
   while (len >= 0x80) {
     prefix.push((len & 0x7f) | 0x80);
     len >>>= 7;
@@ -113,6 +114,9 @@ export function framePrefix(length: number): Buffer {
   prefix.push(len);
   return Buffer.from(prefix);
 }
+
+/** The bytes that frame a LogGroup of `length` bytes as one LogGroupList entry (field 1, wire type 2). */
+export const framePrefix = (length: number): Buffer => taggedLength(0x0a, length);
 
 /** A LogGroup framed as one LogGroupList entry. */
 export function frameGroup(group: Uint8Array): Buffer {

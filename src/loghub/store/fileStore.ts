@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { FileShardLog, type FileShardLogOptions } from './fileShardLog.js';
-import { emptyMeta, type HubMeta, type ShardLog, type Store } from './types.js';
+import { emptyMeta, META_VERSION, type HubMeta, type ShardLog, type Store } from './types.js';
 
 export interface FileStoreOptions {
   readonly dataDir: string;
@@ -36,14 +36,20 @@ export class FileStore implements Store {
 
   async loadMeta(): Promise<HubMeta> {
     await fsp.mkdir(this.opts.dataDir, { recursive: true });
+    let meta: { version: unknown };
     try {
-      const meta = JSON.parse(await fsp.readFile(this.metaPath, 'utf8')) as HubMeta;
-      if (meta.version !== 1) throw new Error(`unsupported meta.json version ${String(meta.version)}`);
-      return meta;
+      meta = JSON.parse(await fsp.readFile(this.metaPath, 'utf8')) as { version: unknown };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMeta();
       throw new Error(`${this.metaPath}: ${(e as Error).message}`, { cause: e });
     }
+    if (meta.version !== 1 && meta.version !== META_VERSION) throw new Error(`${this.metaPath}: unsupported meta.json version ${String(meta.version)} (this sls-trigger reads 1 and ${META_VERSION})`);
+    const current = { ...meta, version: META_VERSION } as HubMeta;
+    // Version 1 directories hold raw frames only, which version 2 reads as they are. Marking the
+    // directory 2 before anything new is written makes older sls-trigger versions refuse it
+    // instead of serving lz4 records as LogGroupList bytes.
+    if (meta.version === 1) await this.saveMeta(current);
+    return current;
   }
 
   saveMeta(meta: HubMeta): Promise<void> {

@@ -52,8 +52,14 @@ export interface ProjectMeta {
   logstores: Record<string, LogStoreMeta>;
 }
 
+/**
+ * meta.json format: 2 since shard data files may hold lz4 records (records.ts); 1 before, and
+ * still readable.
+ */
+export const META_VERSION = 2;
+
 export interface HubMeta {
-  version: 1;
+  version: typeof META_VERSION;
   projects: Record<string, ProjectMeta>;
 }
 
@@ -100,7 +106,7 @@ export interface Store {
 }
 
 export function emptyMeta(): HubMeta {
-  return { version: 1, projects: {} };
+  return { version: META_VERSION, projects: {} };
 }
 
 /** One tag byte then `length` as a varint: how stored records begin (see records.ts). */

@@ -57,14 +57,14 @@ export const putLogs: Action = async (hub, req) => {
   let pooled: Buffer | undefined;
   try {
     const raw = rawBody(hub, req, (n) => (pooled = hub.buffers.acquire(n)));
-    await store(hub, req, project, ls, raw);
+    await validateAndAppend(hub, req, project, ls, raw);
   } finally {
     if (pooled) hub.buffers.release(pooled);
   }
   return EMPTY;
 };
 
-async function store(hub: Hub, req: ActionRequest, project: string, ls: LogStoreMeta, raw: Buffer): Promise<void> {
+async function validateAndAppend(hub: Hub, req: ActionRequest, project: string, ls: LogStoreMeta, raw: Buffer): Promise<void> {
   let logCount: number;
   try {
     logCount = validateLogGroup(raw).logCount;

@@ -152,7 +152,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
       const areq: ActionRequest = { project, logstore: r.logstore, shardId: r.shardId, group: r.group, query: q, headers, body };
       const result: ActionResult = await r.action(hub, areq);
       if (result.kind === 'json') bytesOut = sendJson(res, 200, result.value, requestId);
-      else if (result.kind === 'logs') bytesOut = sendLogs(res, result.raw, result.headers, headers['accept-encoding'], requestId);
+      else if (result.kind === 'logs') bytesOut = sendLogs(res, result, headers['accept-encoding'], requestId);
       else bytesOut = sendEmpty(res, requestId);
     } catch (e) {
       err = e instanceof SlsTriggerError ? e : new SlsServiceError('InternalServerError', `internal error: ${(e as Error).message}`, { cause: e });

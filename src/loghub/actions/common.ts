@@ -18,7 +18,7 @@ export type ActionResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'json'; readonly value: unknown }
   /** a raw LogGroupList; the reply stage compresses it as the client accepts */
-  | { readonly kind: 'logs'; readonly raw: Buffer; readonly headers: Readonly<Record<string, string>> };
+  | { readonly kind: 'logs'; readonly raw: Buffer; readonly lz4?: () => Buffer | undefined; readonly headers: Readonly<Record<string, string>> };
 
 export type Action = (hub: Hub, req: ActionRequest) => Promise<ActionResult>;
 

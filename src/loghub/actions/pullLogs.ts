@@ -15,6 +15,7 @@ export const pullLogs: Action = async (hub, req) => {
   return {
     kind: 'logs',
     raw: r.body,
+    lz4: r.lz4,
     headers: {
       'x-log-cursor': hub.cursorOf(shard, next),
       'x-log-count': String(r.count),

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { compress, CompressType } from '../../codec/index.js';
+import type { ActionResult } from '../actions/common.js';
 import type { SlsTriggerError } from '../../errors/index.js';
 
 /**
@@ -47,9 +48,11 @@ export function chooseEncoding(acceptEncoding: string | undefined): CompressType
   return CompressType.None;
 }
 
-export function sendLogs(res: ServerResponse, raw: Buffer, headers: Readonly<Record<string, string>>, acceptEncoding: string | undefined, requestId: string): number {
+export function sendLogs(res: ServerResponse, logs: Extract<ActionResult, { kind: 'logs' }>, acceptEncoding: string | undefined, requestId: string): number {
+  const { raw, headers } = logs;
   const enc = raw.length === 0 ? CompressType.None : chooseEncoding(acceptEncoding);
-  const body = compress(raw, enc);
+  // Stored lz4 bodies joined as they are (store/lz4Join.ts) when the client takes lz4; else compress.
+  const body = (enc === CompressType.Lz4 ? logs.lz4?.() : undefined) ?? compress(raw, enc);
   const h: Record<string, string | number> = {
     ...headers,
     'content-type': 'application/x-protobuf',

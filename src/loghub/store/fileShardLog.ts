@@ -12,7 +12,8 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { framePrefix, type ReadResult, type ShardLog } from './types.js';
-import { lz4RecordPrefix, recordsToLogGroupList } from './records.js';
+import { joinLz4Records } from './lz4Join.js';
+import { lz4RecordPrefix, lz4RecordsOf, recordsToLogGroupList, type StoredLz4 } from './records.js';
 import { lowerBound } from './search.js';
 
 const ENTRY = 24;
@@ -219,6 +220,8 @@ export class FileShardLog implements ShardLog {
     const last = Math.min(from + max, stop, this.end());
     if (last <= from) return { body: Buffer.alloc(0), count: 0, lastTime: undefined };
     const parts: Buffer[] = [];
+    // lz4 records as stored, while every record read is one: PullLogs can then answer them joined.
+    let lz4: StoredLz4[] | undefined = [];
     for (let seq = from; seq < last; ) {
       const seg = this.segmentOf(seq);
       const upto = Math.min(last, seg.first + seg.count);
@@ -229,9 +232,13 @@ export class FileShardLog implements ShardLog {
       const { bytesRead } = await seg.reader.read(buf, 0, buf.length, start);
       if (bytesRead !== buf.length) throw new Error(`${seg.dataPath}: short read at ${start}`);
       parts.push(recordsToLogGroupList(buf, this.lengths, seq - this.first, upto - this.first));
+      const records: StoredLz4[] | undefined = lz4 ? lz4RecordsOf(buf, this.lengths, seq - this.first, upto - this.first) : undefined;
+      lz4 = lz4 && records ? lz4.concat(records) : undefined;
       seq = upto;
     }
-    return { body: parts.length === 1 ? parts[0] : Buffer.concat(parts), count: last - from, lastTime: this.times[last - 1 - this.first] };
+    const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const stored = lz4;
+    return { body, count: last - from, lastTime: this.times[last - 1 - this.first], lz4: stored && (() => joinLz4Records(stored)) };
   }
 
   seqAtTime(time: number): number {

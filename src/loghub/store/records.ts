@@ -59,3 +59,21 @@ export function recordsToLogGroupList(buf: Buffer, lengths: readonly number[], f
   }
   return out;
 }
+
+/** An lz4 record's parts: its LogGroup's length and the block as the client sent it. */
+export interface StoredLz4 {
+  readonly rawLength: number;
+  readonly block: Buffer;
+}
+
+/** The lz4 records lengths[from..to); undefined if any is a raw frame. */
+export function lz4RecordsOf(buf: Buffer, lengths: readonly number[], from: number, to: number): StoredLz4[] | undefined {
+  const out: StoredLz4[] = [];
+  for (let i = from, at = 0; i < to; at += lengths[i++]) {
+    if (buf[at] !== LZ4_RECORD) return undefined;
+    const [rawLength, used] = header(buf, at, at + lengths[i]);
+    out.push({ rawLength, block: buf.subarray(at + used, at + lengths[i]) });
+  }
+  return out;
+}
+

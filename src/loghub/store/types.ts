@@ -69,6 +69,8 @@ export interface ReadResult {
   readonly count: number;
   /** receive time (unix seconds) of the last group read; undefined when count is 0 */
   readonly lastTime: number | undefined;
+  /** the same LogGroupList as one lz4 block, when the store can make it without compressing */
+  readonly lz4?: () => Buffer | undefined;
 }
 
 /** One shard's log. Sequence numbers start at 0 and never repeat; `begin` moves up as TTL expires data. */

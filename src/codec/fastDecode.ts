@@ -77,6 +77,7 @@ function decodeTag(r: Reader, end: number, what: string): LogContent {
 function decodeUsualLog(r: Reader, p: number, end: number): boolean {
   const t = r.table;
   const buf = r.buf;
+  const guesses = r.lastKeyAt;
   const log = t.beginLog();
   const mark = t.fieldCount;
   let time = NO_TIME;
@@ -97,7 +98,9 @@ function decodeUsualLog(r: Reader, p: number, end: number): boolean {
       const vl = shortLen(buf, q + 1, stop);
       const vs = q + 1 + lenBytes(vl);
       if (vl < 0 || vs + vl !== stop) break;
-      t.addField(r.keyId(ks, q, position++), vs, stop);
+      const guess = guesses[position];
+      t.addField(guess !== undefined && t.keyEquals(guess, ks, q) ? guess : r.keyIdMiss(ks, q, position), vs, stop);
+      position++;
       p = stop;
     } else if (tag === 0x08) {
       let v = 0;

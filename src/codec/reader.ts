@@ -63,7 +63,7 @@ export class Reader {
   readonly buf: Buffer;
   private readonly keyIndex = new Map<number, InternEntry>();
   /** key id seen at each field position of the previous log: logs usually repeat their key order */
-  private readonly lastKeyAt: number[] = [];
+  readonly lastKeyAt: number[] = [];
 
   private tableCache: FieldTable | undefined;
 
@@ -159,6 +159,11 @@ export class Reader {
   keyId(start: number, stop: number, position: number): number {
     const guess = this.lastKeyAt[position];
     if (guess !== undefined && this.table.keyEquals(guess, start, stop)) return guess;
+    return this.keyIdMiss(start, stop, position);
+  }
+
+  /** keyId when the positional guess failed (the hot loop checks the guess inline). */
+  keyIdMiss(start: number, stop: number, position: number): number {
     const id = this.internKey(start, stop);
     this.lastKeyAt[position] = id;
     return id;

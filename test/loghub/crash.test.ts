@@ -111,7 +111,7 @@ async function values(dir: string, warnings: string[]): Promise<string[]> {
   const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false, onWarning: (m) => warnings.push(m) });
   const r = await log.read(log.begin(), 100, log.end());
   await log.close();
-  return decodeLogGroupListFast(r.body).map((g) => g.value(0, 0));
+  return decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0));
 }
 
 test('torn tails are cut on open, never served', async () => {
@@ -158,7 +158,7 @@ test('a log spread over many segments reopens intact; only the torn last one is 
     const warnings: string[] = [];
     const again = await FileShardLog.open(dir, { ...opts, onWarning: (m) => warnings.push(m) });
     const r = await again.read(again.begin(), 100, again.end());
-    assert.deepEqual(decodeLogGroupListFast(r.body).map((g) => g.value(0, 0)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.equal(again.timeOf(9), 109);
     assert.equal(warnings.length, 1);
     await again.close();

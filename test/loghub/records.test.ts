@@ -11,7 +11,7 @@ import lz4Js from 'lz4/lib/binding.js';
 import { compress, CompressType, decompress, encodeLogGroup } from '../../src/codec/index.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';
 import { joinLz4Records } from '../../src/loghub/store/lz4Join.js';
-import { lz4RecordPrefix, recordsToLogGroupList } from '../../src/loghub/store/records.js';
+import { lz4RecordPrefix, readRecords } from '../../src/loghub/store/records.js';
 import { frameGroup } from '../../src/loghub/store/types.js';
 
 const groupBytes = fc
@@ -19,14 +19,16 @@ const groupBytes = fc
   .map((logs) => Buffer.from(encodeLogGroup({ logs: logs.map((l) => ({ time: l.time, contents: [{ key: 'v', value: l.value }] })), logTags: [] })));
 const records = fc.array(fc.record({ group: groupBytes, lz4: fc.boolean() }), { minLength: 1, maxLength: 12 });
 
-test('recordsToLogGroupList gives the frames of any window of mixed records', () => {
+test('readRecords gives the frames of any window of mixed records, and their size', () => {
   fc.assert(
     fc.property(records, fc.nat(), fc.nat(), (recs, a, b) => {
       const stored = recs.map((r) => (r.lz4 ? Buffer.concat([lz4RecordPrefix(r.group.length), compress(r.group, CompressType.Lz4)]) : frameGroup(r.group)));
       const from = a % recs.length;
       const to = from + 1 + (b % (recs.length - from));
-      const got = recordsToLogGroupList(Buffer.concat(stored.slice(from, to)), stored.map((x) => x.length), from, to);
-      assert.ok(got.equals(Buffer.concat(recs.slice(from, to).map((r) => frameGroup(r.group)))));
+      const run = readRecords(Buffer.concat(stored.slice(from, to)), stored.map((x) => x.length), from, to);
+      const expected = Buffer.concat(recs.slice(from, to).map((r) => frameGroup(r.group)));
+      assert.ok(run.logGroupList().equals(expected));
+      assert.equal(run.rawLength, expected.length);
     }),
     { numRuns: 300 },
   );
@@ -46,7 +48,7 @@ test('the file store reads mixed records back across segments and a reopen', asy
         const got = await again.read(from, max, again.end());
         await again.close();
         assert.equal(got.count, Math.min(max, recs.length - from));
-        assert.ok(got.body.equals(Buffer.concat(recs.slice(from, from + got.count).map((r) => frameGroup(r.group)))));
+        assert.ok(got.body().equals(Buffer.concat(recs.slice(from, from + got.count).map((r) => frameGroup(r.group)))));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -95,8 +97,8 @@ test('the file store offers a joined block only when every record read is lz4', 
     const allLz4 = await log.read(0, 5, log.end());
     const block = allLz4.lz4?.();
     assert.ok(block, 'five lz4 records across segments join');
-    assert.ok(decompress(block, CompressType.Lz4, allLz4.body.length).equals(allLz4.body));
-    assert.ok(allLz4.body.equals(Buffer.concat(groups.slice(0, 5).map(frameGroup))));
+    assert.ok(decompress(block, CompressType.Lz4, allLz4.rawLength).equals(allLz4.body()));
+    assert.ok(allLz4.body().equals(Buffer.concat(groups.slice(0, 5).map(frameGroup))));
     const mixed = await log.read(3, 3, log.end());
     assert.equal(mixed.lz4, undefined);
     await log.close();

@@ -17,8 +17,8 @@ export interface ActionRequest {
 export type ActionResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'json'; readonly value: unknown }
-  /** a raw LogGroupList; the reply stage compresses it as the client accepts */
-  | { readonly kind: 'logs'; readonly raw: Buffer; readonly lz4?: () => Buffer | undefined; readonly headers: Readonly<Record<string, string>> };
+  /** a LogGroupList (made on demand); the reply stage compresses it as the client accepts, or sends the store's lz4 block */
+  | { readonly kind: 'logs'; readonly rawLength: number; readonly body: () => Buffer; readonly lz4?: () => Buffer | undefined; readonly headers: Readonly<Record<string, string>> };
 
 export type Action = (hub: Hub, req: ActionRequest) => Promise<ActionResult>;
 

@@ -14,7 +14,8 @@ export const pullLogs: Action = async (hub, req) => {
   const base = BigInt(shard.cursorBase);
   return {
     kind: 'logs',
-    raw: r.body,
+    rawLength: r.rawLength,
+    body: r.body,
     lz4: r.lz4,
     headers: {
       'x-log-cursor': hub.cursorOf(shard, next),

@@ -49,15 +49,15 @@ export function chooseEncoding(acceptEncoding: string | undefined): CompressType
 }
 
 export function sendLogs(res: ServerResponse, logs: Extract<ActionResult, { kind: 'logs' }>, acceptEncoding: string | undefined, requestId: string): number {
-  const { raw, headers } = logs;
-  const enc = raw.length === 0 ? CompressType.None : chooseEncoding(acceptEncoding);
+  const { rawLength, headers } = logs;
+  const enc = rawLength === 0 ? CompressType.None : chooseEncoding(acceptEncoding);
   // Stored lz4 bodies joined as they are (store/lz4Join.ts) when the client takes lz4; else compress.
-  const body = (enc === CompressType.Lz4 ? logs.lz4?.() : undefined) ?? compress(raw, enc);
+  const body = (enc === CompressType.Lz4 ? logs.lz4?.() : undefined) ?? compress(logs.body(), enc);
   const h: Record<string, string | number> = {
     ...headers,
     'content-type': 'application/x-protobuf',
     'content-length': body.length,
-    'x-log-bodyrawsize': String(raw.length),
+    'x-log-bodyrawsize': String(rawLength),
     'x-log-requestid': requestId,
   };
   if (enc !== CompressType.None) h['x-log-compresstype'] = enc;

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { framePrefix, type ReadResult, type ShardLog } from './types.js';
 import { joinLz4Records } from './lz4Join.js';
-import { lz4RecordPrefix, lz4RecordsOf, recordsToLogGroupList, type StoredLz4 } from './records.js';
+import { lz4RecordPrefix, readRecords, type RecordRun } from './records.js';
 import { lowerBound } from './search.js';
 
 const ENTRY = 24;
@@ -218,10 +218,8 @@ export class FileShardLog implements ShardLog {
 
   async read(from: number, max: number, stop: number): Promise<ReadResult> {
     const last = Math.min(from + max, stop, this.end());
-    if (last <= from) return { body: Buffer.alloc(0), count: 0, lastTime: undefined };
-    const parts: Buffer[] = [];
-    // lz4 records as stored, while every record read is one: PullLogs can then answer them joined.
-    let lz4: StoredLz4[] | undefined = [];
+    if (last <= from) return { body: () => Buffer.alloc(0), rawLength: 0, count: 0, lastTime: undefined };
+    const runs: RecordRun[] = [];
     for (let seq = from; seq < last; ) {
       const seg = this.segmentOf(seq);
       const upto = Math.min(last, seg.first + seg.count);
@@ -231,14 +229,18 @@ export class FileShardLog implements ShardLog {
       const buf = Buffer.allocUnsafe(endByte - start);
       const { bytesRead } = await seg.reader.read(buf, 0, buf.length, start);
       if (bytesRead !== buf.length) throw new Error(`${seg.dataPath}: short read at ${start}`);
-      parts.push(recordsToLogGroupList(buf, this.lengths, seq - this.first, upto - this.first));
-      const records: StoredLz4[] | undefined = lz4 ? lz4RecordsOf(buf, this.lengths, seq - this.first, upto - this.first) : undefined;
-      lz4 = lz4 && records ? lz4.concat(records) : undefined;
+      runs.push(readRecords(buf, this.lengths, seq - this.first, upto - this.first));
       seq = upto;
     }
-    const body = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    const stored = lz4;
-    return { body, count: last - from, lastTime: this.times[last - 1 - this.first], lz4: stored && (() => joinLz4Records(stored)) };
+    // Only lz4 records read: PullLogs can answer them joined (lz4Join.ts), without expanding them.
+    const lz4 = runs.every((r) => r.lz4) ? runs.flatMap((r) => r.lz4!) : undefined;
+    return {
+      count: last - from,
+      lastTime: this.times[last - 1 - this.first],
+      rawLength: runs.reduce((n, r) => n + r.rawLength, 0),
+      body: () => (runs.length === 1 ? runs[0].logGroupList() : Buffer.concat(runs.map((r) => r.logGroupList()))),
+      lz4: lz4 && (() => joinLz4Records(lz4)),
+    };
   }
 
   seqAtTime(time: number): number {

@@ -27,9 +27,9 @@ class MemoryShardLog implements ShardLog {
 
   async read(from: number, max: number, stop: number): Promise<ReadResult> {
     const last = Math.min(from + max, stop, this.end());
-    if (last <= from) return { body: Buffer.alloc(0), count: 0, lastTime: undefined };
-    const slice = this.groups.slice(from - this.first, last - this.first);
-    return { body: Buffer.concat(slice), count: slice.length, lastTime: this.times[last - 1 - this.first] };
+    const slice = last <= from ? [] : this.groups.slice(from - this.first, last - this.first);
+    const body = Buffer.concat(slice);
+    return { body: () => body, rawLength: body.length, count: slice.length, lastTime: slice.length ? this.times[last - 1 - this.first] : undefined };
   }
 
   seqAtTime(time: number): number {

@@ -27,22 +27,47 @@ function header(buf: Buffer, at: number, end: number): [number, number] {
   throw new Error(`record at ${at}: bad length header`);
 }
 
+/** An lz4 record's parts: its LogGroup's length and the block as the client sent it. */
+export interface StoredLz4 {
+  readonly rawLength: number;
+  readonly block: Buffer;
+}
+
+/** A run of consecutive records read in one piece, parsed once. */
+export interface RecordRun {
+  /** bytes of the LogGroupList these records make */
+  readonly rawLength: number;
+  /** every record as stored when all of them are lz4 records, else undefined */
+  readonly lz4: StoredLz4[] | undefined;
+  /** The LogGroupList: `buf` itself when every record is a raw frame, else expanded. */
+  logGroupList(): Buffer;
+}
+
+const varintBytes = (n: number): number => (n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5);
+
 /**
- * Turns records lengths[from..to) (back to back in `buf`) into a LogGroupList. Only raw frames:
- * `buf` itself. Records were CRC-checked when written and on recovery.
+ * Parses records lengths[from..to), back to back in `buf`. Records were CRC-checked when written
+ * and on recovery, so an unknown kind here is a bug, not bad data.
  */
-export function recordsToLogGroupList(buf: Buffer, lengths: readonly number[], from: number, to: number): Buffer {
-  let total = 0;
-  let expand = false;
+export function readRecords(buf: Buffer, lengths: readonly number[], from: number, to: number): RecordRun {
+  let rawLength = 0;
+  let frames = 0;
+  const lz4: StoredLz4[] = [];
   for (let i = from, at = 0; i < to; at += lengths[i++]) {
-    if (buf[at] === FRAME_TAG) total += lengths[i];
-    else if (buf[at] === LZ4_RECORD) {
-      const raw = header(buf, at, at + lengths[i])[0];
-      total += framePrefix(raw).length + raw;
-      expand = true;
+    if (buf[at] === FRAME_TAG) {
+      rawLength += lengths[i];
+      frames++;
+    } else if (buf[at] === LZ4_RECORD) {
+      const [raw, used] = header(buf, at, at + lengths[i]);
+      rawLength += 1 + varintBytes(raw) + raw;
+      lz4.push({ rawLength: raw, block: buf.subarray(at + used, at + lengths[i]) });
     } else throw new Error(`record at ${at}: unknown kind 0x${buf[at].toString(16)}`);
   }
-  if (!expand) return buf;
+  return { rawLength, lz4: frames === 0 ? lz4 : undefined, logGroupList: () => (lz4.length === 0 ? buf : expand(buf, lengths, from, to, rawLength)) };
+}
+
+/** Copies raw frames and decompresses lz4 records into one LogGroupList of `total` bytes. */
+function expand(buf: Buffer, lengths: readonly number[], from: number, to: number, total: number): Buffer {
   const out = Buffer.allocUnsafe(total);
   let o = 0;
   for (let i = from, at = 0; i < to; at += lengths[i++]) {
@@ -59,21 +84,3 @@ export function recordsToLogGroupList(buf: Buffer, lengths: readonly number[], f
   }
   return out;
 }
-
-/** An lz4 record's parts: its LogGroup's length and the block as the client sent it. */
-export interface StoredLz4 {
-  readonly rawLength: number;
-  readonly block: Buffer;
-}
-
-/** The lz4 records lengths[from..to); undefined if any is a raw frame. */
-export function lz4RecordsOf(buf: Buffer, lengths: readonly number[], from: number, to: number): StoredLz4[] | undefined {
-  const out: StoredLz4[] = [];
-  for (let i = from, at = 0; i < to; at += lengths[i++]) {
-    if (buf[at] !== LZ4_RECORD) return undefined;
-    const [rawLength, used] = header(buf, at, at + lengths[i]);
-    out.push({ rawLength, block: buf.subarray(at + used, at + lengths[i]) });
-  }
-  return out;
-}
-

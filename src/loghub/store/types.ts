@@ -64,11 +64,13 @@ export interface HubMeta {
 }
 
 export interface ReadResult {
-  /** the groups as a LogGroupList body (each group framed as field 1) */
-  readonly body: Buffer;
   readonly count: number;
   /** receive time (unix seconds) of the last group read; undefined when count is 0 */
   readonly lastTime: number | undefined;
+  /** size of the LogGroupList `body()` gives */
+  readonly rawLength: number;
+  /** the groups as a LogGroupList (each group framed as field 1); made on demand */
+  body(): Buffer;
   /** the same LogGroupList as one lz4 block, when the store can make it without compressing */
   readonly lz4?: () => Buffer | undefined;
 }

@@ -7,7 +7,8 @@ import type { Hub } from '../hub.js';
 import type { LogStoreMeta, ShardMeta } from '../store/types.js';
 import { EMPTY, required, type Action, type ActionRequest } from './common.js';
 
-function rawBody(hub: Hub, req: ActionRequest, alloc: (n: number) => Buffer): Buffer {
+/** The LogGroup bytes of a PutLogs body, and the compression it came in. */
+function rawBody(hub: Hub, req: ActionRequest, alloc: (n: number) => Buffer): { raw: Buffer; type: CompressType } {
   let type: CompressType;
   try {
     type = parseCompressType(req.headers['x-log-compresstype']);
@@ -16,7 +17,7 @@ function rawBody(hub: Hub, req: ActionRequest, alloc: (n: number) => Buffer): Bu
   }
   if (type === CompressType.None) {
     if (req.body.length > hub.limits.maxRawBytes) throw SlsServiceError.of('PostBodyTooLarge', `body size ${req.body.length} must be at most ${hub.limits.maxRawBytes}`);
-    return req.body;
+    return { raw: req.body, type };
   }
   const declared = req.headers['x-log-bodyrawsize'];
   if (declared === undefined) throw SlsServiceError.of('MissingBodyRawSize');
@@ -24,7 +25,7 @@ function rawBody(hub: Hub, req: ActionRequest, alloc: (n: number) => Buffer): Bu
   if (!/^\d+$/.test(declared) || !Number.isSafeInteger(raw)) throw SlsServiceError.of('InvalidBodyRawSize', `x-log-bodyrawsize ${declared} is invalid`);
   if (raw > hub.limits.maxRawBytes) throw SlsServiceError.of('PostBodyTooLarge', `raw size ${raw} must be at most ${hub.limits.maxRawBytes}`);
   try {
-    return decompress(req.body, type, raw, hub.limits.maxRawBytes, alloc);
+    return { raw: decompress(req.body, type, raw, hub.limits.maxRawBytes, alloc), type };
   } catch (e) {
     if (e instanceof CodecError && e.kind === 'TooLarge') throw SlsServiceError.of('PostBodyTooLarge', e.message);
     throw SlsServiceError.of('PostBodyUncompressError', `cannot decompress the ${type} body: ${(e as Error).message}`);
@@ -56,15 +57,18 @@ export const putLogs: Action = async (hub, req) => {
   // The decompressed group is a pooled buffer: stores copy or write what append gets, never keep it.
   let pooled: Buffer | undefined;
   try {
-    const raw = rawBody(hub, req, (n) => (pooled = hub.buffers.acquire(n)));
-    await validateAndAppend(hub, req, project, ls, raw);
+    const { raw, type } = rawBody(hub, req, (n) => (pooled = hub.buffers.acquire(n)));
+    // An lz4 body is kept as the client sent it (it was just checked to decompress to `raw`),
+    // unless it did not compress: then the raw frame is smaller.
+    const asSent = type === CompressType.Lz4 && req.body.length < raw.length ? req.body : undefined;
+    await validateAndAppend(hub, req, project, ls, raw, asSent);
   } finally {
     if (pooled) hub.buffers.release(pooled);
   }
   return EMPTY;
 };
 
-async function validateAndAppend(hub: Hub, req: ActionRequest, project: string, ls: LogStoreMeta, raw: Buffer): Promise<void> {
+async function validateAndAppend(hub: Hub, req: ActionRequest, project: string, ls: LogStoreMeta, raw: Buffer, asSent: Buffer | undefined): Promise<void> {
   let logCount: number;
   try {
     logCount = validateLogGroup(raw).logCount;
@@ -74,9 +78,5 @@ async function validateAndAppend(hub: Hub, req: ActionRequest, project: string, 
   if (logCount > hub.limits.maxLogsPerPut) throw SlsServiceError.of('InvalidLogSize', `${logCount} logs exceed the limit of ${hub.limits.maxLogsPerPut} per request`);
   const shard = pickShard(hub, ls, project, req);
   const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
-  // An lz4 body is kept as the client sent it (it was just checked to decompress to `raw`), unless
-  // it did not compress: then the raw frame is smaller.
-  const lz4 = parseCompressType(req.headers['x-log-compresstype']) === CompressType.Lz4;
-  const asSent = lz4 && req.body.length < raw.length ? req.body : undefined;
   await log.append([raw], hub.nowSeconds(), [asSent]);
 }

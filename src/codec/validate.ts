@@ -70,13 +70,7 @@ function usualLog(buf: Buffer, p: number, end: number): boolean {
       if (len < 0) return false;
       p += lenBytes(len);
       const stop = p + len;
-      if (stop > end || buf[p] !== 0x0a) return false;
-      const kl = shortLen(buf, p + 1, stop);
-      if (kl < 0) return false;
-      const q = p + 1 + lenBytes(kl) + kl;
-      if (q >= stop || buf[q] !== 0x12) return false;
-      const vl = shortLen(buf, q + 1, stop);
-      if (vl < 0 || q + 1 + lenBytes(vl) + vl !== stop) return false;
+      if (stop > end || simpleKeyValue(buf, p, stop) < 0) return false;
       p = stop;
     } else if (tag === 0x08) {
       let n = 0;

@@ -1,7 +1,7 @@
 // LogClient: the typed SLS client. Each method builds its request in requests/<action>.ts, sends it
 // through the keep-alive transport, and retries only retriable service codes and transport errors.
 import type { Credentials } from '../codec/index.js';
-import { SlsArgumentError } from '../errors/index.js';
+import { DeadlineError, SlsArgumentError } from '../errors/index.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import type { SlsRequest } from './request.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
@@ -43,6 +43,15 @@ export interface LogClientOptions {
   readonly now?: () => Date;
 }
 
+/** Per-call options. */
+export interface CallOptions {
+  /**
+   * epoch ms by which the call must end (an invocation's deadline): each attempt's timeout is cut
+   * to what remains, and no retry starts that could not end in time (DeadlineError)
+   */
+  readonly deadline?: number;
+}
+
 type Params<F> = F extends (p: infer P) => unknown ? P : never;
 type Result<F> = F extends (p: never) => SlsRequest<infer T> ? T : never;
 
@@ -66,21 +75,29 @@ export class LogClient {
   }
 
   /** Sends any request built by requests/*.ts, with retries. */
-  async send<T>(req: SlsRequest<T>): Promise<T> {
-    return withRetry(async () => {
-      const creds = typeof this.creds === 'function' ? await this.creds() : this.creds;
-      const res = await this.transport.send(req, creds);
-      if (res.status !== 200) throw errorFromResponse(req.action, res);
-      return req.decode(res);
-    }, this.retry);
+  async send<T>(req: SlsRequest<T>, o: CallOptions = {}): Promise<T> {
+    const deadline = o.deadline;
+    return withRetry(
+      async (attempt) => {
+        const creds = typeof this.creds === 'function' ? await this.creds() : this.creds;
+        const timeoutMs = deadline === undefined ? undefined : deadline - Date.now();
+        if (timeoutMs !== undefined && timeoutMs <= 0) {
+          throw new DeadlineError(`${req.action}: no time left before the deadline (attempt ${attempt + 1})`);
+        }
+        const res = await this.transport.send(req, creds, timeoutMs);
+        if (res.status !== 200) throw errorFromResponse(req.action, res);
+        return req.decode(res);
+      },
+      { ...this.retry, deadline },
+    );
   }
 
   close(): void {
     this.transport.close();
   }
 
-  private call<F extends (p: never) => SlsRequest<unknown>>(build: F, p: Params<F>): Promise<Result<F>> {
-    return this.send((build as unknown as (p: Params<F>) => SlsRequest<Result<F>>)(p));
+  private call<F extends (p: never) => SlsRequest<unknown>>(build: F, p: Params<F>, o?: CallOptions): Promise<Result<F>> {
+    return this.send((build as unknown as (p: Params<F>) => SlsRequest<Result<F>>)(p), o);
   }
 
   createProject = (p: Params<typeof createProject>) => this.call(createProject, p);
@@ -98,7 +115,7 @@ export class LogClient {
   mergeShards = (p: Params<typeof mergeShards>) => this.call(mergeShards, p);
   getCursor = (p: Params<typeof getCursor>) => this.call(getCursor, p);
   getCursorTime = (p: Params<typeof getCursorTime>) => this.call(getCursorTime, p);
-  pullLogs = (p: Params<typeof pullLogs>) => this.call(pullLogs, p);
+  pullLogs = (p: Params<typeof pullLogs>, o?: CallOptions) => this.call(pullLogs, p, o);
   createConsumerGroup = (p: Params<typeof createConsumerGroup>) => this.call(createConsumerGroup, p);
   listConsumerGroup = (p: Params<typeof listConsumerGroup>) => this.call(listConsumerGroup, p);
   updateConsumerGroup = (p: Params<typeof updateConsumerGroup>) => this.call(updateConsumerGroup, p);

@@ -1,6 +1,6 @@
 // One retry module for the whole package: exponential backoff with full jitter and a cap; only
 // errors the predicate calls retriable are retried, never programmer errors.
-import { isRetriable } from '../errors/index.js';
+import { DeadlineError, isRetriable } from '../errors/index.js';
 
 export interface RetryOptions {
   /** attempts after the first one */
@@ -11,6 +11,13 @@ export interface RetryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   readonly onRetry?: (e: unknown, attempt: number, delayMs: number) => void;
+  /**
+   * epoch ms by which the caller must have an answer (an invocation's deadline): no retry is
+   * started whose backoff would end past it; the last error is then surfaced as DeadlineError
+   */
+  readonly deadline?: number;
+  /** clock for the deadline (tests) */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 200, maxDelayMs: 5000 };
@@ -32,6 +39,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
     } catch (e) {
       if (attempt >= opts.retries || !retriable(e)) throw e;
       const delay = backoffDelay(attempt + 1, opts);
+      if (opts.deadline !== undefined && (opts.now ?? Date.now)() + delay >= opts.deadline) throw DeadlineError.after(e, attempt + 1);
       opts.onRetry?.(e, attempt + 1, delay);
       await sleep(delay);
     }

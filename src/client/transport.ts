@@ -49,7 +49,9 @@ export class Transport {
     return h;
   }
 
-  send<T>(req: SlsRequest<T>, creds: Credentials): Promise<SlsResponse> {
+  /** `timeoutMs` overrides the transport's timeout for this exchange when shorter. */
+  send<T>(req: SlsRequest<T>, creds: Credentials, timeoutMs?: number): Promise<SlsResponse> {
+    const timeout = Math.max(1, Math.min(this.opts.timeoutMs, timeoutMs ?? Infinity));
     const ep = this.opts.endpoint;
     const { connectHost, hostHeader } = target(ep, req.project);
     const qs = (req.query ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
@@ -66,7 +68,7 @@ export class Transport {
           resolve({ ...out, requestId: header(out, 'x-log-requestid') });
         });
       });
-      r.setTimeout(this.opts.timeoutMs, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${this.opts.timeoutMs} ms`)));
+      r.setTimeout(timeout, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${timeout} ms`)));
       r.on('error', (e) => reject(e instanceof SlsTriggerError ? e : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}`, { cause: e })));
       r.end(req.body);
     });

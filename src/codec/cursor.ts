@@ -5,7 +5,8 @@ import { CodecError, CodecErrorKind } from './errors.js';
 
 const INT64_MAX = (1n << 63n) - 1n;
 const INT64_MIN = -(1n << 63n);
-const DECIMAL = /^-?(0|[1-9][0-9]{0,18})$/;
+// One spelling per value: no leading zeros, and no "-0" (which would alias cursor 0).
+const DECIMAL = /^(0|-?[1-9][0-9]{0,18})$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export function encodeCursor(value: bigint): string {

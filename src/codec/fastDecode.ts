@@ -11,7 +11,7 @@
 // CodecError and never reads outside the buffer. Unknown fields are skipped as protobuf requires.
 import { CodecErrorKind } from './errors.js';
 import type { Log, LogContent, LogGroup, LogTag } from './types.js';
-import { FastLogGroup, type GroupLayout } from './fastLogGroup.js';
+import { FastLogGroup, type FieldTable, type GroupLayout } from './fastLogGroup.js';
 import { lenBytes, NO_TIME, Reader, shortLen, simpleKeyValue, WIRE_FIXED32, WIRE_LEN, WIRE_VARINT } from './reader.js';
 
 export { decodeUtf8 } from './reader.js';
@@ -35,7 +35,7 @@ function decodeContentSlow(r: Reader, end: number, position: number): void {
   let vStart = -1;
   let vEnd = -1;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     if (field === 1 || field === 2) {
       r.expect(tag & 7, WIRE_LEN, field === 1 ? 'Content.Key' : 'Content.Value');
@@ -56,7 +56,7 @@ function decodeTag(r: Reader, end: number, what: string): LogContent {
   let key: string | undefined;
   let value: string | undefined;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     if (field === 1 || field === 2) {
       r.expect(tag & 7, WIRE_LEN, `${what}.${field === 1 ? 'Key' : 'Value'}`);
@@ -82,15 +82,17 @@ function decodeUsualLog(r: Reader, p: number, end: number): boolean {
   const mark = t.fieldCount;
   let time = NO_TIME;
   let position = 0;
+  // Every exit but the last is "not the usual shape": a field cut at the Log's end included, so
+  // that the generic path, which checks each read against the end, decides.
   while (p < end) {
     const tag = buf[p++];
     if (tag === 0x12) {
       const len = shortLen(buf, p, end);
-      if (len < 0) break;
+      if (len < 0) return rollBack(t, mark);
       p += lenBytes(len);
       const stop = p + len;
       const q = stop > end ? -1 : simpleKeyValue(buf, p, stop);
-      if (q < 0) break;
+      if (q < 0) return rollBack(t, mark);
       const ks = p + (buf[p + 1] < 0x80 ? 2 : 3);
       const vs = q + (buf[q + 1] < 0x80 ? 2 : 3);
       const guess = guesses[position];
@@ -106,20 +108,23 @@ function decodeUsualLog(r: Reader, p: number, end: number): boolean {
         v |= (b & 0x7f) << shift;
         shift += 7;
       }
-      if (b >= 0x80) break;
+      if (b >= 0x80) return rollBack(t, mark);
       time = v >>> 0;
     } else if (tag === 0x25 && p + 4 <= end) {
       t.setTimeNs(log, buf.readUInt32LE(p));
       p += 4;
-    } else break;
+    } else return rollBack(t, mark);
   }
-  if (p !== end || time === NO_TIME) {
-    t.fieldCount = mark;
-    return false;
-  }
+  if (time === NO_TIME) return rollBack(t, mark);
   t.endLog(time);
   r.pos = end;
   return true;
+}
+
+/** Undoes the fields decodeUsualLog added (the generic path starts the log again). */
+function rollBack(t: FieldTable, mark: number): false {
+  t.fieldCount = mark;
+  return false;
 }
 
 function decodeLog(r: Reader, end: number): void {
@@ -128,7 +133,7 @@ function decodeLog(r: Reader, end: number): void {
   let time = NO_TIME;
   let position = 0;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 2) {
@@ -151,7 +156,7 @@ function decodeGroupInto(r: Reader, end: number): FastLogGroup {
   const start = r.pos;
   const layout: GroupLayout = { byteStart: start, byteEnd: end, firstLog: r.table.logCount, logTags: [] };
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 1) {

@@ -34,7 +34,9 @@ export function shortLen(buf: Buffer, p: number, end: number): number {
   if (b0 < 0x80) return b0;
   if (p + 1 >= end) return -1;
   const b1 = buf[p + 1];
-  return b1 < 0x80 ? (b0 & 0x7f) | (b1 << 7) : -1;
+  // b1 === 0 is an overlong spelling of a value < 128: legal protobuf, but then lenBytes() would
+  // misplace the payload, so the generic path (which reads any varint) takes it.
+  return b1 < 0x80 && b1 !== 0 ? (b0 & 0x7f) | (b1 << 7) : -1;
 }
 
 export const lenBytes = (n: number) => (n < 0x80 ? 1 : 2);
@@ -105,6 +107,13 @@ export class Reader {
     return this.fail(CodecErrorKind.Malformed, 'varint longer than 10 bytes');
   }
 
+  /** Reads a field tag; field number 0 is invalid protobuf (protoc and the SDKs never write it). */
+  tag(end: number): number {
+    const tag = this.varint32(end);
+    if (tag >>> 3 === 0) this.fail(CodecErrorKind.Malformed, 'field number 0');
+    return tag;
+  }
+
   /** Reads a length prefix and returns the end offset of the delimited field. */
   delimited(end: number): number {
     const len = this.varint32(end);
@@ -134,7 +143,7 @@ export class Reader {
   eachGroup(visit: (start: number, end: number) => void): void {
     const end = this.buf.length;
     while (this.pos < end) {
-      const tag = this.varint32(end);
+      const tag = this.tag(end);
       if (tag >>> 3 === 1) {
         this.expect(tag & 7, WIRE_LEN, 'LogGroupList.LogGroups');
         const stop = this.delimited(end);

@@ -23,7 +23,7 @@ function validateKeyValue(r: Reader, end: number, what: string): void {
   }
   let seen = 0;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     if (field === 1 || field === 2) {
       r.expect(tag & 7, WIRE_LEN, `${what}.${field === 1 ? 'Key' : 'Value'}`);
@@ -37,7 +37,7 @@ function validateKeyValue(r: Reader, end: number, what: string): void {
 function validateLog(r: Reader, end: number): void {
   let hasTime = false;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 2) {
@@ -95,7 +95,7 @@ export function validateLogGroup(bytes: Uint8Array): { logCount: number } {
   const end = r.buf.length;
   let logCount = 0;
   while (r.pos < end) {
-    const tag = r.varint32(end);
+    const tag = r.tag(end);
     const field = tag >>> 3;
     const wt = tag & 7;
     if (field === 1) {

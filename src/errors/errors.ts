@@ -44,6 +44,20 @@ export class SlsTransportError extends SlsTriggerError {
   }
 }
 
+/** A caller's deadline (an invocation's timeout) left no time for another attempt; `cause` is the last failure. */
+export class DeadlineError extends SlsTriggerError {
+  override readonly name: string = 'DeadlineError';
+
+  constructor(message: string, opts: SlsErrorOptions = {}) {
+    super('DeadlineExceeded', message, { ...opts, retriable: false, httpStatus: 0 });
+  }
+
+  static after(last: unknown, attempts: number): DeadlineError {
+    const why = last instanceof Error ? last.message : String(last);
+    return new DeadlineError(`gave up after ${attempts} attempt(s): no time left before the deadline; last error: ${why}`, { cause: last });
+  }
+}
+
 /** Wrong use of the library by the caller (bad argument); never retried. */
 export class SlsArgumentError extends SlsTriggerError {
   override readonly name: string = 'SlsArgumentError';

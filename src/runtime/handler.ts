@@ -3,7 +3,7 @@
 // page -> {ingestLines, ingestBytes, shipLines, shipBytes} (+ timings). processData returns true
 // (shipped), false (skipped: counted, not an error) or throws (the invocation fails, the trigger
 // retries). An empty range is an "empty trigger": no processData call, zero counters, success.
-import { LogClient } from '../client/index.js';
+import { LogClient, type RetryOptions } from '../client/index.js';
 import { parseEvent, type TriggerEvent } from '../trigger/event.js';
 import { compile, type Validator } from '../trigger/schema.js';
 import { Batch } from './batch.js';
@@ -62,9 +62,12 @@ export interface CreateHandlerOptions {
   readonly endpoint?: string;
   /** credentials when the context has none (local runs); default: the context's */
   readonly credentials?: Credentials;
-  /** PullLogs retries on throttling/transport errors (default 20, like the Java template) */
-  readonly pullRetries?: number;
-  readonly pullRetryBaseMs?: number;
+  /**
+   * backoff for PullLogs on read throttling and transport errors (default 20 retries, like the
+   * Java template, from 100 ms doubling to at most 3.2 s); retries stop early when the
+   * invocation's deadline (FC's function timeout) would pass
+   */
+  readonly retry?: Partial<RetryOptions>;
   /** clock for timings (tests) */
   readonly now?: () => number;
 }
@@ -78,6 +81,10 @@ export interface HandlerResult {
   emptyTrigger: boolean;
   timings: { pullMs: number; processMs: number; totalMs: number };
 }
+
+export const DEFAULT_PULL_RETRY: RetryOptions = { retries: 20, baseDelayMs: 100, maxDelayMs: 3200 };
+/** time kept back from the function's timeout to report a failure before FC kills the instance */
+const REPORT_MARGIN_MS = 1000;
 
 export type FcHandler = (event: unknown, context: FcContextLike, ...callback: Array<(err: unknown, result?: unknown) => void>) => Promise<HandlerResult>;
 
@@ -97,6 +104,7 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
   const batchSize = opts.batchSize ?? 100;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new RangeError(`batchSize must be 1..1000, got ${batchSize}`);
   const now = opts.now ?? Date.now;
+  const pullRetry: RetryOptions = { ...DEFAULT_PULL_RETRY, ...opts.retry };
   const clients = new Map<string, LogClient>();
 
   function clientFor(endpoint: string, creds: Credentials): LogClient {
@@ -117,14 +125,17 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     if (!creds) throw new Error('no credentials: the FC context has none and createHandler({credentials}) was not given');
     const client = clientFor(opts.endpoint ?? event.source.endpoint, creds);
     const s = event.source;
-    const deadline = fc.function?.timeout ? started + fc.function.timeout * 1000 : Infinity;
+    const timeoutMs = fc.function?.timeout ? fc.function.timeout * 1000 : undefined;
+    const deadline = timeoutMs === undefined ? Infinity : started + timeoutMs;
+    // Real time: the reads' timeouts are real (opts.now is for the reported timings only).
+    const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
     const ctx: ProcessContext<P> = {
       shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, cursorTime: event.cursorTime, jobName: event.jobName,
       taskId: event.taskId, requestId: fc.requestId ?? '', parameter, event, logger: taskLogger(fc, event), client, credentials: creds,
       remainingTimeMs: () => deadline - now(),
     };
     const r: HandlerResult = { ingestLines: 0, ingestBytes: 0, shipLines: 0, shipBytes: 0, pulls: 0, emptyTrigger: false, timings: { pullMs: 0, processMs: 0, totalMs: 0 } };
-    const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize, pageBytes: opts.pageBytes ?? 2 * 1024 * 1024, retries: opts.pullRetries ?? 20, retryBaseMs: opts.pullRetryBaseMs ?? 100 });
+    const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize, pageBytes: opts.pageBytes ?? 2 * 1024 * 1024, retry: pullRetry, deadline: readDeadline });
     for (let t = now(); ; t = now()) {
       const next = await pages.next();
       r.timings.pullMs += now() - t;

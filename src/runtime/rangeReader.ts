@@ -2,7 +2,7 @@
 // the first of: the end cursor reached, a pull with no groups, a next cursor equal to the current
 // one (the Java template's rules). Read throttling and transport errors are retried with backoff.
 import type { LogClient, PullLogsResult } from '../client/index.js';
-import { withRetry } from '../client/retry.js';
+import { withRetry, type RetryOptions } from '../client/retry.js';
 import { isReadThrottled, SlsTransportError } from '../errors/index.js';
 
 export interface RangeReaderOptions {
@@ -19,9 +19,10 @@ export interface RangeReaderOptions {
    * pages stay near this (large pages of large groups cost far more in GC than they save in calls)
    */
   readonly pageBytes?: number;
-  readonly retries: number;
-  readonly retryBaseMs: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  /** backoff for read throttling and transport errors (other errors surface at once) */
+  readonly retry: RetryOptions;
+  /** epoch ms by which reading must end (the invocation's deadline less a margin to report) */
+  readonly deadline?: number;
 }
 
 const retriableRead = (e: unknown) => isReadThrottled(e) || (e instanceof SlsTransportError && e.retriable);
@@ -39,8 +40,12 @@ export interface Page {
 export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, string> {
   const pull = (cursor: string, count: number) =>
     withRetry(
-      () => o.client.pullLogs({ project: o.project, logstore: o.logstore, shardId: o.shardId, cursor, endCursor: o.endCursor, count }),
-      { retries: o.retries, baseDelayMs: o.retryBaseMs, maxDelayMs: o.retryBaseMs * 32, isRetriable: retriableRead, sleep: o.sleep },
+      () =>
+        o.client.pullLogs(
+          { project: o.project, logstore: o.logstore, shardId: o.shardId, cursor, endCursor: o.endCursor, count },
+          { deadline: o.deadline },
+        ),
+      { ...o.retry, isRetriable: retriableRead, deadline: o.deadline },
     );
   let cursor = o.beginCursor;
   let count = o.batchSize;

@@ -1,7 +1,8 @@
 // The FC log-trigger event: type, validator (the published event.schema.json), factory.
 import { createHash } from 'node:crypto';
 import eventSchemaJson from './event.schema.json' with { type: 'json' };
-import { compile } from './schema.js';
+import { CodecError, decodeCursor } from '../codec/index.js';
+import { compile, ValidationError } from './schema.js';
 
 export interface TriggerEvent {
   source: {
@@ -23,7 +24,11 @@ export const eventSchema: object = eventSchemaJson;
 /** Validates an event (object); throws ValidationError naming the bad field. */
 export const validateEvent = compile<TriggerEvent>(eventSchema, 'event');
 
-/** Parses an event as FC delivers it (Buffer), or a string, or an object, then validates it. */
+/**
+ * Parses an event as FC delivers it (Buffer), or a string, or an object, then validates it: the
+ * schema, then what a schema cannot say (each cursor decodes, and begin is not after end). Any
+ * fault is a ValidationError naming the field.
+ */
 export function parseEvent(input: unknown): TriggerEvent {
   let value = input;
   if (Buffer.isBuffer(input) || input instanceof Uint8Array) value = Buffer.from(input).toString('utf8');
@@ -31,10 +36,27 @@ export function parseEvent(input: unknown): TriggerEvent {
     try {
       value = JSON.parse(value);
     } catch (e) {
-      throw new Error(`event is not JSON: ${(e as Error).message}`, { cause: e });
+      throw new ValidationError('event', [`(root) is not JSON: ${(e as Error).message}`], { cause: e });
     }
   }
-  return validateEvent(value);
+  const event = validateEvent(value);
+  const begin = cursorField(event.source.beginCursor, 'source.beginCursor');
+  const end = cursorField(event.source.endCursor, 'source.endCursor');
+  if (begin > end) {
+    throw new ValidationError('event', [
+      `source.beginCursor ${event.source.beginCursor} (${begin}) is after source.endCursor ${event.source.endCursor} (${end})`,
+    ]);
+  }
+  return event;
+}
+
+function cursorField(cursor: string, field: string): bigint {
+  try {
+    return decodeCursor(cursor);
+  } catch (e) {
+    if (!(e instanceof CodecError)) throw e;
+    throw new ValidationError('event', [`${field} ${e.message}`], { cause: e });
+  }
 }
 
 /** A deterministic UUID-shaped task id: the same job, shard and range always give the same id. */

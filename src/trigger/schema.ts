@@ -9,8 +9,8 @@ export class ValidationError extends Error {
   override readonly name: string = 'ValidationError';
   readonly errors: readonly string[];
 
-  constructor(what: string, errors: readonly string[]) {
-    super(`${what} is invalid: ${errors.join('; ')}`);
+  constructor(what: string, errors: readonly string[], options?: { cause?: unknown }) {
+    super(`${what} is invalid: ${errors.join('; ')}`, options);
     this.errors = errors;
   }
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import fc from 'fast-check';
+import fc from '../helpers/fastCheck.js';
 import { CodecError, compress, CompressType, decompress, lz4Implementation, parseCompressType } from '../../src/codec/index.js';
 
 test('the native lz4 addon is the active implementation', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
+import fc from '../helpers/fastCheck.js';
 import {
   CodecError,
   decodeLogGroup,
@@ -158,5 +158,91 @@ test('validateLogGroup accepts exactly what the decoder accepts, and counts logs
       }
     }),
     { numRuns: 1000 },
+  );
+});
+
+/** Whether `fn` returns without throwing; a throw must be the codec's own error. */
+function accepts(fn: () => unknown): boolean {
+  try {
+    fn();
+    return true;
+  } catch (e) {
+    assert.ok(e instanceof CodecError, `expected CodecError, got ${e}`);
+    return false;
+  }
+}
+
+// Inputs on which the decoder and the validator once disagreed (issue 10 §1 and §5).
+const crossesLogBoundary = [
+  '0a0608f8e3a201080add0108c891d0f406121b0a001217f09da1bfe286a9f096ac92f092859af09496baf090b2aa',
+  '0a0608f8e3a20108', // a Log ending in the Time tag without its value
+  '0a03080100', // a Log ending in field number 0
+  '0a0608ffff81010a', // a Log ending in a tag with the wrong wire type and no value
+  '0a0308010025', // a Log ending in the Time_ns tag without its 4 bytes
+  '0a030801001201', // a Log ending in a Content tag whose length is cut
+];
+
+test('a Log whose last field runs past its end is rejected by decoder and validator alike', () => {
+  for (const hex of crossesLogBoundary) {
+    const bytes = Buffer.from(hex, 'hex');
+    assert.equal(accepts(() => decodeLogGroup(bytes)), false, `decoder accepted ${hex}`);
+    assert.equal(accepts(() => validateLogGroup(bytes)), false, `validator accepted ${hex}`);
+  }
+});
+
+test('field number 0 is rejected at every level', () => {
+  for (const hex of ['0000', '32080a81001203010101', '0a0408011000', '320600000a001200']) {
+    const bytes = Buffer.from(hex, 'hex');
+    assert.equal(accepts(() => decodeLogGroup(bytes)), false, `decoder accepted ${hex}`);
+    assert.equal(accepts(() => validateLogGroup(bytes)), false, `validator accepted ${hex}`);
+  }
+  assert.throws(() => decodeLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);
+  assert.throws(() => splitLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);
+});
+
+test('overlong length varints decode as protobufjs decodes them', () => {
+  // Content key length written as 81 00 (= 1 in two bytes): key "\x12", value "A" x 17.
+  const content = Buffer.from('0a1b080112170a81001212114141414141414141414141414141414141', 'hex');
+  assert.deepStrictEqual(decodeLogGroup(content), decodeLogGroupReference(content));
+  assert.equal(decodeLogGroup(content).logs[0].contents[0].key, '\x12');
+  assert.equal(validateLogGroup(content).logCount, 1);
+  // The same in a LogTag, an overlong Log length, Content length, and Time (1 in 5 bytes).
+  for (const hex of ['32070a81006b120176', '0a82000801', '0a09080112840' + '00a001200', '0a0c088180808000' + '12040a001200']) {
+    const bytes = Buffer.from(hex, 'hex');
+    assert.deepStrictEqual(decodeLogGroup(bytes), decodeLogGroupReference(bytes), hex);
+    assert.equal(validateLogGroup(bytes).logCount, decodeLogGroup(bytes).logs.length, hex);
+  }
+  const longTime = Buffer.from('0a0c08ffffffff0f12040a001200', 'hex');
+  assert.deepStrictEqual(decodeLogGroup(longTime), decodeLogGroupReference(longTime));
+});
+
+const mutation = fc.record({ at: fc.nat(), byte: fc.nat(255), kind: fc.constantFrom('flip', 'insert', 'delete', 'cut') });
+
+function mutate(bytes: Buffer, m: { at: number; byte: number; kind: string }): Buffer {
+  const at = m.at % (bytes.length + 1);
+  if (m.kind === 'insert') return Buffer.concat([bytes.subarray(0, at), Buffer.from([m.byte]), bytes.subarray(at)]);
+  if (m.kind === 'delete') return Buffer.concat([bytes.subarray(0, at), bytes.subarray(at + 1)]);
+  if (m.kind === 'cut') return bytes.subarray(0, at);
+  const out = Buffer.from(bytes);
+  if (out.length > 0) out[at % out.length] = m.byte;
+  return out;
+}
+
+test('whatever the decoder accepts, it decodes as protobufjs does; the validator agrees', () => {
+  fc.assert(
+    fc.property(group, fc.array(mutation, { minLength: 1, maxLength: 3 }), (g, mutations) => {
+      const bad = mutations.reduce(mutate, Buffer.from(encodeLogGroup(g)));
+      const decoded = accepts(() => decodeLogGroup(bad));
+      assert.equal(accepts(() => validateLogGroup(bad)), decoded, `validator and decoder disagree on ${bad.toString('hex')}`);
+      if (!decoded) return;
+      let reference;
+      try {
+        reference = decodeLogGroupReference(bad);
+      } catch {
+        return; // protobufjs rejects a few things protobuf allows (e.g. invalid UTF-8 is fine for both)
+      }
+      assert.deepStrictEqual(decodeLogGroup(bad), reference, `decoder differs from protobufjs on ${bad.toString('hex')}`);
+    }),
+    { numRuns: 2000 },
   );
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
+import fc from '../helpers/fastCheck.js';
 import lz4Js from 'lz4/lib/binding.js';
 import { compress, CompressType, decompress, encodeLogGroup } from '../../src/codec/index.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';

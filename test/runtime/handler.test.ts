@@ -98,7 +98,7 @@ test('throwing fails the invocation; bad events and parameters name the field', 
   await assert.rejects(strict(event(begin, end, { target: 5 }), ctx), /parameter is invalid: target must be string/);
   const bad = { ...event(begin, end), source: { ...event(begin, end).source, shardId: 'zero' } };
   await assert.rejects(strict(bad, ctx), /event is invalid: source.shardId must be integer/);
-  await assert.rejects(strict('not json', ctx), /event is not JSON/);
+  await assert.rejects(strict('not json', ctx), /event is invalid: \(root\) is not JSON/);
   let cbErr: unknown;
   await h(event(begin, end), ctx, (err) => (cbErr = err));
   assert.match(String(cbErr), /downstream down/, 'callback style gets the error');
@@ -118,5 +118,43 @@ test('a createHandler module runs under the local invoker as FC loads it (initia
     assert.ok(!bad.ok && bad.kind === 'function' && /nope is not a known field/.test(bad.error.errorMessage));
   } finally {
     await inv.close();
+  }
+});
+
+test('begin after end, or a cursor that is not a cursor, is an error naming the field', async () => {
+  const h = createHandler(() => true);
+  await assert.rejects(h(event(addToCursor(begin, 2), begin), ctx), (e: Error) => {
+    assert.equal(e.name, 'ValidationError');
+    assert.match(e.message, new RegExp(`source.beginCursor ${addToCursor(begin, 2)} .* is after source.endCursor ${begin}`));
+    return true;
+  });
+  await assert.rejects(h(event('LTA=', end), ctx), /source.beginCursor cursor "LTA=" does not hold a decimal integer/);
+  await assert.rejects(h(event(begin, 'QUJD'), ctx), /source.endCursor cursor "QUJD" does not hold a decimal integer/);
+});
+
+test('an endpoint that never answers, or refuses, fails with a clear error before the function timeout', async () => {
+  const { createServer } = await import('node:net');
+  const held: import('node:net').Socket[] = [];
+  const silent = createServer((s) => held.push(s)); // accepts, reads, never answers
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+  const refused = createServer();
+  await new Promise<void>((r) => refused.listen(0, '127.0.0.1', r));
+  const refusedPort = (refused.address() as import('node:net').AddressInfo).port;
+  await new Promise<void>((r) => refused.close(() => r()));
+  try {
+    const h = createHandler(() => true);
+    for (const endpoint of [`http://127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`, `http://127.0.0.1:${refusedPort}`]) {
+      const e = { ...event(begin, end), source: { ...event(begin, end).source, endpoint } };
+      // function.timeout 2 s: each pull's timeout fits in what remains, no retry starts past the deadline
+      await assert.rejects(h(e, { ...ctx, function: { timeout: 2 } }), (err: Error & { code?: string; cause?: Error }) => {
+        assert.equal(err.name, 'DeadlineError', `${endpoint}: ${err.message}`);
+        assert.equal(err.code, 'DeadlineExceeded');
+        assert.match(err.message, /no time left before the deadline/);
+        return true;
+      });
+    }
+  } finally {
+    held.forEach((s) => s.destroy());
+    silent.close();
   }
 });

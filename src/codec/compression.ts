@@ -5,13 +5,12 @@
 //                                  zstd *encoder* installs on a fresh machine; see docs/protocol-notes.md)
 // Every decompression is capped (maxRawSize) before any output is allocated, so a small body that
 // declares or expands to a huge size is refused (decompression bombs).
-import { createRequire } from 'node:module';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
-// Imported statically so a bundled function (sls-trigger build) carries the pure-JS codec and can
-// fall back to it where the native addon is absent (FC's runtime has no node_modules of ours).
-import lz4JsBinding from 'lz4/lib/binding.js';
 import { CodecError, CodecErrorKind } from './errors.js';
+import { activeLz4, decodeLz4Block } from './lz4Block.js';
+
+export { lz4Implementation, type Lz4Implementation } from './lz4Block.js';
 
 export const CompressType = {
   None: 'none',
@@ -23,28 +22,6 @@ export type CompressType = (typeof CompressType)[keyof typeof CompressType];
 
 /** Default cap on a declared or actual raw size: 64 MiB, well above SLS's 10 MB PutLogs limit. */
 export const DEFAULT_MAX_RAW_SIZE = 64 * 1024 * 1024;
-
-interface Lz4Binding {
-  compress(input: Buffer, output: Buffer): number;
-  uncompress(input: Buffer, output: Buffer): number;
-  compressBound(size: number): number;
-}
-
-/** Which LZ4 implementation is active: the native addon, or lz4's pure-JS fallback when the addon did not build. */
-export type Lz4Implementation = 'native' | 'js';
-
-function loadLz4(): { impl: Lz4Implementation; binding: Lz4Binding } {
-  try {
-    const require = createRequire(import.meta.url);
-    return { impl: 'native', binding: require('lz4/build/Release/lz4.node') as Lz4Binding };
-  } catch {
-    return { impl: 'js', binding: lz4JsBinding as unknown as Lz4Binding };
-  }
-}
-const lz4 = loadLz4();
-
-/** The active LZ4 codec; `sls-trigger --version` and the benchmarks print it. */
-export const lz4Implementation: Lz4Implementation = lz4.impl;
 
 export function parseCompressType(header: string | undefined | null): CompressType {
   const v = (header ?? '').trim().toLowerCase();
@@ -62,8 +39,8 @@ export function compress(raw: Uint8Array, type: CompressType): Buffer {
       return input;
     case CompressType.Lz4: {
       if (input.length === 0) return Buffer.alloc(0);
-      const out = Buffer.allocUnsafe(lz4.binding.compressBound(input.length));
-      const n = lz4.binding.compress(input, out);
+      const out = Buffer.allocUnsafe(activeLz4.compressBound(input.length));
+      const n = activeLz4.compress(input, out);
       if (n <= 0) throw new CodecError(CodecErrorKind.Malformed, 'lz4 compression failed');
       return out.subarray(0, n);
     }
@@ -128,16 +105,7 @@ function lz4Decompress(input: Buffer, rawSize: number | undefined, alloc: Output
     if (input.length > 1) throw new CodecError(CodecErrorKind.Malformed, 'lz4 body for raw size 0 is not empty');
     return Buffer.alloc(0);
   }
-  const out = alloc(rawSize);
-  let n: number;
-  try {
-    n = lz4.binding.uncompress(input, out);
-  } catch (e) {
-    throw new CodecError(CodecErrorKind.Malformed, 'corrupt lz4 block', undefined, { cause: e });
-  }
-  if (n < 0) throw new CodecError(CodecErrorKind.Malformed, 'corrupt lz4 block', -n);
-  if (n !== rawSize) throw new CodecError(CodecErrorKind.Malformed, `lz4 block decoded to ${n} bytes, expected ${rawSize}`);
-  return out;
+  return decodeLz4Block(activeLz4, input, alloc(rawSize));
 }
 
 function inflate(input: Buffer, maxRawSize: number): Buffer {

@@ -21,8 +21,11 @@ export function decodeCursor(cursor: string): bigint {
   if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 40 || !BASE64.test(cursor) || cursor.length % 4 !== 0) {
     throw new CodecError(CodecErrorKind.Malformed, `cursor ${JSON.stringify(String(cursor).slice(0, 60))} is not valid base64`);
   }
-  const text = Buffer.from(cursor, 'base64').toString('latin1');
-  if (!DECIMAL.test(text)) {
+  const bytes = Buffer.from(cursor, 'base64');
+  const text = bytes.toString('latin1');
+  // Base64 ignores the unused low bits of the last character: require the one canonical spelling,
+  // so no two cursor strings name the same position.
+  if (!DECIMAL.test(text) || bytes.toString('base64') !== cursor) {
     throw new CodecError(CodecErrorKind.Malformed, `cursor ${JSON.stringify(cursor)} does not hold a decimal integer`);
   }
   const v = BigInt(text);

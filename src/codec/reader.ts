@@ -107,9 +107,18 @@ export class Reader {
     return this.fail(CodecErrorKind.Malformed, 'varint longer than 10 bytes');
   }
 
-  /** Reads a field tag; field number 0 is invalid protobuf (protoc and the SDKs never write it). */
+  /**
+   * Reads a field tag: a uint32 varint of at most 5 bytes whose value fits 32 bits (protobufjs and
+   * protoc refuse longer ones), with a field number other than 0 (invalid protobuf).
+   */
   tag(end: number): number {
+    const start = this.pos;
     const tag = this.varint32(end);
+    const len = this.pos - start;
+    if (len > 5 || (len === 5 && this.buf[start + 4] > 0x0f)) {
+      this.pos = start;
+      this.fail(CodecErrorKind.Malformed, 'field tag longer than 32 bits');
+    }
     if (tag >>> 3 === 0) this.fail(CodecErrorKind.Malformed, 'field number 0');
     return tag;
   }

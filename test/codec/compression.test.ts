@@ -64,3 +64,25 @@ test('compress type header parsing', () => {
   assert.equal(parseCompressType('zstd'), 'zstd');
   assert.throws(() => parseCompressType('snappy'), /x-log-compresstype snappy is unsupported/);
 });
+
+test('lz4 blocks the format forbids are refused by both codecs, never decoded from stale bytes', async () => {
+  const { decodeLz4Block, jsLz4, nativeLz4 } = await import('../../src/codec/lz4Block.js');
+  const cases: Array<[string, string, number]> = [
+    // a match offset of 0 (lz4 1.9.2's native decoder copies whatever the output buffer held)
+    ['offset 0', '1461000050626262626262', 14],
+    ['offset beyond the output', '1461020050626262626262', 14],
+    ['block ending in a match', '1461010050', 9],
+    ['match reaching into the last 5 bytes', '1f6101000050626262', 23],
+    ['literals longer than the input', 'f0ff', 300],
+    ['found by npm run fuzz (the JS codec decoded it)', '1f010100ffffffffffc050500101010101', 1496],
+  ];
+  for (const binding of [nativeLz4, jsLz4]) {
+    if (binding === undefined) continue;
+    for (const [what, hex, rawSize] of cases) {
+      const stale = Buffer.alloc(rawSize, 0x7a);
+      assert.throws(() => decodeLz4Block(binding, Buffer.from(hex, 'hex'), stale), CodecError, what);
+    }
+    const good = compress(Buffer.from('abcabcabcabcabcabcabcabc-tail-literals'), CompressType.Lz4);
+    assert.equal(decodeLz4Block(binding, good, Buffer.alloc(38)).toString(), 'abcabcabcabcabcabcabcabc-tail-literals');
+  }
+});

@@ -14,6 +14,7 @@ export interface ServeFlags {
   accessKeySecret?: string;
   anonymous?: boolean;
   fsync: boolean;
+  maxOpenFiles: number;
   quiet?: boolean;
 }
 
@@ -38,6 +39,7 @@ export function registerServe(program: Command): void {
     .option('--access-key-secret <secret>', 'its secret')
     .option('--anonymous', 'accept unsigned requests (no signature check)')
     .option('--no-fsync', 'acknowledge writes before they reach the disk (faster, not crash-safe)')
+    .option('--max-open-files <n>', 'data files kept open at most, across all shards (keep it well under ulimit -n)', intOption('--max-open-files', 2, 1_000_000), 512)
     .option('--quiet', 'do not log requests')
     .action(async (flags: ServeFlags) => {
       const key = serveKeys(flags);
@@ -49,6 +51,7 @@ export function registerServe(program: Command): void {
         anonymous: flags.anonymous,
         accessKeys: [key],
         fsync: flags.fsync,
+        maxOpenFiles: flags.maxOpenFiles,
         onRequest: flags.quiet ? undefined : (e) => process.stdout.write(JSON.stringify(e) + '\n'),
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       });

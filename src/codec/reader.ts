@@ -108,26 +108,32 @@ export class Reader {
   }
 
   /**
-   * Reads a field tag: a uint32 varint of at most 5 bytes whose value fits 32 bits (protobufjs and
-   * protoc refuse longer ones), with a field number other than 0 (invalid protobuf).
+   * A varint of at most 5 bytes whose 5th byte is at most `maxLast`: protobufjs and protoc refuse
+   * longer tags and lengths, so these do too (values stay within 32 bits, lengths within 31).
    */
-  tag(end: number): number {
+  private boundedVarint(end: number, maxLast: number, what: string): number {
     const start = this.pos;
-    const tag = this.varint32(end);
+    const v = this.varint32(end);
     const len = this.pos - start;
-    if (len > 5 || (len === 5 && this.buf[start + 4] > 0x0f)) {
+    if (len > 5 || (len === 5 && this.buf[start + 4] > maxLast)) {
       this.pos = start;
-      this.fail(CodecErrorKind.Malformed, 'field tag longer than 32 bits');
+      this.fail(CodecErrorKind.Malformed, `${what} longer than ${maxLast === 0x0f ? 32 : 31} bits`);
     }
+    return v;
+  }
+
+  /** Reads a field tag; field number 0 is invalid protobuf (protoc and the SDKs never write it). */
+  tag(end: number): number {
+    const tag = this.boundedVarint(end, 0x0f, 'field tag');
     if (tag >>> 3 === 0) this.fail(CodecErrorKind.Malformed, 'field number 0');
     return tag;
   }
 
   /** Reads a length prefix and returns the end offset of the delimited field. */
   delimited(end: number): number {
-    const len = this.varint32(end);
+    const len = this.boundedVarint(end, 0x07, 'length');
     const stop = this.pos + len;
-    if (len > 0x7fffffff || stop > end) this.fail(CodecErrorKind.Truncated, `length ${len} runs past the end of the message`);
+    if (stop > end) this.fail(CodecErrorKind.Truncated, `length ${len} runs past the end of the message`);
     return stop;
   }
 

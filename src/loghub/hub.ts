@@ -4,7 +4,7 @@ import { CodecError, decodeCursor, encodeCursor } from '../codec/index.js';
 import { SlsServiceError } from '../errors/index.js';
 import { BufferPool } from './bufferPool.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
-import type { HubMeta, LogStoreMeta, ProjectMeta, ShardLog, ShardMeta, Store } from './store/types.js';
+import { dataRefOf, type HubMeta, type LogStoreMeta, type ProjectMeta, type ShardLog, type ShardMeta, type Store } from './store/types.js';
 
 export interface Limits {
   /** compressed body bytes per request (PostBodyTooLarge) */
@@ -69,6 +69,8 @@ export class Hub {
   meta: HubMeta;
   private readonly assigners = new Map<string, ConsumerAssigner>();
   private readonly rr = new Map<string, number>();
+  /** shards whose creating metadata write is in flight, with that write */
+  private readonly creating = new WeakMap<ShardMeta, Promise<void>>();
 
   private constructor(opts: HubOptions, meta: HubMeta) {
     this.store = opts.store;
@@ -107,8 +109,24 @@ export class Hub {
     return s;
   }
 
-  shardLog(project: string, logstore: string, shardId: number): Promise<ShardLog> {
-    return this.store.shard(project, logstore, shardId);
+  /**
+   * The log of a shard, once the metadata that created it is durable: a write to a child of a
+   * SplitShard/MergeShards (or to a new logstore) is never acknowledged while a crash could still
+   * forget the shard itself.
+   */
+  async shardLog(project: string, ls: LogStoreMeta, shard: ShardMeta): Promise<ShardLog> {
+    const created = this.creating.get(shard);
+    if (created) await created;
+    return this.store.shard(dataRefOf(project, ls), shard.shardID);
+  }
+
+  /** Persists metadata that creates `shards`; until it is durable their logs wait (shardLog). */
+  persistNewShards(shards: readonly ShardMeta[]): Promise<void> {
+    const saved = this.persist();
+    for (const s of shards) this.creating.set(s, saved);
+    const settle = () => shards.forEach((s) => this.creating.delete(s));
+    saved.then(settle, settle);
+    return saved;
   }
 
   cursorOf(shard: ShardMeta, seq: number): string {

@@ -60,6 +60,8 @@ export interface LogHubOptions {
   /** fsync before acknowledging writes (default true) */
   readonly fsync?: boolean;
   readonly segmentBytes?: number;
+  /** files the file store keeps open at most, across all shards (default 512; keep it well under `ulimit -n`) */
+  readonly maxOpenFiles?: number;
   /** host names that mean "no project" besides IPs and localhost */
   readonly bareHosts?: readonly string[];
   readonly onRequest?: (entry: RequestLogEntry) => void;
@@ -115,7 +117,7 @@ function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
 
 export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   const dataDir = opts.store || opts.memory ? undefined : path.resolve(opts.dataDir ?? path.join('.sls-trigger', 'loghub'));
-  const store = opts.store ?? (dataDir ? new FileStore({ dataDir, fsync: opts.fsync, segmentBytes: opts.segmentBytes, onWarning: opts.onWarning }) : new MemoryStore());
+  const store = opts.store ?? (dataDir ? new FileStore({ dataDir, fsync: opts.fsync, segmentBytes: opts.segmentBytes, maxOpenFiles: opts.maxOpenFiles, onWarning: opts.onWarning }) : new MemoryStore());
   const hub = await Hub.open({ store, now: opts.now, limits: opts.limits });
   const accessKeys = opts.accessKeys && opts.accessKeys.length > 0 ? opts.accessKeys : [DEFAULT_ACCESS_KEY];
   const auth: AuthOptions = {

@@ -10,7 +10,7 @@ export async function expireAll(hub: Hub): Promise<number> {
     for (const ls of Object.values(p.logstores)) {
       const cutoff = now - ls.ttl * 86400;
       for (const s of ls.shards) {
-        const log = await hub.shardLog(p.projectName, ls.logstoreName, s.shardID);
+        const log = await hub.shardLog(p.projectName, ls, s);
         const before = log.begin();
         if ((await log.expireBefore(cutoff)) !== before) moved++;
       }

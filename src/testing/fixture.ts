@@ -46,7 +46,8 @@ export async function serveFixture(fixture: Fixture): Promise<{ hub: LogHub; eve
   h.meta.projects[e.source.projectName].logstores[e.source.logstoreName] = createLogStoreMeta(e.source.logstoreName, e.source.shardId, decodeCursor(e.source.beginCursor), now);
   const body = Buffer.from(fixture.logGroupList, 'base64');
   const groups = splitLogGroupList(body).map((g) => body.subarray(g.start, g.end));
-  const log = await h.shardLog(e.source.projectName, e.source.logstoreName, e.source.shardId);
+  const ls = h.meta.projects[e.source.projectName].logstores[e.source.logstoreName];
+  const log = await h.shardLog(e.source.projectName, ls, h.shard(ls, e.source.shardId));
   if (groups.length > 0) await log.append(groups, e.cursorTime);
   return { hub, event: { ...e, source: { ...e.source, endpoint: hub.endpoint } } };
 }

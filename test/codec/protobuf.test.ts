@@ -120,7 +120,8 @@ test('malformed input gives CodecError, never a crash or a hang', () => {
   for (let cut = 1; cut < valid.length; cut++) {
     assert.throws(() => decodeLogGroupList(valid.subarray(0, cut)), CodecError);
   }
-  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])), /runs past the end/);
+  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x07])), /runs past the end/);
+  assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])), /length longer than 31 bits/);
   assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0x02, 0x08, 0x01])), /wire type 0, expected 2/);
   assert.throws(() => decodeLogGroupList(Buffer.from([0x0a, 0x02, 0x0a, 0x00])), /missing its required Time/);
   assert.throws(() => decodeLogGroupList(Buffer.from(Array(12).fill(0xff))), /varint longer than 10 bytes|truncated/);

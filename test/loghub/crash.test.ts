@@ -10,6 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { FileHandles } from '../../src/loghub/store/fileHandles.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';
 import { compress, CompressType, decodeLogGroupListFast, encodeLogGroup } from '../../src/codec/index.js';
 
@@ -102,13 +103,13 @@ async function appendNumbered(log: FileShardLog, i: number): Promise<void> {
 }
 
 async function writeTen(dir: string): Promise<void> {
-  const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false });
+  const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false, handles: new FileHandles(4) });
   for (let i = 0; i < 10; i++) await appendNumbered(log, i);
   await log.close();
 }
 
 async function values(dir: string, warnings: string[]): Promise<string[]> {
-  const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false, onWarning: (m) => warnings.push(m) });
+  const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false, handles: new FileHandles(4), onWarning: (m) => warnings.push(m) });
   const r = await log.read(log.begin(), 100, log.end());
   await log.close();
   return decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0));
@@ -148,7 +149,7 @@ test('torn tails are cut on open, never served', async () => {
 test('a log spread over many segments reopens intact; only the torn last one is cut', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-segs-'));
   try {
-    const opts = { segmentBytes: 20, fsync: false };
+    const opts = { segmentBytes: 20, fsync: false, handles: new FileHandles(4) };
     const log = await FileShardLog.open(dir, opts);
     for (let i = 0; i < 10; i++) await appendNumbered(log, i);
     await log.close();

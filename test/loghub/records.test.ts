@@ -9,6 +9,7 @@ import path from 'node:path';
 import fc from '../helpers/fastCheck.js';
 import lz4Js from 'lz4/lib/binding.js';
 import { compress, CompressType, decompress, encodeLogGroup } from '../../src/codec/index.js';
+import { FileHandles } from '../../src/loghub/store/fileHandles.js';
 import { FileShardLog } from '../../src/loghub/store/fileShardLog.js';
 import { joinLz4Records } from '../../src/loghub/store/lz4Join.js';
 import { lz4RecordPrefix, readRecords } from '../../src/loghub/store/records.js';
@@ -39,7 +40,7 @@ test('the file store reads mixed records back across segments and a reopen', asy
     fc.asyncProperty(records, fc.nat(), fc.integer({ min: 1, max: 5 }), async (recs, a, max) => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-rec-'));
       try {
-        const opts = { segmentBytes: 600, fsync: false };
+        const opts = { segmentBytes: 600, fsync: false, handles: new FileHandles(4) };
         const log = await FileShardLog.open(dir, opts);
         for (const r of recs) await log.append([r.group], 1, [r.lz4 ? compress(r.group, CompressType.Lz4) : undefined]);
         await log.close();
@@ -91,7 +92,7 @@ test('a block that does not parse is not joined (the answer is compressed instea
 test('the file store offers a joined block only when every record read is lz4', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-join-'));
   try {
-    const log = await FileShardLog.open(dir, { segmentBytes: 300, fsync: false });
+    const log = await FileShardLog.open(dir, { segmentBytes: 300, fsync: false, handles: new FileHandles(4) });
     const groups = Array.from({ length: 6 }, (_, i) => Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: `${i}:`.repeat(60) }] }], logTags: [] })));
     for (const [i, g] of groups.entries()) await log.append([g], 1, [i === 5 ? undefined : compress(g, CompressType.Lz4)]);
     const allLz4 = await log.read(0, 5, log.end());

@@ -68,5 +68,5 @@ export async function shardTarget(hub: Hub, req: ActionRequest): Promise<{ proje
   const project = hub.project(req.project).projectName;
   const ls = hub.logstore(project, required(req.logstore, 'logstore'));
   const shard = hub.shard(ls, required(req.shardId, 'shard'));
-  return { project, ls, shard, log: await hub.shardLog(project, ls.logstoreName, shard.shardID) };
+  return { project, ls, shard, log: await hub.shardLog(project, ls, shard) };
 }

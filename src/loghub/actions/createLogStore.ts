@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { evenRanges } from '../../codec/index.js';
 import { SlsServiceError } from '../../errors/index.js';
 import { checkLogStoreName, type Hub } from '../hub.js';
@@ -26,6 +27,7 @@ export const createLogStore: Action = async (hub, req) => {
   const maxSplitShard = intField(body.maxSplitShard, 'maxSplitShard', 1, 256, 64);
   const shardCount = intField(body.shardCount, 'shardCount', 1, hub.limits.maxShards, 2);
   const now = hub.nowSeconds();
+  const shards = evenRanges(shardCount).map((r, i) => newShard(hub, i, r, []));
   project.logstores[name] = {
     logstoreName: name,
     ttl: intField(body.ttl, 'ttl', 1, 3650, 30),
@@ -37,9 +39,10 @@ export const createLogStore: Action = async (hub, req) => {
     createTime: now,
     lastModifyTime: now,
     nextShardId: shardCount,
-    shards: evenRanges(shardCount).map((r, i) => newShard(hub, i, r, [])),
+    dataId: randomBytes(6).toString('hex'),
+    shards,
     consumerGroups: {},
   };
-  await hub.persist();
+  await hub.persistNewShards(shards);
   return EMPTY;
 };

@@ -1,3 +1,4 @@
+import { dataRefOf } from '../store/types.js';
 import { EMPTY, type Action } from './common.js';
 
 export const deleteProject: Action = async (hub, req) => {
@@ -5,6 +6,6 @@ export const deleteProject: Action = async (hub, req) => {
   delete hub.meta.projects[p.projectName];
   await hub.persist();
   hub.dropAssigners(`${p.projectName}/`);
-  await hub.store.drop(p.projectName);
+  await hub.store.drop(Object.values(p.logstores).map((ls) => dataRefOf(p.projectName, ls)));
   return EMPTY;
 };

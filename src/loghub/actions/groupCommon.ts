@@ -21,7 +21,7 @@ export function findGroup(hub: Hub, req: ActionRequest): GroupTarget {
 /** A readonly shard whose checkpoint reached its final cursor: consumed for good. */
 export async function isFinished(hub: Hub, t: GroupTarget, shard: ShardMeta): Promise<boolean> {
   if (shard.status !== 'readonly') return false;
-  const log = await hub.shardLog(t.project, t.ls.logstoreName, shard.shardID);
+  const log = await hub.shardLog(t.project, t.ls, shard);
   return t.group.checkpoints[String(shard.shardID)]?.checkpoint === hub.cursorOf(shard, log.end());
 }
 

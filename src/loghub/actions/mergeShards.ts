@@ -15,6 +15,6 @@ export const mergeShards: Action = async (hub, req) => {
   left.status = 'readonly';
   right.status = 'readonly';
   ls.shards.push(merged);
-  await hub.persist();
+  await hub.persistNewShards([merged]);
   return json([merged, left, right].map(shardView));
 };

@@ -77,6 +77,6 @@ async function validateAndAppend(hub: Hub, req: ActionRequest, project: string, 
   }
   if (logCount > hub.limits.maxLogsPerPut) throw SlsServiceError.of('InvalidLogSize', `${logCount} logs exceed the limit of ${hub.limits.maxLogsPerPut} per request`);
   const shard = pickShard(hub, ls, project, req);
-  const log = await hub.shardLog(project, ls.logstoreName, shard.shardID);
+  const log = await hub.shardLog(project, ls, shard);
   await log.append([raw], hub.nowSeconds(), [asSent]);
 }

@@ -42,6 +42,6 @@ export const splitShard: Action = async (hub, req) => {
   }
   parent.status = 'readonly';
   ls.shards.push(...children);
-  await hub.persist();
+  await hub.persistNewShards(children);
   return json([parent, ...children].map(shardView));
 };

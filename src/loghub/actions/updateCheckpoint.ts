@@ -9,7 +9,7 @@ export const updateCheckpoint: Action = async (hub, req) => {
   const body = jsonBody(req);
   const shard = hub.shard(t.ls, intField(body.shard, 'shard', 0, 2 ** 31));
   const checkpoint = typeof body.checkpoint === 'string' ? body.checkpoint : '';
-  const log = await hub.shardLog(t.project, t.ls.logstoreName, shard.shardID);
+  const log = await hub.shardLog(t.project, t.ls, shard);
   hub.seqOf(shard, log, checkpoint, 'checkpoint');
   const consumer = req.query.get('consumer') ?? '';
   const force = boolField(req.query.get('forceSuccess'), 'forceSuccess', false);

@@ -12,6 +12,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { framePrefix, type ReadResult, type ShardLog } from './types.js';
+import type { FileHandles } from './fileHandles.js';
 import { joinLz4Records } from './lz4Join.js';
 import { lz4RecordPrefix, readRecords, type RecordRun } from './records.js';
 import { lowerBound } from './search.js';
@@ -24,7 +25,6 @@ interface Segment {
   readonly indexPath: string;
   count: number;
   size: number;
-  reader?: fsp.FileHandle;
 }
 
 interface Pending {
@@ -38,6 +38,8 @@ interface Pending {
 export interface FileShardLogOptions {
   readonly segmentBytes: number;
   readonly fsync: boolean;
+  /** the store's bounded cache of open files (fileHandles.ts) */
+  readonly handles: FileHandles;
   readonly onWarning?: (msg: string) => void;
 }
 
@@ -51,8 +53,6 @@ export class FileShardLog implements ShardLog {
   private first = 0;
   private queue: Pending[] = [];
   private writing = false;
-  private dataW?: fsp.FileHandle;
-  private indexW?: fsp.FileHandle;
 
   private constructor(private readonly dir: string, private readonly opts: FileShardLogOptions) {}
 
@@ -156,7 +156,6 @@ export class FileShardLog implements ShardLog {
   private async activeSegment(): Promise<Segment> {
     let seg = this.segments[this.segments.length - 1];
     if (!seg || seg.size >= this.opts.segmentBytes) {
-      await this.closeWriters();
       const first = this.end();
       const base = path.join(this.dir, segName(first));
       seg = { first, dataPath: `${base}.data`, indexPath: `${base}.index`, count: 0, size: 0 };
@@ -164,8 +163,6 @@ export class FileShardLog implements ShardLog {
       await fsp.writeFile(seg.indexPath, '');
       this.segments.push(seg);
     }
-    this.dataW ??= await fsp.open(seg.dataPath, 'r+');
-    this.indexW ??= await fsp.open(seg.indexPath, 'r+');
     return seg;
   }
 
@@ -194,8 +191,17 @@ export class FileShardLog implements ShardLog {
         off += len;
       }
     }
-    await Promise.all([this.dataW!.writev(parts, seg.size), this.indexW!.write(entries, 0, entries.length, seg.count * ENTRY)]);
-    if (this.opts.fsync) await Promise.all([this.dataW!.datasync(), this.indexW!.datasync()]);
+    const { handles, fsync } = this.opts;
+    await Promise.all([
+      handles.use(seg.dataPath, 'r+', async (fh) => {
+        await fh.writev(parts, seg.size);
+        if (fsync) await fh.datasync();
+      }),
+      handles.use(seg.indexPath, 'r+', async (fh) => {
+        await fh.write(entries, 0, entries.length, seg.count * ENTRY);
+        if (fsync) await fh.datasync();
+      }),
+    ]);
     const seqs: number[] = [];
     let k = 0;
     for (const p of batch) {
@@ -225,9 +231,8 @@ export class FileShardLog implements ShardLog {
       const upto = Math.min(last, seg.first + seg.count);
       const start = this.offsets[seq - this.first];
       const endByte = this.offsets[upto - 1 - this.first] + this.lengths[upto - 1 - this.first];
-      seg.reader ??= await fsp.open(seg.dataPath, 'r');
       const buf = Buffer.allocUnsafe(endByte - start);
-      const { bytesRead } = await seg.reader.read(buf, 0, buf.length, start);
+      const { bytesRead } = await this.opts.handles.use(seg.dataPath, 'r', (fh) => fh.read(buf, 0, buf.length, start));
       if (bytesRead !== buf.length) throw new Error(`${seg.dataPath}: short read at ${start}`);
       runs.push(readRecords(buf, this.lengths, seq - this.first, upto - this.first));
       seq = upto;
@@ -257,7 +262,7 @@ export class FileShardLog implements ShardLog {
       const seg = this.segments[0];
       const lastTime = this.times[seg.first + seg.count - 1 - this.first];
       if (lastTime === undefined || lastTime >= time) break;
-      await seg.reader?.close();
+      await this.opts.handles.closeUnder(path.join(this.dir, segName(seg.first)));
       await this.removeSegmentFiles(path.join(this.dir, segName(seg.first)));
       this.segments.shift();
       this.offsets.splice(0, seg.count);
@@ -268,16 +273,8 @@ export class FileShardLog implements ShardLog {
     return this.first;
   }
 
-  private async closeWriters(): Promise<void> {
-    await this.dataW?.close();
-    await this.indexW?.close();
-    this.dataW = undefined;
-    this.indexW = undefined;
-  }
-
   async close(): Promise<void> {
     while (this.writing) await new Promise((r) => setImmediate(r));
-    await this.closeWriters();
-    for (const s of this.segments) await s.reader?.close();
+    await this.opts.handles.closeUnder(this.dir + path.sep);
   }
 }

@@ -1,10 +1,22 @@
 // File backend: <dataDir>/meta.json (written atomically: tmp file, fsync, rename) and
-// <dataDir>/shards/<project>/<logstore>/<shardId>/ segment files (fileShardLog.ts). Project and
-// logstore names are validated by the actions before they ever reach a path here.
+// <dataDir>/shards/<project>/<logstore>.<dataId>/<shardId>/ segment files (fileShardLog.ts; a
+// logstore from before data ids keeps <logstore>/). Project and logstore names are validated by the
+// actions before they ever reach a path here. Opening sweeps away shard data meta.json does not name:
+// what a crash left between a metadata change and the file work that follows it.
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { FileHandles } from './fileHandles.js';
 import { FileShardLog, type FileShardLogOptions } from './fileShardLog.js';
-import { emptyMeta, META_VERSION, type HubMeta, type ShardLog, type Store } from './types.js';
+import { emptyMeta, META_VERSION, type DataRef, type HubMeta, type ShardLog, type Store } from './types.js';
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await fsp.readdir(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
 
 export interface FileStoreOptions {
   readonly dataDir: string;
@@ -12,10 +24,13 @@ export interface FileStoreOptions {
   readonly segmentBytes?: number;
   /** fsync before acknowledging writes (default true) */
   readonly fsync?: boolean;
+  /** open files kept at most, across all shards (default 512) */
+  readonly maxOpenFiles?: number;
   readonly onWarning?: (msg: string) => void;
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const DATA_ID = /^[0-9a-f]{12}$/;
 
 export class FileStore implements Store {
   readonly kind = 'file' as const;
@@ -25,9 +40,11 @@ export class FileStore implements Store {
   private waiting: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private writing: Promise<void> | undefined;
   private readonly shardOpts: FileShardLogOptions;
+  private readonly handles: FileHandles;
 
   constructor(private readonly opts: FileStoreOptions) {
-    this.shardOpts = { segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024, fsync: opts.fsync ?? true, onWarning: opts.onWarning };
+    this.handles = new FileHandles(opts.maxOpenFiles ?? 512);
+    this.shardOpts = { segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024, fsync: opts.fsync ?? true, handles: this.handles, onWarning: opts.onWarning };
   }
 
   private get metaPath(): string {
@@ -49,7 +66,37 @@ export class FileStore implements Store {
     // directory 2 before anything new is written makes older sls-trigger versions refuse it
     // instead of serving lz4 records as LogGroupList bytes.
     if (meta.version === 1) await this.saveMeta(current);
+    await this.sweep(current);
     return current;
+  }
+
+  /** Removes project, logstore and shard directories that `meta` does not name. */
+  private async sweep(meta: HubMeta): Promise<void> {
+    const root = path.join(this.opts.dataDir, 'shards');
+    const live = new Map<string, Map<string, Set<string>>>();
+    for (const p of Object.values(meta.projects)) {
+      const stores = new Map<string, Set<string>>();
+      for (const ls of Object.values(p.logstores)) {
+        stores.set(path.basename(this.logstoreDir({ project: p.projectName, logstore: ls.logstoreName, dataId: ls.dataId })), new Set(ls.shards.map((s) => String(s.shardID))));
+      }
+      live.set(p.projectName, stores);
+    }
+    for (const project of await listDir(root)) {
+      const stores = live.get(project);
+      for (const store of stores ? await listDir(path.join(root, project)) : []) {
+        const shards = stores!.get(store);
+        for (const shard of shards ? await listDir(path.join(root, project, store)) : []) {
+          if (!shards!.has(shard)) await this.remove(path.join(root, project, store, shard));
+        }
+        if (!shards) await this.remove(path.join(root, project, store));
+      }
+      if (!stores) await this.remove(path.join(root, project));
+    }
+  }
+
+  private async remove(dir: string): Promise<void> {
+    this.opts.onWarning?.(`${dir}: not in meta.json (left by an interrupted delete or shard change); removed`);
+    await fsp.rm(dir, { recursive: true, force: true });
   }
 
   saveMeta(meta: HubMeta): Promise<void> {
@@ -91,40 +138,43 @@ export class FileStore implements Store {
     await fsp.rename(tmp, this.metaPath);
   }
 
-  private shardDir(project: string, logstore?: string, shardId?: number): string {
-    for (const n of [project, logstore]) {
-      if (n !== undefined && !SAFE.test(n)) throw new Error(`unsafe name ${JSON.stringify(n)} refused for a data path`);
+  private logstoreDir(ref: DataRef): string {
+    for (const n of [ref.project, ref.logstore]) {
+      if (!SAFE.test(n)) throw new Error(`unsafe name ${JSON.stringify(n)} refused for a data path`);
     }
-    const parts = [this.opts.dataDir, 'shards', project];
-    if (logstore !== undefined) parts.push(logstore);
-    if (shardId !== undefined) parts.push(String(Math.trunc(shardId)));
-    return path.join(...parts);
+    if (ref.dataId !== undefined && !DATA_ID.test(ref.dataId)) throw new Error(`unsafe data id ${JSON.stringify(ref.dataId)} refused for a data path`);
+    const name = ref.dataId === undefined ? ref.logstore : `${ref.logstore}.${ref.dataId}`;
+    return path.join(this.opts.dataDir, 'shards', ref.project, name);
   }
 
-  shard(project: string, logstore: string, shardId: number): Promise<ShardLog> {
-    const dir = this.shardDir(project, logstore, shardId);
+  shard(ref: DataRef, shardId: number): Promise<ShardLog> {
+    const dir = path.join(this.logstoreDir(ref), String(Math.trunc(shardId)));
     let s = this.shards.get(dir);
     if (!s) {
       s = FileShardLog.open(dir, this.shardOpts);
       this.shards.set(dir, s);
+      // A failed open (EMFILE, EIO) is not remembered: the next request tries again.
+      s.catch(() => this.shards.get(dir) === s && this.shards.delete(dir));
     }
     return s;
   }
 
-  async drop(project: string, logstore?: string): Promise<void> {
-    const dir = this.shardDir(project, logstore);
-    for (const [k, s] of [...this.shards]) {
-      if (k.startsWith(dir + path.sep)) {
-        this.shards.delete(k);
-        await (await s).close();
+  async drop(refs: readonly DataRef[]): Promise<void> {
+    for (const ref of refs) {
+      const dir = this.logstoreDir(ref);
+      for (const [k, s] of [...this.shards]) {
+        if (k.startsWith(dir + path.sep)) {
+          this.shards.delete(k);
+          await s.then((log) => log.close(), () => undefined);
+        }
       }
+      await fsp.rm(dir, { recursive: true, force: true });
     }
-    await fsp.rm(dir, { recursive: true, force: true });
   }
 
   async close(): Promise<void> {
     while (this.writing || this.waiting.length > 0) await (this.writing ?? new Promise((r) => setImmediate(r)));
-    for (const s of this.shards.values()) await (await s).close();
+    for (const s of this.shards.values()) await s.then((log) => log.close(), () => undefined);
     this.shards.clear();
   }
 }

@@ -1,5 +1,7 @@
 // Memory backend: the same contract as the file store, nothing on disk (unit tests, --memory).
-import { emptyMeta, frameGroup, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
+import { emptyMeta, frameGroup, type DataRef, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
+
+const dataKey = (ref: DataRef) => `${ref.project}/${ref.logstore}.${ref.dataId ?? ''}`;
 import { lowerBound } from './search.js';
 
 class MemoryShardLog implements ShardLog {
@@ -62,8 +64,8 @@ export class MemoryStore implements Store {
     this.meta = structuredClone(meta);
   }
 
-  async shard(project: string, logstore: string, shardId: number): Promise<ShardLog> {
-    const key = `${project}/${logstore}/${shardId}`;
+  async shard(ref: DataRef, shardId: number): Promise<ShardLog> {
+    const key = `${dataKey(ref)}/${shardId}`;
     let s = this.shards.get(key);
     if (!s) {
       s = new MemoryShardLog();
@@ -72,9 +74,11 @@ export class MemoryStore implements Store {
     return s;
   }
 
-  async drop(project: string, logstore?: string): Promise<void> {
-    const prefix = logstore === undefined ? `${project}/` : `${project}/${logstore}/`;
-    for (const k of [...this.shards.keys()]) if (k.startsWith(prefix)) this.shards.delete(k);
+  async drop(refs: readonly DataRef[]): Promise<void> {
+    for (const ref of refs) {
+      const prefix = `${dataKey(ref)}/`;
+      for (const k of [...this.shards.keys()]) if (k.startsWith(prefix)) this.shards.delete(k);
+    }
   }
 
   async close(): Promise<void> {}

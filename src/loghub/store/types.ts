@@ -40,6 +40,12 @@ export interface LogStoreMeta {
   createTime: number;
   lastModifyTime: number;
   nextShardId: number;
+  /**
+   * this logstore's data incarnation (12 hex digits, new at each create): its shard directories
+   * carry it, so a logstore deleted and created again under the same name never sees old data.
+   * Absent in directories written before it existed (their data keeps the bare name).
+   */
+  dataId?: string;
   shards: ShardMeta[];
   consumerGroups: Record<string, ConsumerGroupMeta>;
 }
@@ -98,14 +104,24 @@ export interface ShardLog {
   expireBefore(time: number): Promise<number>;
 }
 
+/** Where a logstore's data lives: its names and data incarnation. */
+export interface DataRef {
+  readonly project: string;
+  readonly logstore: string;
+  readonly dataId?: string;
+}
+
+export const dataRefOf = (project: string, ls: LogStoreMeta): DataRef => ({ project, logstore: ls.logstoreName, dataId: ls.dataId });
+
 export interface Store {
   readonly kind: 'file' | 'memory';
+  /** Loads metadata; a file store also removes shard data the metadata does not name (leftovers of a crash). */
   loadMeta(): Promise<HubMeta>;
   /** Persists metadata durably before resolving. */
   saveMeta(meta: HubMeta): Promise<void>;
-  shard(project: string, logstore: string, shardId: number): Promise<ShardLog>;
-  /** Deletes the data of a logstore (all shards) or of a whole project. */
-  drop(project: string, logstore?: string): Promise<void>;
+  shard(ref: DataRef, shardId: number): Promise<ShardLog>;
+  /** Deletes the data of these logstores (all shards). */
+  drop(refs: readonly DataRef[]): Promise<void>;
   close(): Promise<void>;
 }
 

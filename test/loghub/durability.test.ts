@@ -1,0 +1,153 @@
+// What must survive a crash between a metadata change and the file work around it (issue 10 §5):
+// writes to split/merge children, delete-then-recreate, a failed shard open, and open files.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LogClient } from '../../src/client/index.js';
+import { evenRanges } from '../../src/codec/index.js';
+import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
+import { FileStore } from '../../src/loghub/store/fileStore.js';
+import type { HubMeta } from '../../src/loghub/store/types.js';
+
+/** A file store whose metadata writes wait until `release()`: the moment a crash would hit. */
+class HeldMetaStore extends FileStore {
+  private gate: Promise<void> | undefined;
+  private open: (() => void) | undefined;
+  hold(): void {
+    this.gate = new Promise((r) => (this.open = r));
+  }
+  release(): void {
+    this.open?.();
+    this.gate = undefined;
+  }
+  override async saveMeta(meta: HubMeta): Promise<void> {
+    const snapshot = structuredClone(meta);
+    if (this.gate) await this.gate;
+    return super.saveMeta(snapshot);
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+const group = (v: string) => ({ logs: [{ time: 1_700_000_000, contents: [{ key: 'v', value: v }] }], logTags: [] });
+
+async function hubOn(dir: string, store = new FileStore({ dataDir: dir, fsync: false })) {
+  const hub = await startLogHub({ store, ttlIntervalMs: 0 });
+  const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY, retry: { retries: 0 } });
+  return { hub, client, close: async () => (client.close(), await hub.close()) };
+}
+
+test('a write to a split child is acknowledged only once the split is durable', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-dur-'));
+  try {
+    const store = new HeldMetaStore({ dataDir: dir, fsync: false });
+    const a = await hubOn(dir, store);
+    await a.client.createProject({ project: 'p-split' });
+    await a.client.createLogStore({ project: 'p-split', logstore: 'store1', shardCount: 1 });
+    store.hold(); // the split's metadata write is "in flight" until release
+    const split = a.client.splitShard({ project: 'p-split', logstore: 'store1', shardId: 0, splitKey: '80000000000000000000000000000000' });
+    let putDone = false;
+    // Routed by hash key into the left child (shard 1), which exists only in memory so far.
+    const put = a.client.putLogs({ project: 'p-split', logstore: 'store1', hashKey: '00000000000000000000000000000001', logGroup: group('child') }).finally(() => (putDone = true));
+    for (let i = 0; i < 50; i++) await tick();
+    assert.equal(putDone, false, 'no acknowledgement while the split could still be lost');
+    // "Crash" here: a second hub opens the same directory with the metadata as it is on disk.
+    const b = await hubOn(dir);
+    const shards = await b.client.listShards({ project: 'p-split', logstore: 'store1' });
+    assert.deepEqual(shards.map((s) => s.shardID), [0], 'the split never became durable');
+    await b.close();
+    store.release();
+    await split;
+    await put;
+    const after = await a.client.listShards({ project: 'p-split', logstore: 'store1' });
+    assert.deepEqual(after.map((s) => [s.shardID, s.status]), [[0, 'readonly'], [1, 'readwrite'], [2, 'readwrite']]);
+    const cursor = await a.client.getCursor({ project: 'p-split', logstore: 'store1', shardId: 1, from: 'begin' });
+    const pulled = await a.client.pullLogs({ project: 'p-split', logstore: 'store1', shardId: 1, cursor, count: 10 });
+    assert.deepEqual(pulled.groups.map((g) => g.value(0, 0)), ['child']);
+    await a.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a logstore deleted and created again starts empty, even when the delete was cut short', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-dur-'));
+  try {
+    const a = await hubOn(dir);
+    await a.client.createProject({ project: 'p-again' });
+    await a.client.createLogStore({ project: 'p-again', logstore: 'store1', shardCount: 2 });
+    await a.client.putLogs({ project: 'p-again', logstore: 'store1', logGroup: group('old') });
+    const before = readdirSync(path.join(dir, 'shards', 'p-again'));
+    await a.close();
+    // Cut short: the logstore is gone from meta.json, its directory is still there.
+    const meta = JSON.parse((await import('node:fs')).readFileSync(path.join(dir, 'meta.json'), 'utf8')) as HubMeta;
+    delete meta.projects['p-again'].logstores.store1;
+    (await import('node:fs')).writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
+    const warnings: string[] = [];
+    const b = await hubOn(dir, new FileStore({ dataDir: dir, fsync: false, onWarning: (m) => warnings.push(m) }));
+    assert.deepEqual(readdirSync(path.join(dir, 'shards', 'p-again')), [], `swept ${before.join()}`);
+    assert.match(warnings.join('\n'), /not in meta.json/);
+    await b.client.createLogStore({ project: 'p-again', logstore: 'store1', shardCount: 2 });
+    for (const shardId of [0, 1]) {
+      const cursor = await b.client.getCursor({ project: 'p-again', logstore: 'store1', shardId, from: 'begin' });
+      const end = await b.client.getCursor({ project: 'p-again', logstore: 'store1', shardId, from: 'end' });
+      assert.equal(cursor, end, `shard ${shardId} is empty`);
+    }
+    // Within one process too: each incarnation has its own directory.
+    await b.client.putLogs({ project: 'p-again', logstore: 'store1', logGroup: group('second') });
+    await b.client.deleteLogStore({ project: 'p-again', logstore: 'store1' });
+    await b.client.createLogStore({ project: 'p-again', logstore: 'store1', shardCount: 1 });
+    const c = await b.client.getCursor({ project: 'p-again', logstore: 'store1', shardId: 0, from: 'begin' });
+    assert.equal((await b.client.pullLogs({ project: 'p-again', logstore: 'store1', shardId: 0, cursor: c, count: 10 })).count, 0);
+    await b.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hundreds of shards under a small `ulimit -n`: open files stay bounded, reads and shutdown work', async () => {
+  const { spawn } = await import('node:child_process');
+  const readline = await import('node:readline');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-fd-'));
+  const bin = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../bin/sls-trigger.js');
+  // 160 descriptors for the whole process (Node itself needs ~30); 400 shards would need 1,200 if
+  // each kept its files open.
+  const serve = `ulimit -n 160 && exec "${process.execPath}" "${bin}" serve --port 0 --data-dir "${dir}" --max-open-files 48 --no-fsync --quiet`;
+  const child = spawn('bash', ['-c', serve], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  try {
+    const endpoint = await new Promise<string>((resolve, reject) => {
+      readline.createInterface({ input: child.stderr! }).on('line', (l) => {
+        const m = /LogHub listening on (\S+)/.exec(l);
+        if (m) resolve(m[1]);
+      });
+      void exited.then((code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, retry: { retries: 0 } });
+    await client.createProject({ project: 'p-fds' });
+    const stores = Array.from({ length: 40 }, (_, i) => `ls-${i}`);
+    const ranges = evenRanges(10);
+    for (const logstore of stores) await client.createLogStore({ project: 'p-fds', logstore, shardCount: 10 });
+    const everyShard = stores.flatMap((logstore) => Array.from({ length: 10 }, (_, shardId) => ({ logstore, shardId })));
+    for (let i = 0; i < everyShard.length; i += 8) {
+      await Promise.all(everyShard.slice(i, i + 8).map(({ logstore, shardId }) => client.putLogs({ project: 'p-fds', logstore, hashKey: ranges[shardId].inclusiveBeginKey, logGroup: group(`${logstore}/${shardId}`) })));
+    }
+    for (let i = 0; i < everyShard.length; i += 8) {
+      const values = await Promise.all(
+        everyShard.slice(i, i + 8).map(async ({ logstore, shardId }) => {
+          const cursor = await client.getCursor({ project: 'p-fds', logstore, shardId, from: 'begin' });
+          const page = await client.pullLogs({ project: 'p-fds', logstore, shardId, cursor, count: 10 });
+          return page.groups.map((g) => g.value(0, 0)).join();
+        }),
+      );
+      assert.deepEqual(values, everyShard.slice(i, i + 8).map(({ logstore, shardId }) => `${logstore}/${shardId}`));
+    }
+    client.close();
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, 'clean shutdown');
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -33,6 +33,8 @@ export const ErrorCodes = {
   Unauthorized: { httpStatus: 401, retriable: false, message: 'The AccessKeyId is unauthorized.' },
   RequestNotSupported: { httpStatus: 404, retriable: false, message: 'The request is not supported' },
   MethodNotAllowed: { httpStatus: 405, retriable: false, message: 'The method is not allowed here' },
+  BadRequest: { httpStatus: 400, retriable: false, message: 'The request is not well-formed HTTP' },
+  RequestHeaderTooLarge: { httpStatus: 431, retriable: false, message: 'The request headers are too large' },
   // resources
   ProjectAlreadyExist: { httpStatus: 400, retriable: false, message: 'Project already exist' },
   ProjectNotExist: { httpStatus: 404, retriable: false, message: 'The Project does not exist' },

@@ -9,7 +9,7 @@ import type { ActionRequest, ActionResult } from './actions/common.js';
 import type { BufferPool } from './bufferPool.js';
 import { Hub, type Limits } from './hub.js';
 import { authenticate, type AuthOptions } from './http/auth.js';
-import { requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
+import { answerClientError, requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
 import { projectFromHost, route } from './http/route.js';
 import { FileStore } from './store/fileStore.js';
 import { MemoryStore } from './store/memoryStore.js';
@@ -180,6 +180,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   }
 
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => answerClientError(err, socket, newRequestId(hub.now())));
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {

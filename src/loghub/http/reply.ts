@@ -4,9 +4,10 @@
 // looks them up case-sensitively). PullLogs bodies are compressed as the client accepts.
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { compress, CompressType } from '../../codec/index.js';
 import type { ActionResult } from '../actions/common.js';
-import type { SlsTriggerError } from '../../errors/index.js';
+import { SlsServiceError, type SlsTriggerError } from '../../errors/index.js';
 
 /**
  * Request ids: 24 uppercase hex digits, the first 8 the unix second (the form SLS ids have), then a
@@ -64,4 +65,23 @@ export function sendLogs(res: ServerResponse, logs: Extract<ActionResult, { kind
   res.writeHead(200, h);
   res.end(body);
   return body.length;
+}
+
+/**
+ * The server's `clientError` answer: requests Node's HTTP parser refuses before any handler runs
+ * (headers too large, a Content-Length that does not match the body) get an SLS JSON error like
+ * every other refusal, instead of Node's bare status line. A reset connection gets nothing.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, requestId: string): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e = err.code === 'HPE_HEADER_OVERFLOW' ? SlsServiceError.of('RequestHeaderTooLarge') : SlsServiceError.of('BadRequest', `The request is not well-formed HTTP: ${err.message}`);
+  const body = JSON.stringify({ errorCode: e.code, errorMessage: e.message });
+  const reason = e.httpStatus === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${e.httpStatus} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+      `x-log-requestid: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

@@ -9,7 +9,7 @@ import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
 import { createInvoker, parseJobConfig, Scheduler, type JobConfig } from '../trigger/index.js';
 import { readJobInput } from './job.js';
-import { printTask } from './print.js';
+import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
 
 interface DevFlags {
@@ -73,8 +73,7 @@ export function registerDev(program: Command): void {
       const producer = new Producer({ client, project: config.project, logstore: config.logstore, rate: flags.producer ? flags.rate : 0, onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`) });
       const invoker = createInvoker(config, DEFAULT_ACCESS_KEY);
       const scheduler = new Scheduler({ config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, consumerName: 'dev', scheduleSink: flags.json ? undefined : null });
-      if (!flags.json) scheduler.on('task', (t) => printTask(t));
-      scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
+      printSchedulerEvents(scheduler, { tasks: !flags.json });
       const lagTimer = setInterval(() => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`), config.triggerInterval * 1000);
       process.stderr.write(
         [

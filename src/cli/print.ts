@@ -1,5 +1,6 @@
 // Human-readable lines for the terminal (stderr; stdout carries JSON lines).
 import { decodeCursor } from '../codec/index.js';
+import type { RetryEvent, Scheduler, TaskEvent } from '../trigger/index.js';
 
 /** A cursor shown by its last digits: enough to follow a shard's progress by eye. */
 function short(c: string): string {
@@ -10,13 +11,27 @@ function short(c: string): string {
   }
 }
 
-export function printTask(t: Record<string, unknown>): void {
-  const status = String(t.task_status);
-  const err = t.error_message ? `  ${String(t.error_code)}: ${String(t.error_message)}` : '';
+export function printTask(t: TaskEvent): void {
+  const err = t.error_message ? `  ${t.error_code ?? ''}: ${t.error_message}` : '';
   process.stderr.write(
-    `task shard=${String(t.shard_id)} [${short(String(t.begin_cursor))}, ${short(String(t.end_cursor))}) lines=${String(t.ingest_lines)} bytes=${String(t.ingest_bytes)} ${String(t.duration_ms)}ms attempt=${String(t.attempt)} ${status}${err}\n`,
+    `task shard=${t.shard_id} [${short(t.begin_cursor)}, ${short(t.end_cursor)}) lines=${t.ingest_lines} bytes=${t.ingest_bytes} ${t.duration_ms}ms attempt=${t.attempt} ${t.task_status}${err}\n`,
   );
-  for (const line of (t.logs as string[] | undefined) ?? []) process.stderr.write(`  | ${line}\n`);
+  for (const line of t.logs) process.stderr.write(`  | ${line}\n`);
+}
+
+/** One line per retry: what is retried (the function's range, or only a write owed for it), when, and why. */
+export function printRetry(r: RetryEvent): void {
+  const what = r.write ? `${r.write} write` : r.counted ? `range (attempt ${r.attempt}${r.exhausted ? ', retries exhausted: blocking' : ''})` : 'SLS request';
+  process.stderr.write(`retry shard=${r.shardId} ${what} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.reason}\n`);
+}
+
+/** What run and dev print for a scheduler; task lines unless `tasks` is false (--json). */
+export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolean }): void {
+  if (opts.tasks) scheduler.on('task', printTask);
+  scheduler.on('retry', (r) => !r.counted && printRetry(r)); // a counted retry already has its Failed task line
+  scheduler.on('shardError', (e) => process.stderr.write(`error shard=${e.shardId} parked (${e.code}): ${e.message}\n  fix the cause and restart; the shard resumes from its checkpoint\n`));
+  scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
+  scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
 }
 
 export function table(rows: Array<Record<string, string | number>>): string {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { createInvoker, Scheduler } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, type JobFlags } from './job.js';
-import { printTask } from './print.js';
+import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
 
 interface RunFlags extends JobFlags {
@@ -34,9 +34,7 @@ export function registerRun(program: Command): void {
       const client = clientFor(config.endpoint, creds);
       const invoker = createInvoker(config, creds);
       const scheduler = new Scheduler({ config, client, invoker, functionCredentials: creds, consumerName: flags.consumer, scheduleSink: flags.quiet ? null : undefined });
-      scheduler.on('task', (t) => printTask(t));
-      scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
-      scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
+      printSchedulerEvents(scheduler, { tasks: true });
       process.stderr.write(`job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${config.target.type === 'local' ? config.target.module : `fc:${config.target.serviceName}/${config.target.functionName}`} (consumer ${scheduler.consumer})\n`);
       const stop = async () => {
         await scheduler.stop();

@@ -1,6 +1,7 @@
 export * from './config.js';
 export * from './event.js';
 export * from './scheduler.js';
+export type * from './events.js';
 export * from './scheduleLog.js';
 export * from './status.js';
 export * from './clock.js';

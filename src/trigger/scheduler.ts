@@ -6,14 +6,16 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LogClient, ShardInfo } from '../client/index.js';
-import { hasCode } from '../errors/index.js';
+import { backoffDelay } from '../client/retry.js';
+import { hasCode, isRetriable, isSlsError } from '../errors/index.js';
+import type { SchedulerEvents } from './events.js';
 import type { JobConfig } from './config.js';
 import { realClock, type Clock } from './clock.js';
 import type { Invoker } from './invokers/types.js';
 import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
 import { Semaphore } from './semaphore.js';
-import { runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
+import { newShardState, runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -42,7 +44,7 @@ function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): P
   return new ProcessLog(opts.client, t.processLog, t.functionName ?? 'function', onError);
 }
 
-export class Scheduler extends EventEmitter {
+export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly consumer: string;
   private readonly o: SchedulerOptions;
   private readonly clock: Clock;
@@ -73,7 +75,8 @@ export class Scheduler extends EventEmitter {
       consumer: this.consumer,
       now: () => this.clock.now(),
       random: opts.random ?? Math.random,
-      emit: (event, data) => this.emit(event, data),
+      // EventEmitter's generic signature cannot follow K through a spread; the EmitFn type checks callers.
+      emit: (event, ...args) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
       credentials: creds,
       timing: {
         catchUpThresholdSeconds: opts.catchUpThresholdSeconds ?? 10,
@@ -132,7 +135,7 @@ export class Scheduler extends EventEmitter {
     const cps = new Map((await this.o.client.getCheckpoint({ ...this.at })).map((c) => [c.shard, c.checkpoint]));
     for (const id of fresh) {
       const checkpoint = cps.get(id) || (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
-      this.shards.set(id, { id, checkpoint, attempt: 0, nextDueMs: this.clock.now(), finished: false, lagSeconds: 0 });
+      this.shards.set(id, newShardState(id, checkpoint, this.clock.now()));
     }
   }
 
@@ -149,13 +152,10 @@ export class Scheduler extends EventEmitter {
     for (const id of this.assigned) {
       if (this.inFlight.has(id) || !shards.has(id)) continue;
       const s = this.shards.get(id)!;
-      if (this.clock.now() < s.nextDueMs) continue;
+      if (s.parked || this.clock.now() < s.nextDueMs) continue;
       const task = runShardOnce(this.deps, s, shards.get(id)!.status === 'readonly')
-        .catch((e: unknown) => {
-          // SLS unreachable or throttled while computing the range: not the function's fault.
-          s.nextDueMs = this.clock.now() + this.deps.timing.retryBaseMs;
-          this.emit('retry', { shardId: id, counted: false, attempt: s.attempt, error: (e as Error).message });
-        })
+        .then(() => (s.failures = 0))
+        .catch((e: unknown) => this.onTaskError(s, e))
         .finally(() => {
           this.inFlight.delete(id);
           this.wake();
@@ -164,18 +164,46 @@ export class Scheduler extends EventEmitter {
     }
   }
 
+  /**
+   * A task threw: SLS or the transport failed (the function's own failures are outcomes, not
+   * throws). Retriable faults back off with jitter and try again (a write still owed is retried
+   * alone, the function is not called again); anything else parks the shard and is surfaced.
+   */
+  private onTaskError(s: ShardState, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    if (isRetriable(e)) {
+      s.failures++;
+      const t = this.deps.timing;
+      const delayMs = backoffDelay(s.failures, { baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs, random: this.deps.random });
+      s.nextDueMs = this.clock.now() + delayMs;
+      this.emit('retry', { shardId: s.id, taskId: s.range?.taskId, attempt: s.failures, delayMs, counted: false, exhausted: false, reason: message, write: s.pending[0]?.what });
+      return;
+    }
+    const code = isSlsError(e) ? e.code : e instanceof Error ? e.name : 'Error';
+    s.parked = { code, message, sinceMs: this.clock.now() };
+    this.emit('shardError', { shardId: s.id, code, message, error: e });
+  }
+
   /** Resolves when every task started so far has finished. */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
   }
 
   /** Held shards with their progress (for status and lag). */
-  snapshot(): Array<{ shardId: number; checkpoint?: string; lagSeconds: number; finished: boolean; attempt: number; inFlight: boolean }> {
-    return [...this.shards.values()].map((s) => ({ shardId: s.id, checkpoint: s.checkpoint, lagSeconds: s.lagSeconds, finished: s.finished, attempt: s.attempt, inFlight: this.inFlight.has(s.id) }));
+  snapshot(): Array<{ shardId: number; checkpoint?: string; lagSeconds: number; finished: boolean; attempt: number; inFlight: boolean; parked?: { code: string; message: string } }> {
+    return [...this.shards.values()].map((s) => ({
+      shardId: s.id,
+      checkpoint: s.checkpoint,
+      lagSeconds: s.lagSeconds,
+      finished: s.finished,
+      attempt: s.attempt,
+      inFlight: this.inFlight.has(s.id),
+      parked: s.parked && { code: s.parked.code, message: s.parked.message },
+    }));
   }
 
   private nextWakeMs(): number {
-    const dues = [...this.shards.values()].filter((s) => !this.inFlight.has(s.id)).map((s) => s.nextDueMs);
+    const dues = [...this.shards.values()].filter((s) => !this.inFlight.has(s.id) && !s.parked).map((s) => s.nextDueMs);
     const hb = this.lastHeartbeatMs + this.cfg.heartbeatIntervalSeconds * 1000;
     return Math.min(hb, ...dues, this.clock.now() + this.cfg.triggerInterval * 1000);
   }

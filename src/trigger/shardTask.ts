@@ -1,6 +1,6 @@
 // One shard's work for one tick: compute FC's window [begin, end) (at most one interval of data by
 // receive time past begin), invoke with a validated event, then checkpoint or retry per policy.
-import { compareCursors, encodeCursor, decodeCursor } from '../codec/index.js';
+import { addToCursor, compareCursors } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
 import type { JobConfig } from './config.js';
@@ -9,12 +9,19 @@ import type { InvokeOutcome, Invoker } from './invokers/types.js';
 import type { ProcessLog } from './processLog.js';
 import type { Semaphore } from './semaphore.js';
 import { resultCounters, TaskStatus, type ScheduleLog, type ScheduleRecord } from './scheduleLog.js';
+import type { EmitFn } from './events.js';
 
 export interface Range {
   begin: string;
   end: string;
   cursorTime: number;
   taskId: string;
+}
+
+/** A write owed once the function's outcome is decided (checkpoint, dead letter): retried alone, never by invoking again. */
+export interface PendingWrite {
+  readonly what: string;
+  readonly run: () => Promise<void>;
 }
 
 export interface ShardState {
@@ -28,6 +35,16 @@ export interface ShardState {
   nextDueMs: number;
   finished: boolean;
   lagSeconds: number;
+  /** writes still owed for the last decided range, in order */
+  pending: PendingWrite[];
+  /** consecutive retriable SLS/transport failures (backoff), 0 after a clean run */
+  failures: number;
+  /** set when a fault no retry can mend stopped the shard (see ShardErrorEvent) */
+  parked?: { code: string; message: string; sinceMs: number };
+}
+
+export function newShardState(id: number, checkpoint: string, nowMs: number): ShardState {
+  return { id, checkpoint, attempt: 0, nextDueMs: nowMs, finished: false, lagSeconds: 0, pending: [], failures: 0 };
 }
 
 export interface TaskDeps {
@@ -41,13 +58,13 @@ export interface TaskDeps {
   readonly consumer: string;
   readonly now: () => number;
   readonly random: () => number;
-  readonly emit: (event: string, data: Record<string, unknown>) => void;
+  readonly emit: EmitFn;
   readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   readonly timing: { catchUpThresholdSeconds: number; catchUpIntervalMs: number; retryBaseMs: number; retryMaxMs: number };
   readonly newRequestId: () => string;
 }
 
-const prev = (cursor: string) => encodeCursor(decodeCursor(cursor) - 1n);
+const prev = (cursor: string) => addToCursor(cursor, -1);
 
 async function computeRange(d: TaskDeps, shardId: number, begin: string): Promise<{ range?: Range; shardEnd: string }> {
   const c = d.config;
@@ -129,20 +146,32 @@ async function deadLetter(d: TaskDeps, event: TriggerEvent, rec: ScheduleRecord)
   await d.client.putLogs({ project: dl.project, logstore: dl.logstore, logGroup: { logs: [{ time: rec.end_time, contents }], topic: 'dead_letter', logTags: [] } });
 }
 
-async function onSuccess(d: TaskDeps, s: ShardState, r: Range, shardEnd: string): Promise<void> {
-  await commit(d, s, r.end);
-  s.range = undefined;
-  s.attempt = 0;
-  const behind = compareCursors(r.end, shardEnd) < 0;
+async function updateLag(d: TaskDeps, s: ShardState, end: string, shardEnd: string): Promise<void> {
+  const behind = compareCursors(end, shardEnd) < 0;
   const c = d.config;
-  s.lagSeconds = behind ? Math.max(0, Math.floor(d.now() / 1000) - (await d.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: s.id, cursor: r.end }))) : 0;
+  s.lagSeconds = behind ? Math.max(0, Math.floor(d.now() / 1000) - (await d.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: s.id, cursor: end }))) : 0;
   d.emit('lag', { shardId: s.id, seconds: s.lagSeconds });
   const catchUp = behind && s.lagSeconds > d.timing.catchUpThresholdSeconds;
   s.nextDueMs = d.now() + (catchUp ? d.timing.catchUpIntervalMs : c.triggerInterval * 1000);
 }
 
+/** The range is done: what is owed now is writes only (the function is not called for it again). */
+function onSuccess(d: TaskDeps, s: ShardState, r: Range, shardEnd: string): void {
+  s.range = undefined;
+  s.attempt = 0;
+  s.pending.push({ what: 'checkpoint', run: () => commit(d, s, r.end) }, { what: 'lag', run: () => updateLag(d, s, r.end, shardEnd) });
+}
+
+/** Runs the writes a decided range still owes, in order; a failure leaves it and those after it owed. */
+async function settle(s: ShardState): Promise<void> {
+  while (s.pending.length > 0) {
+    await s.pending[0].run();
+    s.pending.shift();
+  }
+}
+
 /** What to do when the function failed on `r`. Returns the status for the schedule log. */
-async function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, rec: ScheduleRecord, counted: boolean): Promise<TaskStatus> {
+function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, rec: ScheduleRecord, counted: boolean): TaskStatus {
   const t = d.timing;
   if (counted) s.attempt++;
   const exhausted = counted && s.attempt > d.config.maxRetryTime;
@@ -151,19 +180,27 @@ async function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEve
     // FC's behaviour: the same range again, quickly up to maxRetryTime, then at each interval.
     const wait = exhausted ? Math.max(delay, d.config.triggerInterval * 1000) : delay;
     s.nextDueMs = d.now() + wait;
-    d.emit('retry', { shardId: s.id, taskId: r.taskId, attempt: s.attempt, delayMs: wait, counted, exhausted, error: rec.error_message });
+    d.emit('retry', { shardId: s.id, taskId: r.taskId, attempt: s.attempt, delayMs: wait, counted, exhausted, reason: rec.error_message ?? '' });
     return TaskStatus.Failed;
   }
-  if (d.config.onRetriesExhausted === 'deadLetter') await deadLetter(d, event, rec);
-  await commit(d, s, r.end);
   s.range = undefined;
   s.attempt = 0;
   s.nextDueMs = d.now();
+  if (d.config.onRetriesExhausted === 'deadLetter') s.pending.push({ what: 'dead letter', run: () => deadLetter(d, event, rec) });
+  s.pending.push({ what: 'checkpoint', run: () => commit(d, s, r.end) });
   return d.config.onRetriesExhausted === 'deadLetter' ? TaskStatus.DeadLettered : TaskStatus.Skipped;
 }
 
-/** Runs one task for the shard if there is data; returns false when there was nothing to do. */
+/**
+ * Runs one task for the shard if there is data; returns false when there was nothing to do. A run
+ * that finds writes still owed for the last range (a checkpoint or dead letter that failed) only
+ * finishes those.
+ */
 export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean): Promise<boolean> {
+  if (s.pending.length > 0) {
+    await settle(s);
+    return true;
+  }
   const begin = s.range?.begin ?? s.checkpoint!;
   const { range, shardEnd } = s.range ? { range: s.range, shardEnd: await d.client.getCursor({ project: d.config.project, logstore: d.config.logstore, shardId: s.id, from: 'end' }) } : await computeRange(d, s.id, begin);
   if (!range) {
@@ -191,16 +228,15 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
     release();
   }
   if (outcome.ok || outcome.kind === 'function') await d.processLog?.write(outcome.logs, { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName }, Math.floor(d.now() / 1000));
-  if (outcome.ok) {
-    const rec = record(d, s, range, outcome, TaskStatus.Success, startMs);
-    await onSuccess(d, s, range, shardEnd);
+  const rec = record(d, s, range, outcome, outcome.ok ? TaskStatus.Success : TaskStatus.Failed, startMs);
+  if (outcome.ok) onSuccess(d, s, range, shardEnd);
+  else rec.task_status = onFailure(d, s, range, event, rec, outcome.kind === 'function');
+  try {
+    await settle(s);
+  } finally {
+    // The attempt happened whatever became of the writes after it: it is logged either way.
     await d.scheduleLog.write(rec);
-    d.emit('task', { ...rec, logs: outcome.logs });
-    return true;
+    d.emit('task', { ...rec, logs: outcome.ok || outcome.kind === 'function' ? outcome.logs : [] });
   }
-  const rec = record(d, s, range, outcome, TaskStatus.Failed, startMs);
-  rec.task_status = await onFailure(d, s, range, event, rec, outcome.kind === 'function');
-  await d.scheduleLog.write(rec);
-  d.emit('task', { ...rec, logs: outcome.kind === 'function' ? outcome.logs : [] });
   return true;
 }

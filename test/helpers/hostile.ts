@@ -177,7 +177,7 @@ function sendRaw(url: URL, bytes: Buffer): Promise<HostileAnswer> {
   return new Promise((resolve) => {
     const socket = net.connect(Number(url.port), url.hostname);
     const chunks: Buffer[] = [];
-    socket.on('data', (c) => chunks.push(c));
+    socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       const text = Buffer.concat(chunks).toString('latin1');

@@ -27,7 +27,32 @@ export async function readRange(client: LogClient, e: TriggerEvent): Promise<str
   return ids;
 }
 
-export async function startJob(opts: { shards: number; config?: Partial<JobConfigInput>; fail?: (e: TriggerEvent, attempt: number) => boolean; afterRead?: (e: TriggerEvent) => Promise<void> }) {
+/**
+ * A LogClient whose calls fail as `fault(method, params)` says (undefined = pass through): SLS
+ * outages and failing writes, shaped as the real client reports them.
+ */
+export function faultyClient(client: LogClient, fault: (method: string, params: Record<string, unknown>) => Error | undefined): LogClient {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return (params: Record<string, unknown>, ...rest: unknown[]) => {
+        const e = fault(prop, params ?? {});
+        if (e) return Promise.reject(e);
+        return (value as (...a: unknown[]) => unknown).call(target, params, ...rest);
+      };
+    },
+  });
+}
+
+export async function startJob(opts: {
+  shards: number;
+  config?: Partial<JobConfigInput>;
+  fail?: (e: TriggerEvent, attempt: number) => boolean;
+  afterRead?: (e: TriggerEvent) => Promise<void>;
+  /** faults for the scheduler's client only (the function reads through its own) */
+  schedulerFault?: (method: string, params: Record<string, unknown>) => Error | undefined;
+}) {
   const clock = new ManualClock();
   const t = await startTestHub('memory', { now: clock.now });
   const project = randomName('job');
@@ -61,7 +86,7 @@ export async function startJob(opts: { shards: number; config?: Partial<JobConfi
     ...opts.config,
   });
   const newScheduler = (name: string) =>
-    new Scheduler({ config, client, invoker, clock, consumerName: name, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null, random: () => 0.5, retryBaseMs: 1000, retryMaxMs: 8000 });
+    new Scheduler({ config, client: opts.schedulerFault ? faultyClient(client, opts.schedulerFault) : client, invoker, clock, consumerName: name, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null, random: () => 0.5, retryBaseMs: 1000, retryMaxMs: 8000 });
   const scheduler = newScheduler('instance-a');
   /** ticks (advancing the clock `stepMs` each time) until `done()` or `max` ticks */
   async function runUntil(done: () => boolean, s = scheduler, stepMs = 2000, max = 200) {

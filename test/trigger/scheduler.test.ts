@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareCursors } from '../../src/codec/index.js';
+import { SlsServiceError, SlsTransportError } from '../../src/errors/index.js';
 import { startJob } from '../helpers/job.js';
 
 const keyFor = (shard: number, shards: number) => ((BigInt(shard) * (1n << 128n)) / BigInt(shards)).toString(16).padStart(32, '0');
@@ -261,4 +262,88 @@ test('config errors name the field', async () => {
   assert.equal(arn.project, 'from-arn');
   assert.deepEqual(parseJobConfig({ ...base, jobConfig: { triggerInterval: 1 } }).warnings.length, 1);
   assert.ok(compareCursors('MTA=', 'MTE=') < 0);
+});
+
+test('a TypeError in a listener parks that shard and is surfaced; no retry loop, other shards go on', async () => {
+  const job = await startJob({ shards: 2 });
+  try {
+    const errors: Array<{ shardId: number; code: string; message: string }> = [];
+    const retries: unknown[] = [];
+    job.scheduler.on('shardError', (e) => errors.push({ shardId: e.shardId, code: e.code, message: e.message }));
+    job.scheduler.on('retry', (r) => retries.push(r));
+    job.scheduler.on('checkpoint', (c) => {
+      if (c.shardId === 0) throw new TypeError('listener bug');
+    });
+    await job.put(['a0'], keyFor(0, 2));
+    await job.put(['b0'], keyFor(1, 2));
+    await job.runUntil(() => errors.length > 0 && job.seen.length >= 2);
+    assert.deepEqual(errors, [{ shardId: 0, code: 'TypeError', message: 'listener bug' }]);
+    const invoked = job.events.length;
+    await job.put(['a1'], keyFor(0, 2));
+    await job.put(['b1'], keyFor(1, 2));
+    job.clock.advance(61_000);
+    await job.runUntil(() => job.seen.some((s) => s.id === 'b1'));
+    for (let i = 0; i < 5; i++) await job.runUntil(() => false, job.scheduler, 61_000, 1);
+    assert.deepEqual(job.seen.map((s) => s.id).sort(), ['a0', 'b0', 'b1'], 'shard 0 parked after its first range, shard 1 went on');
+    assert.equal(job.events.length, invoked + 1, 'the parked shard was not invoked again');
+    assert.deepEqual(retries, [], 'a bug is not retried');
+    assert.deepEqual(job.scheduler.snapshot().find((s) => s.shardId === 0)?.parked, { code: 'TypeError', message: 'listener bug' });
+  } finally {
+    await job.close();
+  }
+});
+
+test('a failing dead-letter write is retried alone: the function is not invoked again for its range', async () => {
+  let deadLetterFailures = 3;
+  const job = await startJob({
+    shards: 1,
+    fail: () => true,
+    config: { onRetriesExhausted: 'deadLetter', deadLetter: { logstore: 'dead-letter' } },
+    schedulerFault: (method, p) => (method === 'putLogs' && p.logstore === 'dead-letter' && deadLetterFailures-- > 0 ? SlsServiceError.of('ServerBusy', 'dead-letter store busy') : undefined),
+  });
+  try {
+    const retries: Array<{ write?: string; counted: boolean; delayMs: number }> = [];
+    job.scheduler.on('retry', (r) => retries.push({ write: r.write, counted: r.counted, delayMs: r.delayMs }));
+    await job.put(['poison']);
+    await job.runUntil(() => job.scheduler.snapshot()[0]?.checkpoint !== undefined && deadLetterFailures < 0);
+    await job.runUntil(() => false, job.scheduler, 2000, 5);
+    assert.equal(job.events.length, 3, 'first try + maxRetryTime (2) retries, then never again');
+    assert.deepEqual(retries.filter((r) => r.write === 'dead letter').map((r) => [r.counted, r.delayMs]), [[false, 500], [false, 1000], [false, 2000]]);
+    const b = await job.t.client.getCursor({ project: job.project, logstore: 'dead-letter', shardId: 0, from: 'begin' });
+    const letters = await job.t.client.pullLogs({ project: job.project, logstore: 'dead-letter', shardId: 0, cursor: b });
+    assert.equal(letters.count, 1, 'one dead letter');
+    const end = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'end' });
+    assert.equal(job.scheduler.snapshot()[0].checkpoint, end, 'checkpoint past the dead-lettered range');
+  } finally {
+    await job.close();
+  }
+});
+
+test('an SLS outage backs off with jitter and recovers; every log is delivered once', async () => {
+  let down = false;
+  // The shard's cursor calls fail (the tick's heartbeat and ListShards too would be run()'s backoff).
+  const job = await startJob({ shards: 1, schedulerFault: (m) => (down && m.startsWith('getCursor') ? new SlsTransportError('ConnectionError', 'connect ECONNREFUSED') : undefined) });
+  try {
+    const retries: Array<{ delayMs: number; counted: boolean; reason: string }> = [];
+    job.scheduler.on('retry', (r) => retries.push({ delayMs: r.delayMs, counted: r.counted, reason: r.reason }));
+    await job.put(['x1']);
+    await job.runUntil(() => job.seen.length >= 1);
+    down = true;
+    await job.put(['x2', 'x3']);
+    job.clock.advance(61_000);
+    for (let i = 0; i < 6; i++) {
+      await job.scheduler.tick();
+      await job.scheduler.idle();
+      job.clock.advance(retries.at(-1)?.delayMs ?? 1000);
+    }
+    // full jitter fixed at 0.5: half of min(8 s, 1 s * 2^(n-1))
+    assert.deepEqual(retries.map((r) => r.delayMs), [500, 1000, 2000, 4000, 4000, 4000]);
+    down = false;
+    await job.runUntil(() => job.seen.length >= 3, job.scheduler, 8000);
+    assert.deepEqual(job.seen.map((s) => s.id), ['x1', 'x2', 'x3'], 'once each, in order');
+    assert.equal(job.scheduler.snapshot()[0].parked, undefined, 'an outage does not park');
+    assert.ok(retries.every((r) => !r.counted && /ECONNREFUSED/.test(r.reason)));
+  } finally {
+    await job.close();
+  }
 });

@@ -1,0 +1,70 @@
+// Every event the Scheduler emits, declared once with its payload (as kafkajs declares its
+// instrumentation events), so listeners are typed and the CLI and tests need no casts.
+import type { ScheduleRecord } from './scheduleLog.js';
+
+export interface PollEvent {
+  assigned: number[];
+  shards: number;
+  inFlight: number;
+}
+export interface InvokeEvent {
+  shardId: number;
+  taskId: string;
+  beginCursor: string;
+  endCursor: string;
+  attempt: number;
+  requestId: string;
+}
+/** A schedule-log record of one attempt, with the function's log lines. */
+export type TaskEvent = ScheduleRecord & { logs: readonly string[] };
+/**
+ * A retry. `counted`: the function failed (counts toward maxRetryTime); otherwise SLS or the
+ * transport failed (throttling, outage) and nothing counts. `write` names the write being retried
+ * (checkpoint, dead letter) when the function's outcome is already decided and will not be redone.
+ */
+export interface RetryEvent {
+  shardId: number;
+  taskId?: string;
+  attempt: number;
+  delayMs: number;
+  counted: boolean;
+  exhausted: boolean;
+  reason: string;
+  write?: string;
+}
+/**
+ * A shard stopped for a fault no retry can mend (a bug such as a TypeError, or a non-retriable SLS
+ * answer such as InvalidCursor): it is parked, the rest of the job goes on. Not named 'error':
+ * EventEmitter throws on an 'error' nobody listens to.
+ */
+export interface ShardErrorEvent {
+  shardId: number;
+  code: string;
+  message: string;
+  error: unknown;
+}
+export interface CheckpointEvent {
+  shardId: number;
+  checkpoint: string;
+}
+export interface LagEvent {
+  shardId: number;
+  seconds: number;
+}
+export interface WarningEvent {
+  message: string;
+}
+
+export interface SchedulerEvents {
+  poll: [PollEvent];
+  invoke: [InvokeEvent];
+  task: [TaskEvent];
+  retry: [RetryEvent];
+  shardError: [ShardErrorEvent];
+  checkpoint: [CheckpointEvent];
+  lag: [LagEvent];
+  shardFinished: [CheckpointEvent];
+  warning: [WarningEvent];
+}
+
+export type EmitFn = <K extends keyof SchedulerEvents>(event: K, ...args: SchedulerEvents[K]) => void;

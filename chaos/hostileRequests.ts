@@ -3,9 +3,9 @@
 import net from 'node:net';
 import http from 'node:http';
 import { deflateSync } from 'node:zlib';
-import { authorizationV1, compress, CompressType, md5Hex } from '../../src/codec/index.js';
-import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
-import { mutate, randomBytes, rngFor, validLogGroup, type Rnd } from '../../fuzz/inputs.js';
+import { authorizationV1, compress, CompressType, md5Hex } from '../src/codec/index.js';
+import { DEFAULT_ACCESS_KEY } from '../src/loghub/index.js';
+import { mutate, randomBytes, rngFor, validLogGroup, type Rnd } from '../fuzz/inputs.js';
 
 export const HOSTILE_PROJECT = 'hostile-proj';
 export const HOSTILE_LOGSTORE = 'target';

@@ -32,6 +32,7 @@ export const ErrorCodes = {
   SignatureNotMatch: { httpStatus: 401, retriable: false, message: 'The signature does not match' },
   Unauthorized: { httpStatus: 401, retriable: false, message: 'The AccessKeyId is unauthorized.' },
   RequestNotSupported: { httpStatus: 404, retriable: false, message: 'The request is not supported' },
+  NotSupported: { httpStatus: 400, retriable: false, message: 'The operation is not supported' },
   MethodNotAllowed: { httpStatus: 405, retriable: false, message: 'The method is not allowed here' },
   BadRequest: { httpStatus: 400, retriable: false, message: 'The request is not well-formed HTTP' },
   RequestHeaderTooLarge: { httpStatus: 431, retriable: false, message: 'The request headers are too large' },

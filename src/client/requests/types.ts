@@ -16,6 +16,9 @@ export interface LogStoreInfo {
   maxSplitShard: number;
   appendMeta: boolean;
   mode: string;
+  telemetryType: string;
+  /** days of hot storage, when set */
+  hot_ttl?: number;
   createTime: number;
   lastModifyTime: number;
 }

@@ -3,7 +3,8 @@ import { evenRanges } from '../../codec/index.js';
 import { SlsServiceError } from '../../errors/index.js';
 import { checkLogStoreName, type Hub } from '../hub.js';
 import type { ShardMeta } from '../store/types.js';
-import { boolField, EMPTY, intField, jsonBody, type Action } from './common.js';
+import { EMPTY, intField, jsonBody, type Action } from './common.js';
+import { logstoreSettings } from './logstoreSettings.js';
 
 /** A new shard; its cursor numbers start at (creation ms + id) * 10^6 so cursors differ across shards. */
 export function newShard(hub: Hub, shardId: number, range: { inclusiveBeginKey: string; exclusiveEndKey: string }, parents: number[]): ShardMeta {
@@ -24,18 +25,14 @@ export const createLogStore: Action = async (hub, req) => {
   const body = jsonBody(req);
   const name = checkLogStoreName(body.logstoreName);
   if (project.logstores[name]) throw SlsServiceError.of('LogStoreAlreadyExist', `logstore ${name} already exists`);
-  const maxSplitShard = intField(body.maxSplitShard, 'maxSplitShard', 1, 256, 64);
+  const settings = logstoreSettings(body);
   const shardCount = intField(body.shardCount, 'shardCount', 1, hub.limits.maxShards, 2);
   const now = hub.nowSeconds();
   const shards = evenRanges(shardCount).map((r, i) => newShard(hub, i, r, []));
   project.logstores[name] = {
     logstoreName: name,
-    ttl: intField(body.ttl, 'ttl', 1, 3650, 30),
+    ...settings,
     shardCount,
-    autoSplit: boolField(body.autoSplit, 'autoSplit', false),
-    maxSplitShard,
-    appendMeta: boolField(body.appendMeta, 'appendMeta', false),
-    enableTracking: boolField(body.enable_tracking, 'enable_tracking', false),
     createTime: now,
     lastModifyTime: now,
     nextShardId: shardCount,

@@ -32,8 +32,9 @@ export const splitShard: Action = async (hub, req) => {
   if (parent.status !== 'readwrite') throw SlsServiceError.of('ShardReadOnly', `shard ${parent.shardID} is readonly and cannot be split`);
   const count = intField(req.query.get('shardCount'), 'shardCount', 2, 64, 2);
   const points = splitPoints(parent, req.query.get('key'), count);
+  // maxSplitShard bounds *automatic* splits only; a SplitShard call is bounded by the shard quota.
   const writable = ls.shards.filter((s) => s.status === 'readwrite').length;
-  if (writable + points.length > ls.maxSplitShard) throw SlsServiceError.of('ParameterInvalid', `splitting would exceed maxSplitShard ${ls.maxSplitShard}`);
+  if (writable + points.length > hub.limits.maxShards) throw SlsServiceError.of('ParameterInvalid', `splitting would exceed the limit of ${hub.limits.maxShards} readwrite shards`);
   const bounds = [parent.inclusiveBeginKey, ...points, parent.exclusiveEndKey];
   const children: ShardMeta[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {

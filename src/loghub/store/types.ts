@@ -37,6 +37,12 @@ export interface LogStoreMeta {
   maxSplitShard: number;
   appendMeta: boolean;
   enableTracking: boolean;
+  /** 'standard' | 'query' | 'lite' (fixed at creation); absent in older meta.json: standard */
+  mode?: string;
+  /** '' (logs) or 'Metrics'; absent in older meta.json: '' */
+  telemetryType?: string;
+  /** days of hot storage; -1 = all of ttl */
+  hotTtl?: number;
   createTime: number;
   lastModifyTime: number;
   nextShardId: number;

@@ -3,7 +3,8 @@
 // the handler process (the LogHub runs in a child process, so its CPU is not counted), side by side
 // with the official Node SDK (aliyun-sdk batchGetLogs; @alicloud/log has no PullLogs) reading and
 // touching the same range in the same run.
-// Usage: tsx bench/readpath.ts [--json] [--mb 100] [--batch 100 (groups per pull)] [--no-sdk]
+// Usage: tsx bench/readpath.ts [--json] [--mb 100] [--batch 100 (groups per pull)] [--no-sdk] [--lz4 js|native]
+import './lz4Flag.js'; // first: may select the lz4 codec before the codec loads
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader (no build step needed).
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli/main.ts');
+// The CLI, compiled (npm run build; npm ci and npm pack run it): no TypeScript loader at run time.
+await import('../dist/cli/main.js');

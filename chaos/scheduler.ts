@@ -31,7 +31,7 @@ export interface SchedulerReport {
   runnerStderr?: string[];
 }
 
-/** The function (TypeScript: the local invoker loads it through tsx): every id it processed, with its process and range, appended and fsynced. */
+/** The function (plain JS over the compiled runtime, as a user's would be): every id it processed, with its process and range, appended and fsynced. */
 const FUNCTION = (runtime: string, out: string) => `
 import { openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
 import { createHandler } from ${JSON.stringify(runtime)};
@@ -87,11 +87,11 @@ export async function schedulerCampaign(opts: { kills: number; logs: number; see
     await c.createProject({ project: PROJECT });
     await c.createLogStore({ project: PROJECT, logstore: 'source', shardCount: 4 });
     await c.createLogStore({ project: PROJECT, logstore: 'trigger-log', shardCount: 1 });
-    writeFileSync(path.join(dir, 'fn.mts'), FUNCTION(path.join(repoRoot, 'src/runtime/index.ts'), out));
+    writeFileSync(path.join(dir, 'fn.mjs'), FUNCTION(path.join(repoRoot, 'dist/runtime/index.js'), out));
     const config = {
       endpoint, project: PROJECT, sourceConfig: { logstore: 'source', startTime: 'begin' },
       jobConfig: { triggerInterval: 1, maxRetryTime: 3 }, logConfig: { project: PROJECT, logstore: 'trigger-log' },
-      target: { type: 'local', module: path.join(dir, 'fn.mts') }, heartbeatIntervalSeconds: 1, concurrency: 4,
+      target: { type: 'local', module: path.join(dir, 'fn.mjs') }, heartbeatIntervalSeconds: 1, concurrency: 4,
     };
     writeFileSync(path.join(dir, 'job.json'), JSON.stringify(config));
     const ids = Array.from({ length: opts.logs }, (_, i) => `id-${String(i).padStart(7, '0')}`);

@@ -31,7 +31,7 @@ const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
  * scaffold before npm install), resolve sls-trigger[/subpath] through this package's exports map.
  */
 function selfPackage(): Plugin {
-  const exportsMap = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { exports: Record<string, string> }).exports;
+  const exportsMap = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { exports: Record<string, string | { import: string }> }).exports;
   return {
     name: 'sls-trigger-self',
     setup(b) {
@@ -39,7 +39,8 @@ function selfPackage(): Plugin {
         if (args.pluginData === 'self') return undefined;
         const normal = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'self' });
         if (normal.errors.length === 0) return normal;
-        const target = exportsMap[args.path === 'sls-trigger' ? '.' : `.${args.path.slice('sls-trigger'.length)}`];
+        const entry = exportsMap[args.path === 'sls-trigger' ? '.' : `.${args.path.slice('sls-trigger'.length)}`];
+        const target = typeof entry === 'string' ? entry : entry?.import;
         return target ? { path: path.join(packageRoot, target) } : undefined;
       });
     },

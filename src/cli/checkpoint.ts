@@ -1,6 +1,7 @@
 // sls-trigger checkpoint show | reset: a job's checkpoints, and moving them without recreating the
 // trigger (the seed's "重置Checkpoint" example, done with UpdateCheckPoint).
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { parseTimePoint, jobStatus } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
@@ -13,7 +14,8 @@ interface ResetFlags extends SourceFlags {
 }
 
 export function registerCheckpoint(program: Command): void {
-  const cp = program.command('checkpoint').description("show or reset a job's checkpoints");
+  const cp = program.command(COMMANDS.checkpoint.usage)
+    .description(COMMANDS.checkpoint.description);
   sourceOptions(cp.command('show').description('checkpoint, owner and update time per shard')).option('--job <name>', 'job name (its consumer group)').option('--json', 'print JSON')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
       const src = resolveSource(flags, true);

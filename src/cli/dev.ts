@@ -3,6 +3,7 @@
 // per task, the function's process-log lines, and lag per shard. Ctrl-C stops everything; a second
 // run resumes from the checkpoints.
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { hasCode } from '../errors/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
@@ -50,8 +51,8 @@ function lagLine(scheduler: Scheduler): string {
 
 export function registerDev(program: Command): void {
   program
-    .command('dev')
-    .description('the main job: embedded LogHub + nginx log producer + the s.yaml trigger running the local function')
+    .command(COMMANDS.dev.usage)
+    .description(COMMANDS.dev.description)
     .option('-c, --config <file>', 's.yaml with an fc3 function and a log trigger', 's.yaml')
     .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
     .option('--port <n>', 'embedded LogHub port (0 = any free port)', intOption('--port', 0, 65535), 8090)

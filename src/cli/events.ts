@@ -1,5 +1,6 @@
 // sls-trigger events generate | validate
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { readFileSync } from 'node:fs';
 import { eventForTimes, parseTimePoint, validateEvent } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
@@ -12,7 +13,8 @@ interface GenerateFlags extends SourceFlags {
 }
 
 export function registerEvents(program: Command): void {
-  const events = program.command('events').description('generate or validate FC log-trigger events');
+  const events = program.command(COMMANDS.events.usage)
+    .description(COMMANDS.events.description);
   sourceOptions(
     events
       .command('generate')

@@ -1,11 +1,12 @@
 // sls-trigger init: scaffold a function from a template.
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { initProject, listTemplates } from '../scaffold/init.js';
 
 export function registerInit(program: Command): void {
   program
-    .command('init [dir]')
-    .description('scaffold a function project from a template (names filled into package.json, s.yaml, README)')
+    .command(COMMANDS.init.usage)
+    .description(COMMANDS.init.description)
     .option('-t, --template <name>', 'template to copy (see --list)', 'user-defined-function')
     .option('--name <name>', 'function and package name (default: the directory name)')
     .option('--project <name>', 'SLS project in s.yaml')

@@ -1,40 +1,44 @@
-// sls-trigger CLI: thin commands over the library.
+// sls-trigger CLI: thin commands over the library. Only the chosen command's module is loaded, so
+// `--help`, `--version` and light commands start in tens of milliseconds.
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { lz4Implementation } from '../codec/index.js';
-import { registerBuild } from './build.js';
-import { registerCheckpoint } from './checkpoint.js';
-import { registerDev } from './dev.js';
-import { registerEvents } from './events.js';
-import { registerInit } from './init.js';
-import { registerPreview } from './preview.js';
-import { registerReplay } from './replay.js';
-import { registerRun } from './run.js';
-import { registerServe } from './serve.js';
-import { registerStatus } from './status.js';
+import { lz4Implementation } from '../codec/lz4Block.js';
+import { COMMANDS, type CommandName } from './commands.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export function buildProgram(): Command {
+/** What `--version` and a start line say when the native lz4 addon is absent. */
+export const LZ4_JS_NOTE =
+  'lz4: pure-JS codec (the native addon was not built; npm 11 blocks install scripts): add "allowScripts": {"lz4": true} to your package.json, or run `npm install-scripts approve lz4`, then `npm rebuild lz4`';
+
+function isCommand(name: string | undefined): name is CommandName {
+  return name !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, name);
+}
+
+/** The command the arguments name (`help <command>` included), if any. */
+function chosenCommand(argv: readonly string[]): CommandName | undefined {
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const first = words[0] === 'help' ? words[1] : words[0];
+  return isCommand(first) ? first : undefined;
+}
+
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('sls-trigger')
     .description('Open-source Alibaba Cloud SLS log trigger: scheduler, FC-compatible handler runtime, embedded LogHub')
-    .version(`${pkg.version} (lz4: ${lz4Implementation})`, '-V, --version')
+    .version(`${pkg.version} (lz4: ${lz4Implementation})${lz4Implementation === 'js' ? `\n${LZ4_JS_NOTE}` : ''}`, '-V, --version')
     .showHelpAfterError();
-  registerDev(program);
-  registerServe(program);
-  registerRun(program);
-  registerStatus(program);
-  registerReplay(program);
-  registerEvents(program);
-  registerCheckpoint(program);
-  registerPreview(program);
-  registerBuild(program);
-  registerInit(program);
+  const chosen = chosenCommand(argv);
+  for (const [name, info] of Object.entries(COMMANDS) as Array<[CommandName, (typeof COMMANDS)[CommandName]]>) {
+    if (name === chosen) (await info.load())(program);
+    else program.command(info.usage).description(info.description); // listed in the help, never run
+  }
   return program;
 }
 
 try {
-  await buildProgram().parseAsync(process.argv);
+  const chosen = chosenCommand(process.argv);
+  if (chosen !== undefined && chosen !== 'init' && chosen !== 'build' && lz4Implementation === 'js') process.stderr.write(`warning: ${LZ4_JS_NOTE}\n`);
+  await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`error: ${(e as Error).message}\n`);
   process.exit(1);

@@ -1,11 +1,13 @@
 // sls-trigger preview: the first N log groups of a shard from a point in time (the console's 消费预览).
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { parseTimePoint } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { intOption } from './util.js';
 
 export function registerPreview(program: Command): void {
-  sourceOptions(program.command('preview').description('print the first log groups of a shard from a point in time'))
+  sourceOptions(program.command(COMMANDS.preview.usage)
+    .description(COMMANDS.preview.description))
     .option('--shard <n>', 'shard id', intOption('--shard', 0, 1e9), 0)
     .option('--from <time>', 'begin, end, unix seconds or ISO date', 'begin')
     .option('--count <n>', 'log groups to show', intOption('--count', 1, 1000), 10)

@@ -1,6 +1,7 @@
 // sls-trigger replay: build real events and invoke the function locally, from live data (any SLS
 // endpoint), from an event or dead-letter file, or offline from a recorded fixture.
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../testing/index.js';
@@ -101,8 +102,8 @@ async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, event
 export function registerReplay(program: Command): void {
   sourceOptions(
     program
-      .command('replay')
-      .description('build real events (time range, cursors, event/dead-letter file, or a fixture) and invoke the function locally'),
+      .command(COMMANDS.replay.usage)
+    .description(COMMANDS.replay.description),
   )
     .option('--module <path>', 'handler module (default: the config\'s local target)')
     .option('--handler <name>', 'exported handler (default: the config\'s, else handler)')

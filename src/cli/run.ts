@@ -1,5 +1,6 @@
 // sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { createInvoker, Scheduler } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, type JobFlags } from './job.js';
 import { printSchedulerEvents } from './print.js';
@@ -13,8 +14,8 @@ interface RunFlags extends JobFlags {
 
 export function registerRun(program: Command): void {
   program
-    .command('run')
-    .description('run a trigger job: poll shards, invoke the function per range, checkpoint, write schedule logs')
+    .command(COMMANDS.run.usage)
+    .description(COMMANDS.run.description)
     .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
     .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')

@@ -1,5 +1,6 @@
 // sls-trigger serve: the embedded LogHub as a standalone server.
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { lz4Implementation } from '../codec/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub, type AccessKey } from '../loghub/index.js';
 import { envCredentials } from '../config/env.js';
@@ -29,8 +30,8 @@ export function serveKeys(flags: { accessKeyId?: string; accessKeySecret?: strin
 
 export function registerServe(program: Command): void {
   program
-    .command('serve')
-    .description('run the embedded LogHub (SLS REST API on loopback, data on disk)')
+    .command(COMMANDS.serve.usage)
+    .description(COMMANDS.serve.description)
     .option('--port <n>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 8090)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where shard data and metadata live', '.sls-trigger/loghub')

@@ -1,5 +1,6 @@
 // sls-trigger status: a job's progress per shard (owner, checkpoint time, last data time, lag).
 import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
 import { jobStatus } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
@@ -7,7 +8,8 @@ import { table } from './print.js';
 const time = (s: number | undefined) => (s === undefined ? '-' : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 
 export function registerStatus(program: Command): void {
-  sourceOptions(program.command('status').description("show a job's progress per shard: owner, checkpoint time, last data time, lag"))
+  sourceOptions(program.command(COMMANDS.status.usage)
+    .description(COMMANDS.status.description))
     .option('--job <name>', 'job name (its consumer group; default: the config\'s)')
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: SourceFlags & { json?: boolean }) => {

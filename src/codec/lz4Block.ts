@@ -35,9 +35,12 @@ function loadNative(): Lz4Binding | undefined {
 
 export const nativeLz4: Lz4Binding | undefined = loadNative();
 export const jsLz4 = lz4JsBinding as unknown as Lz4Binding;
-export const activeLz4: Lz4Binding = nativeLz4 ?? jsLz4;
+// SLS_TRIGGER_LZ4=js runs the pure-JS codec although the addon is there: what a project without the
+// native build gets (bench/readpath.ts --lz4 js measures it). Read once, at load.
+const forceJs = process.env.SLS_TRIGGER_LZ4 === 'js';
+export const activeLz4: Lz4Binding = forceJs ? jsLz4 : (nativeLz4 ?? jsLz4);
 /** The active LZ4 codec; `sls-trigger --version` and the benchmarks print it. */
-export const lz4Implementation: Lz4Implementation = nativeLz4 ? 'native' : 'js';
+export const lz4Implementation: Lz4Implementation = activeLz4 === nativeLz4 ? 'native' : 'js';
 
 /**
  * Offset of the first fault in the block's sequence structure for an output of `rawSize`, or -1.

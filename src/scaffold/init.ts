@@ -1,5 +1,6 @@
 // Scaffolding a function from template/: copy, fill the names (function, project, logstore, job),
-// and point its sls-trigger dependency at this package so it installs and tests out of the box.
+// and set its sls-trigger dependency so it installs and tests out of the box: the running version
+// as a semver range when run from an installed package, this checkout's path when run from one.
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,13 @@ export interface InitOptions {
   readonly region?: string;
 }
 
+/** `^<version>` from an installed package; `file:<checkout>` in a checkout (it ships src/, a package does not). */
+export function slsTriggerDependency(): string {
+  if (existsSync(path.join(packageRoot, 'src', 'cli', 'main.ts'))) return `file:${packageRoot.replace(/\/$/, '')}`;
+  const { version } = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+  return `^${version}`;
+}
+
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
 function replaceIn(file: string, pairs: Array<[RegExp, string]>): void {
@@ -49,7 +57,7 @@ export function initProject(dir: string, o: InitOptions): { dir: string; name: s
   const pkgFile = path.join(target, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { name: string; dependencies?: Record<string, string> };
   pkg.name = name;
-  pkg.dependencies = { ...pkg.dependencies, 'sls-trigger': `file:${packageRoot.replace(/\/$/, '')}` };
+  pkg.dependencies = { ...pkg.dependencies, 'sls-trigger': slsTriggerDependency() };
   writeFileSync(pkgFile, JSON.stringify(pkg, null, 2) + '\n');
   const syaml: Array<[RegExp, string]> = [
     [new RegExp(`^name: ${o.template}$`, 'm'), `name: ${name}`],

@@ -1,9 +1,12 @@
 // Local invoker: runs an FC-style handler module in worker threads, one invocation per worker at a
 // time (FC's default instance concurrency), up to `maxWorkers` at once. A worker that crashes,
 // exits or overruns its timeout is terminated and replaced, so the scheduler never goes down with it.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SlsArgumentError } from '../../errors/index.js';
 import type { FunctionErrorBody, FunctionErrorType, InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 
 export interface LocalInvokerOptions {
@@ -27,8 +30,37 @@ interface Slot {
 }
 
 const hostPath = fileURLToPath(new URL('./localWorker.mjs', import.meta.url));
-/** tsx's ESM register API, so workers can load TypeScript handler modules. */
-const tsxApi = import.meta.resolve('tsx/esm/api');
+const TS_MODULE = /\.[cm]?ts$/;
+
+/** The file URL of `pkg`'s ESM entry for `subpath`, resolved from `from` as Node would (its exports map). */
+function resolveEsmExport(pkg: string, subpath: string, from: string): string {
+  const manifestPath = createRequire(from).resolve(`${pkg}/package.json`);
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { import?: string | { default?: string } }> };
+  const entry = manifest.exports?.[subpath]?.import;
+  const file = typeof entry === 'string' ? entry : entry?.default;
+  if (!file) throw new Error(`${pkg} has no ESM export ${subpath}`);
+  return pathToFileURL(path.join(path.dirname(manifestPath), file)).href;
+}
+
+/**
+ * How a TypeScript function module gets loaded: tsx's register API from the function's own project
+ * (the templates have tsx as a devDependency), else from this package's (a checkout), else Node's
+ * own type stripping; with none of them, a clear error at start. A .js/.mjs function needs nothing.
+ */
+export function typeScriptLoader(modulePath: string): string | undefined {
+  if (!TS_MODULE.test(modulePath)) return undefined;
+  for (const from of [modulePath, fileURLToPath(import.meta.url)]) {
+    try {
+      return resolveEsmExport('tsx', './esm/api', from);
+    } catch {
+      // not installed there: try the next place
+    }
+  }
+  if ((process.features as { typescript?: string | false }).typescript) return undefined;
+  throw new SlsArgumentError(
+    `${modulePath} is TypeScript and no TypeScript loader was found: install one in the function's project (npm install --save-dev tsx), run on Node >= 22.18 (it strips types itself), or compile the function to JavaScript`,
+  );
+}
 /** this package's package.json, from which 'sls-trigger' resolves to itself */
 const packageRoot = new URL('../../../package.json', import.meta.url).href;
 
@@ -37,15 +69,18 @@ export class LocalInvoker implements Invoker {
   private readonly waiting: Array<() => void> = [];
   private readonly opts: LocalInvokerOptions;
   private readonly modulePath: string;
+  /** tsx's register API for a TypeScript module (typeScriptLoader), or undefined */
+  private readonly tsxApi: string | undefined;
 
   constructor(opts: LocalInvokerOptions) {
     this.opts = opts;
     this.modulePath = path.resolve(opts.module);
+    this.tsxApi = typeScriptLoader(this.modulePath);
   }
 
   private spawn(): Slot {
     const worker = new Worker(hostPath, {
-      workerData: { modulePath: this.modulePath, handlerName: this.opts.handler ?? 'handler', initializerName: this.opts.initializer, tsxApi, packageRoot },
+      workerData: { modulePath: this.modulePath, handlerName: this.opts.handler ?? 'handler', initializerName: this.opts.initializer, tsxApi: this.tsxApi, packageRoot },
       stdout: false,
       stderr: false,
     });

@@ -85,7 +85,7 @@ function callStyled(fn, args) {
 }
 
 async function load() {
-  if (/\.[cm]?ts$/.test(modulePath)) {
+  if (tsxApi) {
     const { register } = await import(tsxApi);
     register();
   }

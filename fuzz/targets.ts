@@ -16,8 +16,7 @@ import {
   validateLogGroup,
   type LogGroup,
 } from '../src/codec/index.js';
-import { parseEvent } from '../src/trigger/event.js';
-import { ValidationError } from '../src/trigger/schema.js';
+import { parseEvent, ValidationError } from '../src/event/index.js';
 import { compressedInput, cursorInput, eventInput, protobufInput, validLogGroup, validLogGroupList, type Rnd } from './inputs.js';
 
 export class Finding extends Error {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { serveFixture } from '../testing/index.js';
+import { serveFixture } from '../loghub/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
 import { cursorDistance } from '../codec/index.js';
 import { eventForCursors, eventForTimes, LocalInvoker, parseTimePoint, readEventFile, recordFixture, splitEvent, type Fixture, type InvokeOutcome, type TriggerEvent } from '../trigger/index.js';

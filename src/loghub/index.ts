@@ -4,3 +4,4 @@ export { expireAll } from './ttl.js';
 export { FileStore, type FileStoreOptions } from './store/fileStore.js';
 export { MemoryStore } from './store/memoryStore.js';
 export type * from './store/types.js';
+export { serveFixture, createLogStoreMeta } from './fixture.js';

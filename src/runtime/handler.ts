@@ -4,16 +4,9 @@
 // (shipped), false (skipped: counted, not an error) or throws (the invocation fails, the trigger
 // retries). An empty range is an "empty trigger": no processData call, zero counters, success.
 import { LogClient, type RetryOptions } from '../client/index.js';
-import { parseEvent, type TriggerEvent } from '../trigger/event.js';
-import { compile, type Validator } from '../trigger/schema.js';
+import { compile, parseEvent, readRange, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
 import { Batch } from './batch.js';
-import { readRange } from './rangeReader.js';
 
-export interface Credentials {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
 
 /** The part of FC's context the handler uses. */
 export interface FcContextLike {

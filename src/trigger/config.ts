@@ -3,7 +3,7 @@
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
 import { createHash } from 'node:crypto';
-import { compile, ValidationError } from './schema.js';
+import { compile, ValidationError } from '../event/index.js';
 
 // Type only here; ranges are checked in num() so the message names the field and the range.
 const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$' };

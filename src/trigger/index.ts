@@ -1,11 +1,10 @@
 export * from './config.js';
-export * from './event.js';
+export * from '../event/index.js';
 export * from './scheduler.js';
 export type * from './events.js';
 export * from './scheduleLog.js';
 export * from './status.js';
 export * from './clock.js';
 export * from './invokers/index.js';
-export { ValidationError } from './schema.js';
 export * from './sYaml.js';
 export * from './replay.js';

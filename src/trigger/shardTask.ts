@@ -1,10 +1,10 @@
 // One shard's work for one tick: compute FC's window [begin, end) (at most one interval of data by
 // receive time past begin), invoke with a validated event, then checkpoint or retry per policy.
-import { addToCursor, compareCursors } from '../codec/index.js';
+import { compareCursors } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
 import type { JobConfig } from './config.js';
-import { taskIdOf, validateEvent, type TriggerEvent } from './event.js';
+import { eventOf, lastGroupTime, taskIdOf, type TriggerEvent } from '../event/index.js';
 import type { InvokeOutcome, Invoker } from './invokers/types.js';
 import type { ProcessLog } from './processLog.js';
 import type { Semaphore } from './semaphore.js';
@@ -64,8 +64,6 @@ export interface TaskDeps {
   readonly newRequestId: () => string;
 }
 
-const prev = (cursor: string) => addToCursor(cursor, -1);
-
 async function computeRange(d: TaskDeps, shardId: number, begin: string): Promise<{ range?: Range; shardEnd: string }> {
   const c = d.config;
   const at = { project: c.project, logstore: c.logstore, shardId };
@@ -74,19 +72,13 @@ async function computeRange(d: TaskDeps, shardId: number, begin: string): Promis
   const beginTime = await d.client.getCursorTime({ ...at, cursor: begin });
   const windowEnd = await d.client.getCursor({ ...at, from: beginTime + c.triggerInterval });
   const end = compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
-  const cursorTime = await d.client.getCursorTime({ ...at, cursor: prev(end) });
+  const cursorTime = await lastGroupTime(d.client, at, begin, end);
   return { range: { begin, end, cursorTime, taskId: taskIdOf(c.jobName, shardId, begin, end) }, shardEnd };
 }
 
 function buildEvent(d: TaskDeps, shardId: number, r: Range): TriggerEvent {
   const c = d.config;
-  return validateEvent({
-    source: { endpoint: d.client.endpoint.url, projectName: c.project, logstoreName: c.logstore, shardId, beginCursor: r.begin, endCursor: r.end },
-    parameter: c.functionParameter,
-    jobName: c.jobName,
-    taskId: r.taskId,
-    cursorTime: r.cursorTime,
-  });
+  return eventOf({ endpoint: d.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter }, shardId, r.begin, r.end, r.cursorTime);
 }
 
 async function commit(d: TaskDeps, s: ShardState, cursor: string): Promise<void> {

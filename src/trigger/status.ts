@@ -1,6 +1,6 @@
 // Job progress per shard from the job's consumer group: owner, checkpoint time, last data time, lag
 // (like the seed's ConsumerGroupTest output).
-import { compareCursors, decodeCursor, encodeCursor } from '../codec/index.js';
+import { addToCursor, compareCursors, decodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 
 export interface ShardStatus {
@@ -29,7 +29,7 @@ export async function jobStatus(client: LogClient, at: { project: string; logsto
     const end = await client.getCursor({ ...q, from: 'end' });
     const checkpoint = cp?.checkpoint || begin;
     const hasData = compareCursors(begin, end) < 0;
-    const lastDataTime = hasData ? await client.getCursorTime({ ...q, cursor: encodeCursor(decodeCursor(end) - 1n) }) : undefined;
+    const lastDataTime = hasData ? await client.getCursorTime({ ...q, cursor: addToCursor(end, -1) }) : undefined;
     const behind = compareCursors(checkpoint, end) < 0;
     const checkpointTime = behind ? await client.getCursorTime({ ...q, cursor: checkpoint }) : undefined;
     out.push({

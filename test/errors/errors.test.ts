@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as errors from '../../src/errors/index.js';
 import * as codec from '../../src/codec/index.js';
-import { ValidationError } from '../../src/trigger/schema.js';
+import { ValidationError } from '../../src/event/index.js';
 
 test('every exported error class sets its own name', () => {
   // Enumerated from the modules, so a new class cannot be missed.

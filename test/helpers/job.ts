@@ -4,7 +4,7 @@ import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { parseJobConfig, type JobConfigInput } from '../../src/trigger/config.js';
 import { ManualClock } from '../../src/trigger/clock.js';
-import { parseEvent, type TriggerEvent } from '../../src/trigger/event.js';
+import { parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
 import { Scheduler } from '../../src/trigger/scheduler.js';
 import { randomName, startTestHub } from './hub.js';
@@ -15,15 +15,12 @@ export interface Seen {
   taskId: string;
 }
 
+/** Every log's first value in the event's range, read with the handler's own range reader. */
 export async function readRange(client: LogClient, e: TriggerEvent): Promise<string[]> {
   const ids: string[] = [];
-  let cursor = e.source.beginCursor;
-  while (cursor !== e.source.endCursor) {
-    const r = await client.pullLogs({ project: e.source.projectName, logstore: e.source.logstoreName, shardId: e.source.shardId, cursor, endCursor: e.source.endCursor, count: 100 });
-    for (const g of r.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
-    if (r.count === 0 || r.nextCursor === cursor) break;
-    cursor = r.nextCursor;
-  }
+  const s = e.source;
+  const pages = readPages({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize: 100, retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 } });
+  for await (const page of pages) for (const g of page.result.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
   return ids;
 }
 

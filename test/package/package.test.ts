@@ -42,7 +42,7 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the tarball ships compiled JavaScript, declarations, templates and no sources or tests', () => {
   const files = sh('tar', ['tzf', tarball]).out.split('\n');
-  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/runtime/index.d.ts.map', 'package/dist/trigger/invokers/localWorker.mjs', 'package/dist/trigger/event.schema.json', 'package/bin/sls-trigger.js', 'package/template/splunk-hec/src/index.ts', 'package/LICENSE', 'package/README.md']) {
+  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/runtime/index.d.ts.map', 'package/dist/trigger/invokers/localWorker.mjs', 'package/dist/event/event.schema.json', 'package/bin/sls-trigger.js', 'package/template/splunk-hec/src/index.ts', 'package/LICENSE', 'package/README.md']) {
     assert.ok(files.includes(f), `${f} shipped`);
   }
   assert.deepEqual(files.filter((f) => /^package\/(src|test|bench|fuzz|chaos)\//.test(f) || /node_modules/.test(f)), []);

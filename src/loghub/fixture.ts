@@ -2,10 +2,9 @@
 // under the recorded project, logstore, shard id and cursors, so a function replays real data
 // byte for byte with no server of its own. For function tests and `replay --fixture`.
 import { decodeCursor, evenRanges, splitLogGroupList } from '../codec/index.js';
-import { startLogHub, type LogHub } from '../loghub/index.js';
-import type { LogStoreMeta } from '../loghub/store/types.js';
-import type { Fixture } from '../trigger/replay.js';
-import type { TriggerEvent } from '../trigger/event.js';
+import type { Fixture, TriggerEvent } from '../event/index.js';
+import { startLogHub, type LogHub } from './server.js';
+import type { LogStoreMeta } from './store/types.js';
 
 export function createLogStoreMeta(name: string, shardId: number, beginCursorValue: bigint, now: number): LogStoreMeta {
   const ranges = evenRanges(shardId + 1);

@@ -1,23 +1,11 @@
-// The FC log-trigger event: type, validator (the published event.schema.json), factory.
+// The FC log-trigger event's validator (the published event.schema.json) and task ids; factory.ts makes events.
 import { createHash } from 'node:crypto';
 import eventSchemaJson from './event.schema.json' with { type: 'json' };
 import { CodecError, decodeCursor } from '../codec/index.js';
 import { compile, ValidationError } from './schema.js';
+import type { TriggerEvent } from './types.js';
 
-export interface TriggerEvent {
-  source: {
-    endpoint: string;
-    projectName: string;
-    logstoreName: string;
-    shardId: number;
-    beginCursor: string;
-    endCursor: string;
-  };
-  parameter: Record<string, unknown>;
-  jobName: string;
-  taskId: string;
-  cursorTime: number;
-}
+export type { TriggerEvent } from './types.js';
 
 export const eventSchema: object = eventSchemaJson;
 

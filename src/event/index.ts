@@ -1,0 +1,9 @@
+// The contract floor between the trigger and the function runtime: the event, its schema, the one
+// factory, the ajv wrapper, and the one reader of a cursor range. trigger/ and runtime/ import it;
+// it imports only client/, codec/ and errors/.
+export * from './types.js';
+export { eventSchema, parseEvent, taskIdOf, validateEvent } from './event.js';
+export * from './factory.js';
+export { compile, ValidationError, type Validator } from './schema.js';
+export { readRange, type Page, type RangeReaderOptions } from './rangeReader.js';
+export { recordFixture, type Fixture } from './fixture.js';

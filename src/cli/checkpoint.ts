@@ -2,7 +2,7 @@
 // trigger (the seed's "重置Checkpoint" example, done with UpdateCheckPoint).
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { parseTimePoint, jobStatus } from '../trigger/index.js';
+import { jobStatus, parseTimePoint, resetCheckpoints } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
 import { intOption } from './util.js';
@@ -38,23 +38,8 @@ export function registerCheckpoint(program: Command): void {
       const to = parseTimePoint(flags.to, '--to');
       const client = clientFor(src.endpoint, src.credentials);
       try {
-        const groups = await client.listConsumerGroup({ project: src.project, logstore: src.logstore });
-        const group = groups.find((g) => g.name === src.jobName);
-        if (!group) throw new Error(`job ${src.jobName} has no consumer group on ${src.project}/${src.logstore}`);
-        const cps = await client.getCheckpoint({ project: src.project, logstore: src.logstore, consumerGroup: src.jobName });
-        const shards = (await client.listShards({ project: src.project, logstore: src.logstore })).map((s) => s.shardID).filter((id) => flags.shard === undefined || id === flags.shard);
-        if (shards.length === 0) throw new Error(`shard ${flags.shard} does not exist`);
-        // No API lists live consumers; a checkpoint committed within the group timeout means one is working.
-        const liveSince = Date.now() - group.timeout * 1000;
-        const held = cps.filter((c) => shards.includes(c.shard) && c.consumer && c.updateTime / 1000 > liveSince);
-        if (held.length > 0 && !flags.force) {
-          throw new Error(`shard(s) ${held.map((c) => `${c.shard} (${c.consumer})`).join(', ')} committed within the last ${group.timeout}s: stop the job first, or pass --force`);
-        }
-        for (const id of shards) {
-          const cursor = await client.getCursor({ project: src.project, logstore: src.logstore, shardId: id, from: to });
-          await client.updateCheckpoint({ project: src.project, logstore: src.logstore, consumerGroup: src.jobName, consumer: 'sls-trigger-cli', shardId: id, checkpoint: cursor, forceSuccess: true });
-          process.stdout.write(`shard ${id}: checkpoint -> ${cursor}\n`);
-        }
+        const moved = await resetCheckpoints(client, { project: src.project, logstore: src.logstore, jobName: src.jobName }, { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli' });
+        for (const m of moved) process.stdout.write(`shard ${m.shardId}: checkpoint -> ${m.checkpoint}\n`);
       } finally {
         client.close();
       }

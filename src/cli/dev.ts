@@ -5,10 +5,9 @@
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
-import { hasCode } from '../errors/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { createInvoker, parseJobConfig, Scheduler, type JobConfig } from '../trigger/index.js';
+import { createInvoker, ensureJobResources, parseJobConfig, Scheduler } from '../trigger/index.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
@@ -23,25 +22,6 @@ interface DevFlags {
   shards: number;
   producer: boolean;
   json?: boolean;
-}
-
-async function ensure(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'LogStoreAlreadyExist'): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (!hasCode(e, already)) throw e;
-  }
-}
-
-/** Creates the source/log projects and logstores the job names, if missing. */
-export async function ensureJobResources(client: LogClient, config: JobConfig, shards: number): Promise<void> {
-  const stores: Array<[string, string, number]> = [[config.project, config.logstore, shards], [config.logConfig.project, config.logConfig.logstore, 1]];
-  if (config.target.type === 'local' && config.target.processLog) stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
-  if (config.deadLetter) stores.push([config.deadLetter.project, config.deadLetter.logstore, 1]);
-  for (const [project, logstore, shardCount] of stores) {
-    await ensure(client.createProject({ project, description: 'created by sls-trigger dev' }), 'ProjectAlreadyExist');
-    await ensure(client.createLogStore({ project, logstore, shardCount, ttl: 7 }), 'LogStoreAlreadyExist');
-  }
 }
 
 function lagLine(scheduler: Scheduler): string {
@@ -70,7 +50,7 @@ export function registerDev(program: Command): void {
       const config = parseJobConfig(input);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
       const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
-      await ensureJobResources(client, config, flags.shards);
+      await ensureJobResources(client, config, { sourceShards: flags.shards, description: 'created by sls-trigger dev' });
       const producer = new Producer({ client, project: config.project, logstore: config.logstore, rate: flags.producer ? flags.rate : 0, onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`) });
       const invoker = createInvoker(config, DEFAULT_ACCESS_KEY);
       const scheduler = new Scheduler({ config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, consumerName: 'dev', scheduleSink: flags.json ? undefined : null });

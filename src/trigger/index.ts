@@ -3,7 +3,7 @@ export * from '../event/index.js';
 export * from './scheduler.js';
 export type * from './events.js';
 export * from './scheduleLog.js';
-export * from './status.js';
+export * from './admin.js';
 export * from './clock.js';
 export * from './invokers/index.js';
 export * from './sYaml.js';

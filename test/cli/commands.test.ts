@@ -55,14 +55,24 @@ test('events generate prints a valid event; events validate checks files and nam
 
 test('replay --record then --fixture offline gives the same result', async () => {
   const fx = path.join(dir, 'fixture.json');
-  const live = await runCli(['replay', ...src(), '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--record', fx, '--json']);
+  // Recorded from a LogHub of its own, stopped before the offline replay.
+  const own = startCli(['serve', '--port', '0', '--memory', '--quiet']);
+  const ownEndpoint = (await own.waitFor((l) => l.startsWith('LogHub listening on '))).slice('LogHub listening on '.length);
+  const ownClient = new LogClient({ endpoint: ownEndpoint, credentials: DEFAULT_ACCESS_KEY });
+  await ownClient.createProject({ project: P });
+  await ownClient.createLogStore({ project: P, logstore: 'access', shardCount: 1 });
+  for (let i = 0; i < 3; i++) await ownClient.putLogs({ project: P, logstore: 'access', logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] } });
+  ownClient.close();
+  const live = await runCli(['replay', '--endpoint', ownEndpoint, '--project', P, '--logstore', 'access', '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--record', fx, '--json']);
   assert.equal(live.code, 0, live.stderr);
   const a = JSON.parse(live.stdout);
   assert.equal(a.ok, true);
   assert.equal(a.result.ingestLines, 3);
   const recorded = JSON.parse(readFileSync(fx, 'utf8'));
   assert.equal(recorded.groups, 3);
-  // offline: the server is not needed (a wrong endpoint would fail the live path)
+  own.child.kill('SIGTERM');
+  assert.equal(await own.exit, 0);
+  // offline: the server that held the data is gone
   const off = await runCli(['replay', '--fixture', fx, '--module', fnModule, '--initializer', 'initialize', '--json']);
   assert.equal(off.code, 0, off.stderr);
   const b = JSON.parse(off.stdout);
@@ -104,7 +114,13 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
   const again = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
   assert.equal(lines(again.stdout).reduce((n, r) => n + r.ingest_lines, 0), 3, 'the data after the reset point is delivered again');
   const show = await runCli(['checkpoint', 'show', '--config', job]);
-  assert.match(show.stdout, /shard\s+checkpoint/);
+  assert.equal(show.code, 0, show.stderr);
+  const rows = show.stdout.trim().split('\n');
+  assert.match(rows[0], /^shard\s+checkpoint\s+owner\s+updated\s+pending_groups$/);
+  assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/)[0]), ['0', '1'], 'one row per shard');
+  assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/).at(-1)), ['0', '0'], 'nothing pending after the re-run');
+  const shard0 = rows[1].split(/\s+/);
+  assert.equal(shard0[2], 'cron', 'shard 0 last committed by the cron consumer');
 });
 
 test('preview prints the first groups; bad flags name the value', async () => {

@@ -42,9 +42,21 @@ test('errors come back in FC shape: handled, unhandled, timeout, process exit, m
     assert.equal(r.errorType, type, handler);
     assert.match(r.error.errorMessage, msg, handler);
     if (handler === 'throws') assert.equal(r.error.errorType, 'TypeError');
-    // the invoker survives and serves the next call with a fresh worker
-    const again = await inv.invoke(req(`again-${handler}`, timeout ?? 5000));
-    assert.equal(again.ok, false);
+    await inv.close();
+  }
+});
+
+test('after a crash, a timeout or an exit the invoker survives: the next invocation succeeds', async () => {
+  const inv = new LocalInvoker({ module: mod, handler: 'byEvent', maxWorkers: 1 });
+  try {
+    for (const crash of ['throw', 'spin', 'exit']) {
+      const failed = await inv.invoke({ ...req(`crash-${crash}`, 300), event: Buffer.from(JSON.stringify({ do: crash })) });
+      assert.ok(!failed.ok && failed.kind === 'function', crash);
+      const ok = await inv.invoke({ ...req(`ok-after-${crash}`), event: Buffer.from('{"do":"ok"}') });
+      assert.ok(ok.ok, `${crash}: ${JSON.stringify(ok)}`);
+      assert.equal((JSON.parse(ok.body.toString()) as { did: string }).did, 'ok');
+    }
+  } finally {
     await inv.close();
   }
 });

@@ -73,19 +73,37 @@ test('flat records carry time, topic, source, tags and fields', async () => {
   assert.deepEqual(first, { __time__: '1700000000', __topic__: 'app', __source__: '10.0.0.1', '__tag__:host': 'web-1', n: '0-0', msg: 'hello' });
 });
 
-test('empty trigger: begin == end, or a range with no groups: no processData call, zero counters', async () => {
-  let calls = 0;
-  const lines: string[] = [];
-  const h = createHandler(() => {
-    calls++;
-    return true;
+test('empty trigger: begin == end, or a range whose pull finds no groups: no processData call, zero counters', async () => {
+  const { createServer } = await import('node:http');
+  // An SLS endpoint whose PullLogs answers "no groups, cursor unchanged" (data expired under the range).
+  const pulls: string[] = [];
+  const empty = createServer((req, res) => {
+    const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor') ?? '';
+    pulls.push(cursor);
+    res.writeHead(200, { 'content-type': 'application/x-protobuf', 'x-log-count': '0', 'x-log-cursor': cursor, 'x-log-bodyrawsize': '0', 'content-length': 0 });
+    res.end();
   });
-  for (const [b, e] of [[end, end], [end, addToCursor(end, 0)]]) {
-    const r = await h(event(b, e), { ...ctx, logger: { info: (l: unknown) => lines.push(String(l)) } });
-    assert.deepEqual([r.ingestLines, r.shipLines, r.emptyTrigger], [0, 0, true]);
+  await new Promise<void>((r) => empty.listen(0, '127.0.0.1', r));
+  const emptyEndpoint = `http://127.0.0.1:${(empty.address() as import('node:net').AddressInfo).port}`;
+  try {
+    let calls = 0;
+    const lines: string[] = [];
+    const h = createHandler(() => {
+      calls++;
+      return true;
+    });
+    const noGroups = { ...event(begin, end), source: { ...event(begin, end).source, endpoint: emptyEndpoint } };
+    for (const e of [event(end, end), noGroups]) {
+      const r = await h(e, { ...ctx, logger: { info: (l: unknown) => lines.push(String(l)) } });
+      assert.deepEqual([r.ingestLines, r.shipLines, r.pulls, r.emptyTrigger], [0, 0, 0, true]);
+    }
+    assert.equal(calls, 0);
+    assert.deepEqual(pulls, [begin], 'the second range was pulled once, from its begin');
+    assert.equal(lines.length, 2);
+    assert.match(lines[0], /^\[job=a{40} task=00000000-0000-5000-8000-000000000000 shard=0\] empty trigger/);
+  } finally {
+    empty.close();
   }
-  assert.equal(calls, 0);
-  assert.match(lines[0], /^\[job=a{40} task=00000000-0000-5000-8000-000000000000 shard=0\] empty trigger/);
 });
 
 test('throwing fails the invocation; bad events and parameters name the field', async () => {

@@ -79,6 +79,10 @@ for (const kind of STORE_KINDS) {
         const tooMany = Buffer.from(encodeLogGroup(group(LIMITS.maxLogsPerPut + 1, 1, 'n')));
         assert.deepEqual(await put({ body: tooMany }), { status: 400, code: 'InvalidLogSize' });
         assert.deepEqual(await put({ body: Buffer.from([0x0a, 0x05, 0x08]) }), { status: 400, code: 'PostBodyInvalid' });
+        // Field number 0 is invalid protobuf: once stored, aliyun-sdk could no longer read the shard.
+        assert.deepEqual(await put({ body: Buffer.from('0000', 'hex') }), { status: 400, code: 'PostBodyInvalid' });
+        const zeros = Buffer.alloc(4096);
+        assert.deepEqual(await put({ body: compress(zeros, CompressType.Lz4), headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': String(zeros.length) } }), { status: 400, code: 'PostBodyInvalid' });
         assert.deepEqual(await put({ body: Buffer.from(encodeLogGroup(group(1, 5, 'm'))), headers: { 'content-type': 'application/json' } }), { status: 400, code: 'InvalidContentType' });
         const ok = Buffer.from(encodeLogGroup(group(2, 5, 'k')));
         assert.deepEqual(await put({ body: ok, headers: { 'content-md5': md5Hex(Buffer.from('other')) } }), { status: 400, code: 'InvalidContentMD5' });

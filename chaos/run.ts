@@ -1,6 +1,7 @@
 // npm run chaos -- <campaign>: the crash and hostile-input campaigns of issue 10 at full size.
 // Each starts real processes on loopback, is bounded in count and time, and exits 1 on any failure.
 import { Command, InvalidArgumentError } from 'commander';
+import { fdsCampaign } from './fds.js';
 import { hostileCampaign } from './hostile.js';
 import { loghubCampaign, loghubFailures } from './loghub.js';
 import { schedulerCampaign, schedulerFailures } from './scheduler.js';
@@ -17,6 +18,8 @@ interface Flags {
   logs: number;
   consumers: 'same' | 'new' | 'both';
   requests: number;
+  shards: number;
+  ulimit: number;
   json?: boolean;
 }
 
@@ -25,17 +28,19 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const program = new Command('npm run chaos --')
     .description('crash campaigns (kill -9 of sls-trigger serve / run) and hostile input against sls-trigger serve')
-    .argument('<campaign>', 'loghub | scheduler | hostile | all')
+    .argument('<campaign>', 'loghub | scheduler | hostile | fds | all')
     .option('--kills <n>', 'SIGKILLs per crash campaign', positiveInt, 50)
     .option('--seed <n>', 'seed of the kill moments, writers and requests', positiveInt, 1)
     .option('--logs <n>', 'logs the scheduler campaign produces (unique ids)', positiveInt, 20_000)
     .option('--consumers <mode>', 'scheduler campaign restarts with the same --consumer name, a new one, or both', 'both')
     .option('--requests <n>', 'hostile requests', positiveInt, 20_000)
+    .option('--shards <n>', 'shards the fds campaign writes and reads', positiveInt, 10_000)
+    .option('--ulimit <n>', 'open-file limit (ulimit -n) of the fds campaign\'s server', positiveInt, 1024)
     .option('--json', 'print one JSON object per campaign')
     .parse();
   const [campaign] = program.args;
   const flags = program.opts<Flags>();
-  if (!['loghub', 'scheduler', 'hostile', 'all'].includes(campaign)) throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile or all`);
+  if (!['loghub', 'scheduler', 'hostile', 'fds', 'all'].includes(campaign)) throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile, fds or all`);
   if (!['same', 'new', 'both'].includes(flags.consumers)) throw new InvalidArgumentError(`--consumers must be same, new or both, got ${flags.consumers}`);
   let failures = 0;
   const show = (name: string, report: object, failed: number) => {
@@ -57,6 +62,10 @@ async function main(): Promise<void> {
     const r = await hostileCampaign({ requests: flags.requests, seed: flags.seed });
     const failed = r.bad.length + (r.storedGroups === r.acknowledgedPuts ? 0 : 1) + r.outside.length + (r.exitCode === 0 ? 0 : 1);
     show('hostile', { ...r, bad: r.bad.slice(0, 20) }, failed);
+  }
+  if (campaign === 'fds' || campaign === 'all') {
+    const r = await fdsCampaign({ shards: flags.shards, ulimit: flags.ulimit, maxOpenFiles: 512 });
+    show('fds', { ...r, wrongReads: r.wrongReads.slice(0, 20) }, r.wrongReads.length + (r.exitCode === 0 ? 0 : 1));
   }
   process.exitCode = failures > 0 ? 1 : 0;
 }

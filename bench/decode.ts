@@ -24,7 +24,9 @@ const ours = timeBest(() => {
     }
   }
 }, minMs);
-interface PbList { logGroupList: { logs: { time: number; contents: { key: string; value: string }[] }[] }[] }
+interface PbList {
+  logGroupList: { logs: { time: number; contents: { key: string; value: string }[] }[] }[];
+}
 const theirs = timeBest(() => {
   const list = LogGroupListType.decode(body) as unknown as PbList;
   for (const g of list.logGroupList) {
@@ -40,7 +42,17 @@ const ratio = oursMBs / theirsMBs;
 const logs = groups.reduce((n, g) => n + g.logs.length, 0);
 report(
   wantsJson(),
-  { bench: 'decode', bodyMB: +mb.toFixed(2), groups: groups.length, logs, oursMBps: +oursMBs.toFixed(1), protobufjsMBps: +theirsMBs.toFixed(1), ratio: +ratio.toFixed(2), lz4: lz4Implementation, sink },
+  {
+    bench: 'decode',
+    bodyMB: +mb.toFixed(2),
+    groups: groups.length,
+    logs,
+    oursMBps: +oursMBs.toFixed(1),
+    protobufjsMBps: +theirsMBs.toFixed(1),
+    ratio: +ratio.toFixed(2),
+    lz4: lz4Implementation,
+    sink,
+  },
   [
     `body: ${mb.toFixed(2)} MB raw, ${groups.length} log groups, ${logs} logs x 14 fields`,
     `ours:       ${oursMBs.toFixed(1)} MB/s`,

@@ -39,24 +39,29 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 function child(args: string[], re: RegExp): Promise<{ proc: ChildProcess; value: string }> {
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
-    for (const s of [proc.stdout!, proc.stderr!]) readline.createInterface({ input: s }).on('line', (l) => {
-      const m = re.exec(l);
-      if (m) resolve({ proc, value: m[1] });
-    });
+    for (const s of [proc.stdout!, proc.stderr!])
+      readline.createInterface({ input: s }).on('line', (l) => {
+        const m = re.exec(l);
+        if (m) resolve({ proc, value: m[1] });
+      });
     proc.once('exit', (c) => reject(new Error(`child exited with ${c}`)));
   });
 }
 const rnd = seededRandom(7);
-const payloads = Array.from({ length: batches }, (_, i) => Buffer.from(encodeLogGroup(nginxGroup(rnd, { logs: logsPerBatch, time: 1_700_000_000 + i }))));
+const payloads = Array.from({ length: batches }, (_, i) =>
+  Buffer.from(encodeLogGroup(nginxGroup(rnd, { logs: logsPerBatch, time: 1_700_000_000 + i }))),
+);
 const rawBytes = payloads.reduce((n, p) => n + p.length, 0);
 const mb = rawBytes / (1024 * 1024);
 
 async function pool(n: number, work: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await work(next++);
+    }),
+  );
   return (performance.now() - t0) / 1000;
 }
 
@@ -71,11 +76,36 @@ async function startOurs(fsync: boolean): Promise<{ endpoint: string; close: () 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-hub-'));
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   if (separate) {
-    const c = await child([path.join(here, '..', 'bin', 'sls-trigger.js'), 'serve', '--port', '0', '--quiet', '--data-dir', dir, ...(fsync ? [] : ['--no-fsync'])], /^LogHub listening on (\S+)/);
-    return { endpoint: c.value, close: async () => { c.proc.kill('SIGTERM'); await new Promise((r) => c.proc.once('exit', r)); cleanup(); } };
+    const c = await child(
+      [
+        path.join(here, '..', 'bin', 'sls-trigger.js'),
+        'serve',
+        '--port',
+        '0',
+        '--quiet',
+        '--data-dir',
+        dir,
+        ...(fsync ? [] : ['--no-fsync']),
+      ],
+      /^LogHub listening on (\S+)/,
+    );
+    return {
+      endpoint: c.value,
+      close: async () => {
+        c.proc.kill('SIGTERM');
+        await new Promise((r) => c.proc.once('exit', r));
+        cleanup();
+      },
+    };
   }
   const h = await startLogHub({ dataDir: dir, ttlIntervalMs: 0, fsync });
-  return { endpoint: h.endpoint, close: async () => { await h.close(); cleanup(); } };
+  return {
+    endpoint: h.endpoint,
+    close: async () => {
+      await h.close();
+      cleanup();
+    },
+  };
 }
 
 async function openOurs(compressType: CompressType, fsync: boolean): Promise<Target> {
@@ -117,7 +147,11 @@ function kinesisCall(port: number, agent: http.Agent, target: string, body: unkn
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        host: '127.0.0.1', port, method: 'POST', path: '/', agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/',
+        agent,
         headers: {
           'content-type': 'application/x-amz-json-1.1',
           'x-amz-target': `Kinesis_20131202.${target}`,
@@ -146,7 +180,13 @@ async function startKinesalite(): Promise<{ port: number; close: () => Promise<v
   if (separate) {
     const script = `const s=require(${JSON.stringify(createRequire(import.meta.url).resolve('kinesalite'))})(${opts});s.listen(0,'127.0.0.1',()=>console.log('port '+s.address().port))`;
     const c = await child(['-e', script], /^port (\d+)/);
-    return { port: Number(c.value), close: async () => { c.proc.kill('SIGTERM'); await new Promise((r) => c.proc.once('exit', r)); } };
+    return {
+      port: Number(c.value),
+      close: async () => {
+        c.proc.kill('SIGTERM');
+        await new Promise((r) => c.proc.once('exit', r));
+      },
+    };
   }
   const kinesalite = createRequire(import.meta.url)('kinesalite');
   const server: http.Server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 10 });
@@ -162,7 +202,9 @@ async function openKinesalite(): Promise<Target> {
   const ingest = async (name: string, n = batches) => {
     await call('CreateStream', { StreamName: name, ShardCount: 1 });
     collectGarbage();
-    return pool(n, (i) => call('PutRecords', { StreamName: name, Records: [{ Data: records[i], PartitionKey: 'k' }] }).then(() => undefined));
+    return pool(n, (i) =>
+      call('PutRecords', { StreamName: name, Records: [{ Data: records[i], PartitionKey: 'k' }] }).then(() => undefined),
+    );
   };
   await ingest('warm', Math.min(warmup, batches));
   return {
@@ -170,7 +212,8 @@ async function openKinesalite(): Promise<Target> {
     async read(name) {
       const desc = await call('DescribeStream', { StreamName: name });
       const shardId = (desc.StreamDescription as { Shards: { ShardId: string }[] }).Shards[0].ShardId;
-      let it = (await call('GetShardIterator', { StreamName: name, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })).ShardIterator as string;
+      let it = (await call('GetShardIterator', { StreamName: name, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }))
+        .ShardIterator as string;
       let read = 0;
       const t0 = performance.now();
       while (read < batches) {
@@ -197,7 +240,12 @@ async function measure() {
     plain: await openOurs(CompressType.None, true),
     noSync: await openOurs(CompressType.Lz4, false),
   };
-  const runs: Record<keyof typeof targets, { ingest: number[]; read: number[] }> = { kin: { ingest: [], read: [] }, lz4: { ingest: [], read: [] }, plain: { ingest: [], read: [] }, noSync: { ingest: [], read: [] } };
+  const runs: Record<keyof typeof targets, { ingest: number[]; read: number[] }> = {
+    kin: { ingest: [], read: [] },
+    lz4: { ingest: [], read: [] },
+    plain: { ingest: [], read: [] },
+    noSync: { ingest: [], read: [] },
+  };
   try {
     for (let r = 0; r < rounds; r++) {
       for (const [key, t] of Object.entries(targets) as [keyof typeof targets, Target][]) {
@@ -221,10 +269,25 @@ const ratioUncompressed = +(median(runs.plain.ingest) / median(runs.kin.ingest))
 report(
   wantsJson(),
   {
-    bench: 'loghub', separate, payloadMB: f(mb), batches, logsPerBatch, concurrency, warmup, rounds, lz4: lz4Implementation,
-    oursIngestMBps: m(runs.lz4.ingest), oursReadMBps: m(runs.lz4.read), oursIngestUncompressedMBps: m(runs.plain.ingest), oursIngestNoFsyncMBps: m(runs.noSync.ingest),
-    kinesaliteIngestMBps: m(runs.kin.ingest), kinesaliteReadMBps: m(runs.kin.read),
-    ratio, roundRatios: ratios.map((x) => +x.toFixed(2)), readRatio, ratioUncompressed,
+    bench: 'loghub',
+    separate,
+    payloadMB: f(mb),
+    batches,
+    logsPerBatch,
+    concurrency,
+    warmup,
+    rounds,
+    lz4: lz4Implementation,
+    oursIngestMBps: m(runs.lz4.ingest),
+    oursReadMBps: m(runs.lz4.read),
+    oursIngestUncompressedMBps: m(runs.plain.ingest),
+    oursIngestNoFsyncMBps: m(runs.noSync.ingest),
+    kinesaliteIngestMBps: m(runs.kin.ingest),
+    kinesaliteReadMBps: m(runs.kin.read),
+    ratio,
+    roundRatios: ratios.map((x) => +x.toFixed(2)),
+    readRatio,
+    ratioUncompressed,
   },
   [
     `payload: ${f(mb)} MB raw in ${batches} requests of ${logsPerBatch} nginx logs, ${concurrency} in flight, servers ${separate ? 'in child processes' : 'in this process'}; medians of ${rounds} interleaved rounds`,

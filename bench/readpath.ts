@@ -39,7 +39,9 @@ const batchSize = numberFlag('batch', 100);
 const withSdk = !process.argv.includes('--no-sdk');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-read-'));
 const bin = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'bin', 'sls-trigger.js');
-const hub = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet', '--no-fsync', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+const hub = spawn(process.execPath, [bin, 'serve', '--port', '0', '--quiet', '--no-fsync', '--data-dir', dir], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 const endpoint = await new Promise<string>((resolve) => {
   readline.createInterface({ input: hub.stderr! }).on('line', (l) => {
     if (l.startsWith('LogHub listening on ')) resolve(l.slice('LogHub listening on '.length));
@@ -53,7 +55,9 @@ try {
   await client.createProject({ project: P.project });
   await client.createLogStore({ ...P, shardCount: 1 });
   const rnd = seededRandom(11);
-  const distinct = Array.from({ length: 24 }, (_, i) => Buffer.from(encodeLogGroup(nginxGroup(rnd, { logs: 1000, time: 1_700_000_000 + i }))));
+  const distinct = Array.from({ length: 24 }, (_, i) =>
+    Buffer.from(encodeLogGroup(nginxGroup(rnd, { logs: 1000, time: 1_700_000_000 + i }))),
+  );
   let raw = 0;
   let groups = 0;
   const begin = await client.getCursor({ ...P, shardId: 0, from: 'begin' });
@@ -68,16 +72,25 @@ try {
 
   // ours: one handler invocation over [begin, end)
   let touched = 0;
-  const handler = createHandler((batch) => {
-    for (const g of batch.groups) {
-      for (let i = 0; i < g.logCount; i++) {
-        touched += g.time(i);
-        for (let j = 0, n = g.fieldCount(i); j < n; j++) touched += g.key(i, j).length + g.value(i, j).length;
+  const handler = createHandler(
+    (batch) => {
+      for (const g of batch.groups) {
+        for (let i = 0; i < g.logCount; i++) {
+          touched += g.time(i);
+          for (let j = 0, n = g.fieldCount(i); j < n; j++) touched += g.key(i, j).length + g.value(i, j).length;
+        }
       }
-    }
-    return true;
-  }, { batchSize });
-  const event = { source: { endpoint, projectName: P.project, logstoreName: P.logstore, shardId: 0, beginCursor: begin, endCursor: end }, parameter: {}, jobName: 'bench', taskId: 'bench', cursorTime: 0 };
+      return true;
+    },
+    { batchSize },
+  );
+  const event = {
+    source: { endpoint, projectName: P.project, logstoreName: P.logstore, shardId: 0, beginCursor: begin, endCursor: end },
+    parameter: {},
+    jobName: 'bench',
+    taskId: 'bench',
+    cursorTime: 0,
+  };
   const measure = async (fn: () => Promise<void>) => {
     collectGarbage();
     const cpu0 = process.cpuUsage();
@@ -96,12 +109,23 @@ try {
 
   // the official SDK: aliyun-sdk batchGetLogs (it asks for an uncompressed body and decodes with pomelo-protobuf)
   const ALY = createRequire(import.meta.url)('aliyun-sdk');
-  const sls = new ALY.SLS({ accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId, secretAccessKey: DEFAULT_ACCESS_KEY.accessKeySecret, endpoint: 'http://localhost', apiVersion: '2015-06-01', httpOptions: { host: '127.0.0.1', port, timeout: 120_000 } });
-  const batchGet = promisify(sls.batchGetLogs.bind(sls)) as (p: object) => Promise<{ headers: Record<string, string>; body: { logGroupList?: Array<{ logs: Array<{ time: number; contents: Array<{ key: string; value: string }> }> }> } }>;
+  const sls = new ALY.SLS({
+    accessKeyId: DEFAULT_ACCESS_KEY.accessKeyId,
+    secretAccessKey: DEFAULT_ACCESS_KEY.accessKeySecret,
+    endpoint: 'http://localhost',
+    apiVersion: '2015-06-01',
+    httpOptions: { host: '127.0.0.1', port, timeout: 120_000 },
+  });
+  const batchGet = promisify(sls.batchGetLogs.bind(sls)) as (
+    p: object,
+  ) => Promise<{
+    headers: Record<string, string>;
+    body: { logGroupList?: Array<{ logs: Array<{ time: number; contents: Array<{ key: string; value: string }> }> }> };
+  }>;
   let sdkLogs = 0;
   const sdk = await measure(async () => {
     if (!withSdk) return;
-    for (let cursor = begin; cursor !== end; ) {
+    for (let cursor = begin; cursor !== end;) {
       const r = await batchGet({ projectName: P.project, logStoreName: P.logstore, ShardId: 0, cursor, count: 100, end_cursor: end });
       for (const g of r.body.logGroupList ?? []) {
         for (const log of g.logs) {
@@ -121,7 +145,19 @@ try {
   const sdkCore = mb / sdk.cpu;
   report(
     wantsJson(),
-    { bench: 'readpath', rawMB: f(mb), groups, logs: result.ingestLines, lz4: lz4Implementation, oursMBpsPerCore: f(oursCore), oursMBpsWall: f(mb / ours.wall), sdkMBpsPerCore: f(sdkCore), sdkMBpsWall: f(mb / sdk.wall), ratio: +(oursCore / sdkCore).toFixed(2), touched },
+    {
+      bench: 'readpath',
+      rawMB: f(mb),
+      groups,
+      logs: result.ingestLines,
+      lz4: lz4Implementation,
+      oursMBpsPerCore: f(oursCore),
+      oursMBpsWall: f(mb / ours.wall),
+      sdkMBpsPerCore: f(sdkCore),
+      sdkMBpsWall: f(mb / sdk.wall),
+      ratio: +(oursCore / sdkCore).toFixed(2),
+      touched,
+    },
     [
       `range: ${f(mb)} MB raw, ${groups} log groups, ${result.ingestLines} logs x 14 fields, one shard (LogHub in a child process)`,
       `ours (createHandler, lz4):         ${f(oursCore)} MB/s per core   (${f(mb / ours.wall)} MB/s wall)`,

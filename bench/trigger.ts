@@ -17,7 +17,9 @@ const ticks = numberFlag('ticks', 10);
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 const jobInput = (endpoint: string, project: string) => ({
-  endpoint, project, jobName: 'bench',
+  endpoint,
+  project,
+  jobName: 'bench',
   sourceConfig: { logstore: 'src', startTime: 'begin' },
   jobConfig: { triggerInterval: 1, maxRetryTime: 0 },
   logConfig: { project, logstore: 'trigger-log' },
@@ -37,24 +39,41 @@ async function latency() {
   const invoker = new InProcessInvoker(async (buf: Buffer) => {
     const started = Date.now();
     const e = parseEvent(buf);
-    for (let cursor = e.source.beginCursor; cursor !== e.source.endCursor; ) {
-      const r = await client.pullLogs({ project: 'lat', logstore: 'src', shardId: e.source.shardId, cursor, endCursor: e.source.endCursor });
-      for (const g of r.groups) for (let i = 0; i < g.logCount; i++) {
-        const t = acked.get(g.value(i, 0));
-        if (t !== undefined) latencies.push(started - t);
-      }
+    for (let cursor = e.source.beginCursor; cursor !== e.source.endCursor;) {
+      const r = await client.pullLogs({
+        project: 'lat',
+        logstore: 'src',
+        shardId: e.source.shardId,
+        cursor,
+        endCursor: e.source.endCursor,
+      });
+      for (const g of r.groups)
+        for (let i = 0; i < g.logCount; i++) {
+          const t = acked.get(g.value(i, 0));
+          if (t !== undefined) latencies.push(started - t);
+        }
       if (r.count === 0) break;
       cursor = r.nextCursor;
     }
     return {};
   });
-  const scheduler = new Scheduler({ config: parseJobConfig(jobInput(hub.endpoint, 'lat')), client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null });
+  const scheduler = new Scheduler({
+    config: parseJobConfig(jobInput(hub.endpoint, 'lat')),
+    client,
+    invoker,
+    functionCredentials: DEFAULT_ACCESS_KEY,
+    scheduleSink: null,
+  });
   const running = scheduler.run();
   let n = 0;
   const until = Date.now() + seconds * 1000;
   while (Date.now() < until) {
     const id = `log-${n++}`;
-    await client.putLogs({ project: 'lat', logstore: 'src', logGroup: { logs: [{ time: Math.floor(Date.now() / 1000), contents: [{ key: 'id', value: id }] }], logTags: [] } });
+    await client.putLogs({
+      project: 'lat',
+      logstore: 'src',
+      logGroup: { logs: [{ time: Math.floor(Date.now() / 1000), contents: [{ key: 'id', value: id }] }], logTags: [] },
+    });
     acked.set(id, Date.now());
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -79,7 +98,14 @@ async function idleTicks() {
     await client.createProject({ project: 'idle' });
     await client.createLogStore({ project: 'idle', logstore: 'src', shardCount });
     await client.createLogStore({ project: 'idle', logstore: 'trigger-log', shardCount: 1 });
-    const scheduler = new Scheduler({ config: parseJobConfig(jobInput(endpoint, 'idle')), client, invoker: new InProcessInvoker(() => ({})), functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null, clock });
+    const scheduler = new Scheduler({
+      config: parseJobConfig(jobInput(endpoint, 'idle')),
+      client,
+      invoker: new InProcessInvoker(() => ({})),
+      functionCredentials: DEFAULT_ACCESS_KEY,
+      scheduleSink: null,
+      clock,
+    });
     await scheduler.tick(); // setup: consumer group, first checkpoints, shard states
     await scheduler.idle();
     let cpu = 0;
@@ -106,7 +132,20 @@ const idle = await idleTicks();
 const f = (x: number) => +x.toFixed(1);
 report(
   wantsJson(),
-  { bench: 'trigger', intervalSeconds: 1, latencyP50Ms: lat.p50, latencyP99Ms: lat.p99, latencyMaxMs: lat.max, logs: lat.logs, delivered: lat.delivered, idleShards: idle.shards, heldShards: idle.held, cpuMsPerTick: f(idle.cpuMsPerTick), wallMsPerTick: f(idle.wallMsPerTick), cpuUsPerShardPerTick: f((idle.cpuMsPerTick * 1000) / idle.shards) },
+  {
+    bench: 'trigger',
+    intervalSeconds: 1,
+    latencyP50Ms: lat.p50,
+    latencyP99Ms: lat.p99,
+    latencyMaxMs: lat.max,
+    logs: lat.logs,
+    delivered: lat.delivered,
+    idleShards: idle.shards,
+    heldShards: idle.held,
+    cpuMsPerTick: f(idle.cpuMsPerTick),
+    wallMsPerTick: f(idle.wallMsPerTick),
+    cpuUsPerShardPerTick: f((idle.cpuMsPerTick * 1000) / idle.shards),
+  },
   [
     `latency PutLogs ack -> function start, 1 s interval: p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms (${lat.delivered}/${lat.logs} logs)`,
     `${idle.shards} idle shards: scheduler CPU ${f(idle.cpuMsPerTick)} ms per tick (${f((idle.cpuMsPerTick * 1000) / idle.shards)} µs per shard), wall ${f(idle.wallMsPerTick)} ms per tick, ${idle.held} shards held`,

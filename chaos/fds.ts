@@ -30,7 +30,14 @@ export async function fdsCampaign(opts: { shards: number; ulimit: number; maxOpe
   const cmd = `ulimit -n ${opts.ulimit} && exec "${process.execPath}" "${bin}" serve --port 0 --data-dir "${dir}" --max-open-files ${opts.maxOpenFiles} --no-fsync --quiet`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  const report: FdsReport = { shards: opts.shards, ulimit: opts.ulimit, maxOpenFiles: opts.maxOpenFiles, wrongReads: [], exitCode: null, seconds: 0 };
+  const report: FdsReport = {
+    shards: opts.shards,
+    ulimit: opts.ulimit,
+    maxOpenFiles: opts.maxOpenFiles,
+    wrongReads: [],
+    exitCode: null,
+    seconds: 0,
+  };
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
       readline.createInterface({ input: child.stderr! }).on('line', (l) => {
@@ -51,7 +58,14 @@ export async function fdsCampaign(opts: { shards: number; ulimit: number; maxOpe
     const each = async (fn: (s: (typeof shards)[number]) => Promise<void>) => {
       for (let i = 0; i < shards.length; i += IN_FLIGHT) await Promise.all(shards.slice(i, i + IN_FLIGHT).map(fn));
     };
-    await each((s) => c.putLogs({ project: 'fds', logstore: s.logstore, hashKey: s.key, logGroup: { logs: [{ time: 1, contents: [{ key: 'v', value: `${s.logstore}/${s.shardId}` }] }], logTags: [] } }));
+    await each((s) =>
+      c.putLogs({
+        project: 'fds',
+        logstore: s.logstore,
+        hashKey: s.key,
+        logGroup: { logs: [{ time: 1, contents: [{ key: 'v', value: `${s.logstore}/${s.shardId}` }] }], logTags: [] },
+      }),
+    );
     await each(async (s) => {
       const cursor = await c.getCursor({ project: 'fds', logstore: s.logstore, shardId: s.shardId, from: 'begin' });
       const page = await c.pullLogs({ project: 'fds', logstore: s.logstore, shardId: s.shardId, cursor, count: 10 });

@@ -45,7 +45,18 @@ export async function hostileCampaign(opts: { requests: number; seed: number }):
   const parent = mkdtempSync(path.join(os.tmpdir(), 'slst-hostile-'));
   const dataDir = path.join(parent, 'data');
   const { proc, endpoint } = await startServe(dataDir, ['--no-fsync']);
-  const report: HostileReport = { requests: 0, statuses: {}, bad: [], acknowledgedPuts: 0, storedGroups: 0, outside: [], dataDirEntries: [], shardProjects: [], maxRssMiB: 0, exitCode: null };
+  const report: HostileReport = {
+    requests: 0,
+    statuses: {},
+    bad: [],
+    acknowledgedPuts: 0,
+    storedGroups: 0,
+    outside: [],
+    dataDirEntries: [],
+    shardProjects: [],
+    maxRssMiB: 0,
+    exitCode: null,
+  };
   try {
     const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, retry: { retries: 0 } });
     await client.createProject({ project: HOSTILE_PROJECT });
@@ -73,7 +84,8 @@ export async function hostileCampaign(opts: { requests: number; seed: number }):
       const end = await client.getCursor({ project: HOSTILE_PROJECT, logstore: HOSTILE_LOGSTORE, shardId, from: 'end' });
       report.storedGroups += Number(cursorDistance(begin, end));
       // what was stored reads back (a PullLogs over everything decodes)
-      if (begin !== end) await client.pullLogs({ project: HOSTILE_PROJECT, logstore: HOSTILE_LOGSTORE, shardId, cursor: begin, count: 1000 });
+      if (begin !== end)
+        await client.pullLogs({ project: HOSTILE_PROJECT, logstore: HOSTILE_LOGSTORE, shardId, cursor: begin, count: 1000 });
     }
     client.close();
     report.outside = readdirSync(parent).filter((n) => n !== 'data');

@@ -30,7 +30,22 @@ export interface HostileRequest {
 const int = (rnd: Rnd, n: number) => Math.floor(rnd() * n);
 const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[int(rnd, xs.length)];
 
-const BAD_NAMES = ['..', '../etc', '%2e%2e', '%2e%2e%2f%2e%2e', '/etc/passwd', 'a%00b', 'x'.repeat(300), 'A-B', '-lead', 'trail-', 'ok_name/../../x', '%252e%252e', '.', 'con'];
+const BAD_NAMES = [
+  '..',
+  '../etc',
+  '%2e%2e',
+  '%2e%2e%2f%2e%2e',
+  '/etc/passwd',
+  'a%00b',
+  'x'.repeat(300),
+  'A-B',
+  '-lead',
+  'trail-',
+  'ok_name/../../x',
+  '%252e%252e',
+  '.',
+  'con',
+];
 const GARBAGE = ['', 'MTA', '!!!!', 'LTA=', 'MTB=', 'OTIyMzM3MjAzNjg1NDc3NTgwOA==', '%00', 'x'.repeat(500), '-1', '1e9'];
 const SILLY_NUMBERS = ['-1', '0', '1e3', '99999999999', 'NaN', '', '1.5', '0x10', ' 5'];
 
@@ -39,7 +54,12 @@ function base(kind: string, method: string, path: string, extra: Partial<Hostile
 }
 
 function protobufPut(rnd: Rnd): HostileRequest {
-  const raw = pick(rnd, [() => mutate(rnd, validLogGroup(rnd)), () => Buffer.from('0000', 'hex'), () => randomBytes(rnd, int(rnd, 300)), () => validLogGroup(rnd)])();
+  const raw = pick(rnd, [
+    () => mutate(rnd, validLogGroup(rnd)),
+    () => Buffer.from('0000', 'hex'),
+    () => randomBytes(rnd, int(rnd, 300)),
+    () => validLogGroup(rnd),
+  ])();
   const type = pick(rnd, [CompressType.None, CompressType.Lz4, CompressType.Deflate]);
   let body: Buffer = compress(raw, type);
   if (rnd() < 0.3) body = mutate(rnd, body);
@@ -53,13 +73,23 @@ function bomb(rnd: Rnd): HostileRequest {
   const deflate = rnd() < 0.5;
   const zeros = Buffer.alloc(deflate ? 24 << 20 : 1 << 16);
   const body = deflate ? deflateSync(zeros) : compress(zeros, CompressType.Lz4);
-  const headers = { 'content-type': 'application/x-protobuf', 'x-log-compresstype': deflate ? 'deflate' : 'lz4', 'x-log-bodyrawsize': deflate ? String(zeros.length) : String(60 << 20) };
+  const headers = {
+    'content-type': 'application/x-protobuf',
+    'x-log-compresstype': deflate ? 'deflate' : 'lz4',
+    'x-log-bodyrawsize': deflate ? String(zeros.length) : String(60 << 20),
+  };
   return base('bomb', 'POST', `/logstores/${HOSTILE_LOGSTORE}/shards/lb`, { headers, body });
 }
 
 function names(rnd: Rnd): HostileRequest {
   const name = pick(rnd, BAD_NAMES);
-  const path = pick(rnd, [`/logstores/${name}`, `/logstores/${name}/shards`, `/logstores/${HOSTILE_LOGSTORE}/shards/${name}?type=cursor&from=begin`, `/${name}`, `/logstores/${name}/consumergroups`]);
+  const path = pick(rnd, [
+    `/logstores/${name}`,
+    `/logstores/${name}/shards`,
+    `/logstores/${HOSTILE_LOGSTORE}/shards/${name}?type=cursor&from=begin`,
+    `/${name}`,
+    `/logstores/${name}/consumergroups`,
+  ]);
   const [p, q] = path.split('?');
   return base('names', pick(rnd, ['GET', 'POST', 'PUT', 'DELETE']), p, {
     query: q ? (q.split('&').map((kv) => kv.split('=')) as Array<[string, string]>) : [],
@@ -79,15 +109,41 @@ function cursors(rnd: Rnd): HostileRequest {
 
 function groups(rnd: Rnd): HostileRequest {
   const group = pick(rnd, ['missing-group', 'g'.repeat(200), '..', 'ok']);
-  const body = pick(rnd, [Buffer.from('not json'), Buffer.from('[1,2]'), Buffer.from('{"consumer":"c","shard":-1}'), Buffer.from('{"shard":"x","checkpoint":5}'), randomBytes(rnd, 40)]);
-  const action = pick(rnd, [['type', 'heartbeat'], ['type', 'checkpoint'], ['type', 'checkpoint', 'forceSuccess', 'true']]);
+  const body = pick(rnd, [
+    Buffer.from('not json'),
+    Buffer.from('[1,2]'),
+    Buffer.from('{"consumer":"c","shard":-1}'),
+    Buffer.from('{"shard":"x","checkpoint":5}'),
+    randomBytes(rnd, 40),
+  ]);
+  const action = pick(rnd, [
+    ['type', 'heartbeat'],
+    ['type', 'checkpoint'],
+    ['type', 'checkpoint', 'forceSuccess', 'true'],
+  ]);
   const query = [[action[0], action[1]], ...(action[2] ? [[action[2], action[3]]] : [['consumer', 'c1']])] as Array<[string, string]>;
-  return base('consumer-groups', pick(rnd, ['POST', 'PUT', 'GET']), `/logstores/${HOSTILE_LOGSTORE}/consumergroups/${group}`, { query, body, headers: { 'content-type': 'application/json' } });
+  return base('consumer-groups', pick(rnd, ['POST', 'PUT', 'GET']), `/logstores/${HOSTILE_LOGSTORE}/consumergroups/${group}`, {
+    query,
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 function jsonBodies(rnd: Rnd): HostileRequest {
-  const body = pick(rnd, [Buffer.from('{'), Buffer.from('null'), Buffer.from('"x"'), Buffer.from('{"logstoreName":5}'), Buffer.from('{"logstoreName":"ab","ttl":-1,"shardCount":1e9}'), randomBytes(rnd, 64)]);
-  return base('json-bodies', pick(rnd, ['POST', 'PUT']), pick(rnd, ['/logstores', `/logstores/${HOSTILE_LOGSTORE}`, '/logstores/x/consumergroups']), { body, headers: { 'content-type': 'application/json' } });
+  const body = pick(rnd, [
+    Buffer.from('{'),
+    Buffer.from('null'),
+    Buffer.from('"x"'),
+    Buffer.from('{"logstoreName":5}'),
+    Buffer.from('{"logstoreName":"ab","ttl":-1,"shardCount":1e9}'),
+    randomBytes(rnd, 64),
+  ]);
+  return base(
+    'json-bodies',
+    pick(rnd, ['POST', 'PUT']),
+    pick(rnd, ['/logstores', `/logstores/${HOSTILE_LOGSTORE}`, '/logstores/x/consumergroups']),
+    { body, headers: { 'content-type': 'application/json' } },
+  );
 }
 
 function auth(rnd: Rnd): HostileRequest {
@@ -99,9 +155,14 @@ function auth(rnd: Rnd): HostileRequest {
 function rawHttp(rnd: Rnd): HostileRequest {
   const variant = int(rnd, 3);
   const raw = (host: string) => {
-    if (variant === 0) return Buffer.from(`POST /logstores/${HOSTILE_LOGSTORE}/shards/lb HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\nabcdefgh-not-http\r\n\r\n`);
+    if (variant === 0)
+      return Buffer.from(
+        `POST /logstores/${HOSTILE_LOGSTORE}/shards/lb HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 2\r\n\r\nabcdefgh-not-http\r\n\r\n`,
+      );
     if (variant === 1) return Buffer.from(`GET /logstores HTTP/1.1\r\nHost: ${host}\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
-    return Buffer.from(`GET /logstores HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 3000 }, (_, i) => `x-h${i}: v`).join('\r\n')}\r\n\r\n`);
+    return Buffer.from(
+      `GET /logstores HTTP/1.1\r\nHost: ${host}\r\n${Array.from({ length: 3000 }, (_, i) => `x-h${i}: v`).join('\r\n')}\r\n\r\n`,
+    );
   };
   return base('raw-http', 'GET', '/', { raw });
 }
@@ -154,12 +215,15 @@ export function sendHostile(endpoint: string, r: HostileRequest): Promise<Hostil
   }
   const qs = r.query.map(([k, v]) => `${k}=${encodeURIComponent(v ?? '')}`).join('&');
   return new Promise((resolve) => {
-    const req = http.request({ host: url.hostname, port: url.port, method: r.method, path: r.path + (qs ? `?${qs}` : ''), headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-      res.on('error', () => resolve({ status: 0, body: '' }));
-    });
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: r.method, path: r.path + (qs ? `?${qs}` : ''), headers, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', () => resolve({ status: 0, body: '' }));
+      },
+    );
     req.on('error', () => resolve({ status: 0, body: '' }));
     req.end(r.body);
   });
@@ -187,4 +251,3 @@ function sendRaw(url: URL, bytes: Buffer): Promise<HostileAnswer> {
     socket.end(bytes);
   });
 }
-

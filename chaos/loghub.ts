@@ -65,10 +65,27 @@ async function writer(c: LogClient, ledger: Ledger, w: number, next: number[], r
     const ids = Array.from({ length: size }, (_, k) => `w${w}-${String(n).padStart(6, '0')}-${k}`);
     const put: Put = { ids, acked: false };
     ledger.puts.set(`${w}/${n}`, put);
-    const logs = ids.map((id) => ({ time: 1_700_000_000 + n, contents: [{ key: 'id', value: id }, { key: 'pad', value: 'x'.repeat(50 + Math.floor(rnd() * 400)) }] }));
-    const hashKey = rnd() < 0.5 ? Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0') + '0'.repeat(24) : undefined;
+    const logs = ids.map((id) => ({
+      time: 1_700_000_000 + n,
+      contents: [
+        { key: 'id', value: id },
+        { key: 'pad', value: 'x'.repeat(50 + Math.floor(rnd() * 400)) },
+      ],
+    }));
+    const hashKey =
+      rnd() < 0.5
+        ? Math.floor(rnd() * 2 ** 32)
+            .toString(16)
+            .padStart(8, '0') + '0'.repeat(24)
+        : undefined;
     try {
-      await c.putLogs({ project: PROJECT, logstore: MAIN, hashKey, compressType: rnd() < 0.5 ? CompressType.Lz4 : CompressType.None, logGroup: { logs, topic: `w${w}`, logTags: [] } });
+      await c.putLogs({
+        project: PROJECT,
+        logstore: MAIN,
+        hashKey,
+        compressType: rnd() < 0.5 ? CompressType.Lz4 : CompressType.None,
+        logGroup: { logs, topic: `w${w}`, logTags: [] },
+      });
       put.acked = true;
     } catch {
       return; // the kill: in flight, may or may not have landed
@@ -88,7 +105,12 @@ async function admin(c: LogClient, ledger: Ledger, rnd: () => number, alive: () 
           const b = BigInt('0x' + s.inclusiveBeginKey);
           const e = s.exclusiveEndKey === 'ffffffffffffffffffffffffffffffff' ? 1n << 128n : BigInt('0x' + s.exclusiveEndKey);
           if (e - b > 2n) {
-            await c.splitShard({ project: PROJECT, logstore: MAIN, shardId: s.shardID, splitKey: ((b + e) / 2n).toString(16).padStart(32, '0') });
+            await c.splitShard({
+              project: PROJECT,
+              logstore: MAIN,
+              shardId: s.shardID,
+              splitKey: ((b + e) / 2n).toString(16).padStart(32, '0'),
+            });
             ledger.splits++;
           }
         } else if (writable.length > 2) {
@@ -103,7 +125,15 @@ async function admin(c: LogClient, ledger: Ledger, rnd: () => number, alive: () 
         const cp = ledger.checkpoints.get(s.shardID) ?? { values: [], acked: -1 };
         ledger.checkpoints.set(s.shardID, cp);
         cp.values.push(value);
-        await c.updateCheckpoint({ project: PROJECT, logstore: MAIN, consumerGroup: GROUP, consumer: 'chaos', shardId: s.shardID, checkpoint: value, forceSuccess: true });
+        await c.updateCheckpoint({
+          project: PROJECT,
+          logstore: MAIN,
+          consumerGroup: GROUP,
+          consumer: 'chaos',
+          shardId: s.shardID,
+          checkpoint: value,
+          forceSuccess: true,
+        });
         cp.acked = cp.values.length - 1;
         ledger.commits++;
       } else if (r < 0.85) {
@@ -117,7 +147,11 @@ async function admin(c: LogClient, ledger: Ledger, rnd: () => number, alive: () 
         ledger.recreates++;
       } else {
         const id = `s${ledger.scratchGen}-${Math.floor(rnd() * 1e9)}`;
-        await c.putLogs({ project: PROJECT, logstore: SCRATCH, logGroup: { logs: [{ time: 1_700_000_000, contents: [{ key: 'id', value: id }] }], logTags: [] } });
+        await c.putLogs({
+          project: PROJECT,
+          logstore: SCRATCH,
+          logGroup: { logs: [{ time: 1_700_000_000, contents: [{ key: 'id', value: id }] }], logTags: [] },
+        });
       }
     } catch (e) {
       if (!alive() || e instanceof SlsTransportError) return; // the kill
@@ -164,22 +198,47 @@ async function verify(c: LogClient, ledger: Ledger, report: LoghubReport): Promi
       if (put.acked && n === 0) report.lost.push(`${key}:${id}`);
     }
   }
-  const stored = new Map((await c.getCheckpoint({ project: PROJECT, logstore: MAIN, consumerGroup: GROUP })).map((x) => [x.shard, x.checkpoint]));
+  const stored = new Map(
+    (await c.getCheckpoint({ project: PROJECT, logstore: MAIN, consumerGroup: GROUP })).map((x) => [x.shard, x.checkpoint]),
+  );
   for (const [shard, cp] of ledger.checkpoints) {
     if (cp.acked < 0) continue;
     // The acknowledged value, or one sent after it whose answer the kill cut off.
-    if (!cp.values.slice(cp.acked).includes(stored.get(shard) ?? '')) report.checkpointMismatches.push(`shard ${shard}: ${stored.get(shard)} not ${cp.values[cp.acked]}`);
+    if (!cp.values.slice(cp.acked).includes(stored.get(shard) ?? ''))
+      report.checkpointMismatches.push(`shard ${shard}: ${stored.get(shard)} not ${cp.values[cp.acked]}`);
   }
   const scratch = await readShardGroups(c, SCRATCH, 0).catch(() => []);
-  for (const ids of scratch) for (const id of ids) if (ledger.deletedGens.has(Number(/^s(\d+)-/.exec(id)?.[1]))) report.resurrected.push(id);
+  for (const ids of scratch)
+    for (const id of ids) if (ledger.deletedGens.has(Number(/^s(\d+)-/.exec(id)?.[1]))) report.resurrected.push(id);
 }
 
-export async function loghubCampaign(opts: { kills: number; seed: number; minRunMs?: number; maxRunMs?: number; log?: (line: string) => void }): Promise<LoghubReport> {
+export async function loghubCampaign(opts: {
+  kills: number;
+  seed: number;
+  minRunMs?: number;
+  maxRunMs?: number;
+  log?: (line: string) => void;
+}): Promise<LoghubReport> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-chaos-hub-'));
   const rnd = seededRandom(opts.seed);
   const ledger = new Ledger();
   const next = Array.from({ length: WRITERS }, () => 0);
-  const report: LoghubReport = { kills: 0, ackedPuts: 0, ackedLogs: 0, splits: 0, merges: 0, checkpoints: 0, recreates: 0, lost: [], duplicated: [], torn: [], outOfOrder: [], unknown: [], checkpointMismatches: [], resurrected: [] };
+  const report: LoghubReport = {
+    kills: 0,
+    ackedPuts: 0,
+    ackedLogs: 0,
+    splits: 0,
+    merges: 0,
+    checkpoints: 0,
+    recreates: 0,
+    lost: [],
+    duplicated: [],
+    torn: [],
+    outOfOrder: [],
+    unknown: [],
+    checkpointMismatches: [],
+    resurrected: [],
+  };
   try {
     for (let round = 0; round <= opts.kills; round++) {
       const { proc, endpoint } = await startServe(dir);
@@ -206,7 +265,13 @@ export async function loghubCampaign(opts: { kills: number; seed: number; minRun
       const adminSent = new Promise<void>((r) => (onSent = () => armed && r()));
       const work = [
         ...Array.from({ length: WRITERS }, (_, w) => writer(c, ledger, w, next, seededRandom(opts.seed * 31 + round * 7 + w), () => alive)),
-        admin(c, ledger, seededRandom(opts.seed * 17 + round), () => alive, () => onSent()),
+        admin(
+          c,
+          ledger,
+          seededRandom(opts.seed * 17 + round),
+          () => alive,
+          () => onSent(),
+        ),
       ];
       const minMs = opts.minRunMs ?? 150;
       const runMs = minMs + rnd() * ((opts.maxRunMs ?? 700) - minMs);
@@ -224,7 +289,14 @@ export async function loghubCampaign(opts: { kills: number; seed: number; minRun
       opts.log?.(`kill ${report.kills}/${opts.kills}: ${[...ledger.puts.values()].filter((p) => p.acked).length} puts acknowledged so far`);
     }
     const acked = [...ledger.puts.values()].filter((p) => p.acked);
-    Object.assign(report, { ackedPuts: acked.length, ackedLogs: acked.reduce((n, p) => n + p.ids.length, 0), splits: ledger.splits, merges: ledger.merges, checkpoints: ledger.commits, recreates: ledger.recreates });
+    Object.assign(report, {
+      ackedPuts: acked.length,
+      ackedLogs: acked.reduce((n, p) => n + p.ids.length, 0),
+      splits: ledger.splits,
+      merges: ledger.merges,
+      checkpoints: ledger.commits,
+      recreates: ledger.recreates,
+    });
     return report;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -232,5 +304,13 @@ export async function loghubCampaign(opts: { kills: number; seed: number; minRun
 }
 
 export function loghubFailures(r: LoghubReport): number {
-  return r.lost.length + r.duplicated.length + r.torn.length + r.outOfOrder.length + r.unknown.length + r.checkpointMismatches.length + r.resurrected.length;
+  return (
+    r.lost.length +
+    r.duplicated.length +
+    r.torn.length +
+    r.outOfOrder.length +
+    r.unknown.length +
+    r.checkpointMismatches.length +
+    r.resurrected.length
+  );
 }

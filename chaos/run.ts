@@ -35,13 +35,15 @@ async function main(): Promise<void> {
     .option('--consumers <mode>', 'scheduler campaign restarts with the same --consumer name, a new one, or both', 'both')
     .option('--requests <n>', 'hostile requests', positiveInt, 20_000)
     .option('--shards <n>', 'shards the fds campaign writes and reads', positiveInt, 10_000)
-    .option('--ulimit <n>', 'open-file limit (ulimit -n) of the fds campaign\'s server', positiveInt, 1024)
+    .option('--ulimit <n>', "open-file limit (ulimit -n) of the fds campaign's server", positiveInt, 1024)
     .option('--json', 'print one JSON object per campaign')
     .parse();
   const [campaign] = program.args;
   const flags = program.opts<Flags>();
-  if (!['loghub', 'scheduler', 'hostile', 'fds', 'all'].includes(campaign)) throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile, fds or all`);
-  if (!['same', 'new', 'both'].includes(flags.consumers)) throw new InvalidArgumentError(`--consumers must be same, new or both, got ${flags.consumers}`);
+  if (!['loghub', 'scheduler', 'hostile', 'fds', 'all'].includes(campaign))
+    throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile, fds or all`);
+  if (!['same', 'new', 'both'].includes(flags.consumers))
+    throw new InvalidArgumentError(`--consumers must be same, new or both, got ${flags.consumers}`);
   let failures = 0;
   const show = (name: string, report: object, failed: number) => {
     failures += failed;

@@ -67,13 +67,23 @@ function readLines(file: string): Line[] {
 
 async function produce(c: LogClient, ids: string[], rnd: () => number): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) {
-    const hashKey = Math.floor(rnd() * 2 ** 32).toString(16).padStart(8, '0') + '0'.repeat(24);
+    const hashKey =
+      Math.floor(rnd() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0') + '0'.repeat(24);
     const logs = ids.slice(i, i + 100).map((id) => ({ time: Math.floor(Date.now() / 1000), contents: [{ key: 'id', value: id }] }));
     await c.putLogs({ project: PROJECT, logstore: 'source', hashKey, logGroup: { logs, logTags: [] } });
   }
 }
 
-export async function schedulerCampaign(opts: { kills: number; logs: number; seed: number; consumers: "same" | "new"; drainMs?: number; log?: (l: string) => void }): Promise<SchedulerReport> {
+export async function schedulerCampaign(opts: {
+  kills: number;
+  logs: number;
+  seed: number;
+  consumers: 'same' | 'new';
+  drainMs?: number;
+  log?: (l: string) => void;
+}): Promise<SchedulerReport> {
   const started = Date.now();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-chaos-run-'));
   const rnd = seededRandom(opts.seed);
@@ -82,16 +92,33 @@ export async function schedulerCampaign(opts: { kills: number; logs: number; see
   const c = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, retry: { retries: 2 } });
   const parents = new Map<number, number[]>();
   let runner: Proc | undefined;
-  const report: SchedulerReport = { consumers: opts.consumers, kills: 0, produced: 0, delivered: 0, duplicates: 0, lost: [], unexplainedDuplicates: [], childBeforeParent: [], splits: 0, merges: 0, seconds: 0 };
+  const report: SchedulerReport = {
+    consumers: opts.consumers,
+    kills: 0,
+    produced: 0,
+    delivered: 0,
+    duplicates: 0,
+    lost: [],
+    unexplainedDuplicates: [],
+    childBeforeParent: [],
+    splits: 0,
+    merges: 0,
+    seconds: 0,
+  };
   try {
     await c.createProject({ project: PROJECT });
     await c.createLogStore({ project: PROJECT, logstore: 'source', shardCount: 4 });
     await c.createLogStore({ project: PROJECT, logstore: 'trigger-log', shardCount: 1 });
     writeFileSync(path.join(dir, 'fn.mjs'), FUNCTION(path.join(repoRoot, 'dist/runtime/index.js'), out));
     const config = {
-      endpoint, project: PROJECT, sourceConfig: { logstore: 'source', startTime: 'begin' },
-      jobConfig: { triggerInterval: 1, maxRetryTime: 3 }, logConfig: { project: PROJECT, logstore: 'trigger-log' },
-      target: { type: 'local', module: path.join(dir, 'fn.mjs') }, heartbeatIntervalSeconds: 1, concurrency: 4,
+      endpoint,
+      project: PROJECT,
+      sourceConfig: { logstore: 'source', startTime: 'begin' },
+      jobConfig: { triggerInterval: 1, maxRetryTime: 3 },
+      logConfig: { project: PROJECT, logstore: 'trigger-log' },
+      target: { type: 'local', module: path.join(dir, 'fn.mjs') },
+      heartbeatIntervalSeconds: 1,
+      concurrency: 4,
     };
     writeFileSync(path.join(dir, 'job.json'), JSON.stringify(config));
     const ids = Array.from({ length: opts.logs }, (_, i) => `id-${String(i).padStart(7, '0')}`);
@@ -102,12 +129,19 @@ export async function schedulerCampaign(opts: { kills: number; logs: number; see
       runner = startCli(['run', '-c', path.join(dir, 'job.json'), '--consumer', consumer, '--quiet']);
       await produce(c, ids.slice(round * perRound, (round + 1) * perRound), rnd);
       if (round === Math.floor(opts.kills / 3)) {
-        const [parent, ...children] = await c.splitShard({ project: PROJECT, logstore: 'source', shardId: 0, splitKey: evenRanges(8)[1].inclusiveBeginKey });
+        const [parent, ...children] = await c.splitShard({
+          project: PROJECT,
+          logstore: 'source',
+          shardId: 0,
+          splitKey: evenRanges(8)[1].inclusiveBeginKey,
+        });
         for (const ch of children) parents.set(ch.shardID, [parent.shardID]);
         report.splits++;
       }
       if (round === Math.floor((2 * opts.kills) / 3)) {
-        const writable = (await c.listShards({ project: PROJECT, logstore: 'source' })).filter((s) => s.status === 'readwrite').sort((a, b) => a.inclusiveBeginKey.localeCompare(b.inclusiveBeginKey));
+        const writable = (await c.listShards({ project: PROJECT, logstore: 'source' }))
+          .filter((s) => s.status === 'readwrite')
+          .sort((a, b) => a.inclusiveBeginKey.localeCompare(b.inclusiveBeginKey));
         const [merged, left, right] = await c.mergeShards({ project: PROJECT, logstore: 'source', shardId: writable[1].shardID });
         parents.set(merged.shardID, [left.shardID, right.shardID]);
         report.merges++;
@@ -117,10 +151,13 @@ export async function schedulerCampaign(opts: { kills: number; logs: number; see
       pidsKilled.add(runner.child.pid!);
       await kill9(runner);
       report.kills++;
-      opts.log?.(`kill ${report.kills}/${opts.kills}: ${new Set(readLines(out).map((l) => l.id)).size} of ${Math.min(ids.length, (round + 1) * perRound)} ids delivered`);
+      opts.log?.(
+        `kill ${report.kills}/${opts.kills}: ${new Set(readLines(out).map((l) => l.id)).size} of ${Math.min(ids.length, (round + 1) * perRound)} ids delivered`,
+      );
     }
     report.produced = ids.length;
-    for (let waited = 0; new Set(readLines(out).map((l) => l.id)).size < ids.length && waited < (opts.drainMs ?? 120_000); waited += 250) await sleep(250);
+    for (let waited = 0; new Set(readLines(out).map((l) => l.id)).size < ids.length && waited < (opts.drainMs ?? 120_000); waited += 250)
+      await sleep(250);
     const last = runner!;
     last.child.kill('SIGTERM');
     await last.exited;
@@ -151,7 +188,8 @@ function verify(lines: Line[], ids: string[], killed: Set<number>, parents: Map<
     duplicates++;
     // Explained: the first delivery was the last range a killed runner processed on that shard
     // (processed, its checkpoint not yet committed when the kill came).
-    if (!killed.has(f.pid) || lastRange.get(`${f.pid}/${f.shard}`) !== f.range) report.unexplainedDuplicates.push(`${l.id} first in ${f.pid}/${f.shard} ${f.range}`);
+    if (!killed.has(f.pid) || lastRange.get(`${f.pid}/${f.shard}`) !== f.range)
+      report.unexplainedDuplicates.push(`${l.id} first in ${f.pid}/${f.shard} ${f.range}`);
   }
   report.duplicates = duplicates;
   report.delivered = first.size;
@@ -164,7 +202,8 @@ function verify(lines: Line[], ids: string[], killed: Set<number>, parents: Map<
   });
   for (const [child, ps] of parents) {
     for (const p of ps) {
-      if ((firstIndex.get(child) ?? Infinity) < (lastIndex.get(p) ?? -1)) report.childBeforeParent.push(`shard ${child} ran before parent ${p} was drained`);
+      if ((firstIndex.get(child) ?? Infinity) < (lastIndex.get(p) ?? -1))
+        report.childBeforeParent.push(`shard ${child} ran before parent ${p} was drained`);
     }
   }
 }

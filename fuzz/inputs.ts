@@ -51,8 +51,20 @@ function unknownField(rnd: Rnd): number[] {
   const num = 7 + int(rnd, 20);
   const wire = [0, 1, 2, 5][int(rnd, 4)];
   if (wire === 0) return field(rnd, num, 0, varint(rnd, int(rnd, 1 << 20)));
-  if (wire === 1) return field(rnd, num, 1, Array.from({ length: 8 }, () => int(rnd, 256)));
-  if (wire === 5) return field(rnd, num, 5, Array.from({ length: 4 }, () => int(rnd, 256)));
+  if (wire === 1)
+    return field(
+      rnd,
+      num,
+      1,
+      Array.from({ length: 8 }, () => int(rnd, 256)),
+    );
+  if (wire === 5)
+    return field(
+      rnd,
+      num,
+      5,
+      Array.from({ length: 4 }, () => int(rnd, 256)),
+    );
   return field(rnd, num, 2, text(rnd));
 }
 
@@ -66,7 +78,15 @@ function keyValue(rnd: Rnd): number[] {
 function log(rnd: Rnd): number[] {
   const parts: number[][] = [field(rnd, 1, 0, varint(rnd, int(rnd, 0x100000000)))];
   for (let n = int(rnd, 6); n > 0; n--) parts.push(field(rnd, 2, 2, keyValue(rnd)));
-  if (chance(rnd, 0.3)) parts.push(field(rnd, 4, 5, Array.from({ length: 4 }, () => int(rnd, 256))));
+  if (chance(rnd, 0.3))
+    parts.push(
+      field(
+        rnd,
+        4,
+        5,
+        Array.from({ length: 4 }, () => int(rnd, 256)),
+      ),
+    );
   if (chance(rnd, 0.05)) parts.push(unknownField(rnd));
   if (chance(rnd, 0.1)) parts.push(parts.shift() as number[]); // Time last
   return parts.flat();
@@ -139,7 +159,10 @@ export function compressedInput(rnd: Rnd): CompressedInput {
   const type = [CompressType.Lz4, CompressType.Deflate, CompressType.Zstd][int(rnd, 3)];
   const raw = chance(rnd, 0.5) ? validLogGroupList(rnd) : Buffer.alloc(int(rnd, 4096), int(rnd, 3));
   // No zstd encoder installs here: zstd inputs are random frames with zstd's magic number.
-  const valid = type === CompressType.Zstd ? Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(rnd, int(rnd, 64))]) : compress(raw, type);
+  const valid =
+    type === CompressType.Zstd
+      ? Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), randomBytes(rnd, int(rnd, 64))])
+      : compress(raw, type);
   const body = chance(rnd, 0.1) ? randomBytes(rnd, int(rnd, 300)) : mutate(rnd, valid);
   const sizes = [raw.length, raw.length + 1 + int(rnd, 10), int(rnd, raw.length + 1), 1 << (10 + int(rnd, 20)), undefined];
   const rawSize = sizes[int(rnd, sizes.length)];
@@ -147,7 +170,9 @@ export function compressedInput(rnd: Rnd): CompressedInput {
 }
 
 export function cursorInput(rnd: Rnd): string {
-  const canonical = encodeCursor(BigInt.asIntN(64, BigInt(int(rnd, 2 ** 52)) * BigInt(int(rnd, 4096) + 1) - BigInt(int(rnd, 2) ? 2 ** 62 : 0)));
+  const canonical = encodeCursor(
+    BigInt.asIntN(64, BigInt(int(rnd, 2 ** 52)) * BigInt(int(rnd, 4096) + 1) - BigInt(int(rnd, 2) ? 2 ** 62 : 0)),
+  );
   switch (int(rnd, 5)) {
     case 0:
       return canonical;
@@ -156,7 +181,9 @@ export function cursorInput(rnd: Rnd): string {
     case 2:
       return mutate(rnd, Buffer.from(canonical)).toString('latin1');
     case 3:
-      return Buffer.from(['-0', '+1', ' 1', '1e3', '0x10', '١', '9223372036854775808', '-9223372036854775809'][int(rnd, 8)]).toString('base64');
+      return Buffer.from(['-0', '+1', ' 1', '1e3', '0x10', '١', '9223372036854775808', '-9223372036854775809'][int(rnd, 8)]).toString(
+        'base64',
+      );
     default:
       return randomBytes(rnd, int(rnd, 24)).toString(int(rnd, 2) ? 'base64' : 'latin1');
   }

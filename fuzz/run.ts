@@ -51,7 +51,8 @@ function work(plan: Plan, k: number, progress: Int32Array): WorkerResult {
         if (result.findings.length < MAX_FINDINGS) result.findings.push(report(plan, t, i, f.kind, f.message));
       }
       const ms = performance.now() - started;
-      if (ms > plan.slowMs && result.findings.length < MAX_FINDINGS) result.findings.push(report(plan, t, i, 'slow', `took ${ms.toFixed(0)} ms`));
+      if (ms > plan.slowMs && result.findings.length < MAX_FINDINGS)
+        result.findings.push(report(plan, t, i, 'slow', `took ${ms.toFixed(0)} ms`));
       result.done++;
     }
   });
@@ -73,7 +74,9 @@ function positiveInt(v: string): number {
 
 async function main(): Promise<void> {
   const opts = new Command('npm run fuzz --')
-    .description('Bounded fuzz campaign: LogGroup/LogGroupList decoders (fast and reference) and validator, decompressors, cursors, events.')
+    .description(
+      'Bounded fuzz campaign: LogGroup/LogGroupList decoders (fast and reference) and validator, decompressors, cursors, events.',
+    )
     .option('--inputs <n>', 'inputs in all, shared by the targets by weight', positiveInt, 1_000_000)
     .option('--seed <n>', 'campaign seed (input i is rebuilt from seed, target and i)', (v) => Number.parseInt(v, 10), 1)
     .option('--workers <n>', 'worker threads', positiveInt, 2)
@@ -83,11 +86,25 @@ async function main(): Promise<void> {
     .option('--max-rss-mb <mb>', 'resident memory above this fails the campaign', positiveInt, 1536)
     .option('--json', 'print one JSON object')
     .parse()
-    .opts<{ inputs: number; seed: number; workers: number; target?: string; hangMs: number; slowMs: number; maxRssMb: number; json?: boolean }>();
+    .opts<{
+      inputs: number;
+      seed: number;
+      workers: number;
+      target?: string;
+      hangMs: number;
+      slowMs: number;
+      maxRssMb: number;
+      json?: boolean;
+    }>();
   if (opts.target && !targets.some((t) => t.name === opts.target)) throw new InvalidArgumentError(`unknown target ${opts.target}`);
   const active = targets.map((t) => (!opts.target || t.name === opts.target ? t.weight : 0));
   const total = active.reduce((a, b) => a + b, 0);
-  const plan: Plan = { seed: opts.seed, counts: active.map((w) => Math.round((opts.inputs * w) / total)), workers: opts.workers, slowMs: opts.slowMs };
+  const plan: Plan = {
+    seed: opts.seed,
+    counts: active.map((w) => Math.round((opts.inputs * w) / total)),
+    workers: opts.workers,
+    slowMs: opts.slowMs,
+  };
   const started = performance.now();
   let maxRss = process.memoryUsage().rss;
   const findings: Report[] = [];
@@ -95,7 +112,8 @@ async function main(): Promise<void> {
   const results = await Promise.all(Array.from({ length: plan.workers }, (_, k) => runWorker(plan, k, opts.hangMs, findings)));
   clearInterval(sampler);
   maxRss = Math.max(maxRss, process.memoryUsage().rss);
-  if (maxRss > opts.maxRssMb * 2 ** 20) findings.push({ target: '*', index: -1, kind: 'memory', message: `rss ${(maxRss / 2 ** 20).toFixed(0)} MiB`, input: '' });
+  if (maxRss > opts.maxRssMb * 2 ** 20)
+    findings.push({ target: '*', index: -1, kind: 'memory', message: `rss ${(maxRss / 2 ** 20).toFixed(0)} MiB`, input: '' });
   const outcomes: Record<string, Record<Outcome, number>> = {};
   for (const r of results) {
     findings.push(...r.findings);
@@ -146,7 +164,17 @@ function runWorker(plan: Plan, k: number, hangMs: number, findings: Report[]): P
   });
 }
 
-function print(summary: { seed: number; inputs: number; seconds: number; maxRssMiB: number; outcomes: Record<string, Record<Outcome, number>>; findings: Report[] }, json: boolean): void {
+function print(
+  summary: {
+    seed: number;
+    inputs: number;
+    seconds: number;
+    maxRssMiB: number;
+    outcomes: Record<string, Record<Outcome, number>>;
+    findings: Report[];
+  },
+  json: boolean,
+): void {
   if (json) {
     console.log(JSON.stringify(summary));
     return;

@@ -80,8 +80,13 @@ function checkLogGroup(bytes: Buffer): Outcome {
   const decoded = attempt(() => decodeLogGroup(bytes), CodecError, 'decodeLogGroup');
   const validated = attempt(() => validateLogGroup(bytes), CodecError, 'validateLogGroup');
   if (decoded.ok !== validated.ok) {
-    const why = decoded.ok ? `validator: ${(validated as { error: Error }).error.message}` : `decoder: ${(decoded as { error: Error }).error.message}`;
-    throw new Finding('disagreement', `decoder ${decoded.ok ? 'accepts' : 'rejects'}, validator ${validated.ok ? 'accepts' : 'rejects'} (${why})`);
+    const why = decoded.ok
+      ? `validator: ${(validated as { error: Error }).error.message}`
+      : `decoder: ${(decoded as { error: Error }).error.message}`;
+    throw new Finding(
+      'disagreement',
+      `decoder ${decoded.ok ? 'accepts' : 'rejects'}, validator ${validated.ok ? 'accepts' : 'rejects'} (${why})`,
+    );
   }
   const ref = reference(() => decodeLogGroupReference(bytes));
   if (!decoded.ok) return ref.ok ? 'stricter' : 'rejected';
@@ -97,7 +102,11 @@ function checkLogGroupList(bytes: Buffer): Outcome {
   const each = split.ok
     ? attempt(() => split.value.forEach((s) => validateLogGroup(bytes.subarray(s.start, s.end))), CodecError, 'validateLogGroup')
     : split;
-  if (decoded.ok !== each.ok) throw new Finding('disagreement', `decodeLogGroupList ${decoded.ok ? 'accepts' : 'rejects'}, split + validate ${each.ok ? 'accepts' : 'rejects'}`);
+  if (decoded.ok !== each.ok)
+    throw new Finding(
+      'disagreement',
+      `decodeLogGroupList ${decoded.ok ? 'accepts' : 'rejects'}, split + validate ${each.ok ? 'accepts' : 'rejects'}`,
+    );
   const ref = reference(() => decodeLogGroupListReference(bytes));
   if (!decoded.ok) return ref.ok ? 'stricter' : 'rejected';
   return sameAsReference(decoded.value, ref);
@@ -114,7 +123,10 @@ function lz4Agree(body: Buffer, rawSize: number): void {
   };
   const [a, j] = [run(nativeLz4), run(jsLz4)];
   if ((a === undefined) !== (j === undefined) || (a && j && !a.equals(j))) {
-    throw new Finding('disagreement', `native lz4 ${a ? 'decodes' : 'fails'}, pure-JS lz4 ${j ? 'decodes' : 'fails'}${a && j ? ' (different bytes)' : ''}`);
+    throw new Finding(
+      'disagreement',
+      `native lz4 ${a ? 'decodes' : 'fails'}, pure-JS lz4 ${j ? 'decodes' : 'fails'}${a && j ? ' (different bytes)' : ''}`,
+    );
   }
 }
 
@@ -132,7 +144,13 @@ const hex = (b: unknown) => (b as Buffer).toString('hex');
 
 export const targets: readonly Target[] = [
   { name: 'logGroup', weight: 40, make: (r) => protobufInput(r, validLogGroup), check: (b) => checkLogGroup(b as Buffer), show: hex },
-  { name: 'logGroupList', weight: 25, make: (r) => protobufInput(r, validLogGroupList), check: (b) => checkLogGroupList(b as Buffer), show: hex },
+  {
+    name: 'logGroupList',
+    weight: 25,
+    make: (r) => protobufInput(r, validLogGroupList),
+    check: (b) => checkLogGroupList(b as Buffer),
+    show: hex,
+  },
   {
     name: 'decompress',
     weight: 15,
@@ -154,7 +172,8 @@ export const targets: readonly Target[] = [
     check: (c) => {
       const r = attempt(() => decodeCursor(c as string), CodecError, 'decodeCursor');
       if (!r.ok) return 'rejected';
-      if (encodeCursor(r.value) !== c) throw new Finding('not-canonical', `accepted ${JSON.stringify(c)}, which is not the spelling of ${r.value}`);
+      if (encodeCursor(r.value) !== c)
+        throw new Finding('not-canonical', `accepted ${JSON.stringify(c)}, which is not the spelling of ${r.value}`);
       return 'accepted';
     },
     show: (c) => JSON.stringify(c),
@@ -165,7 +184,8 @@ export const targets: readonly Target[] = [
     make: eventInput,
     check: (e) => {
       const r = attempt(() => parseEvent(e), ValidationError, 'parseEvent');
-      if (r.ok && decodeCursor(r.value.source.beginCursor) > decodeCursor(r.value.source.endCursor)) throw new Finding('disagreement', 'accepted begin after end');
+      if (r.ok && decodeCursor(r.value.source.beginCursor) > decodeCursor(r.value.source.endCursor))
+        throw new Finding('disagreement', 'accepted begin after end');
       return r.ok ? 'accepted' : 'rejected';
     },
     show: (e) => (Buffer.isBuffer(e) ? `hex:${e.toString('hex')}` : JSON.stringify(e)),

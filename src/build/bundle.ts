@@ -31,7 +31,9 @@ const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
  * scaffold before npm install), resolve sls-trigger[/subpath] through this package's exports map.
  */
 function selfPackage(): Plugin {
-  const exportsMap = (JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { exports: Record<string, string | { import: string }> }).exports;
+  const exportsMap = (
+    JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { exports: Record<string, string | { import: string }> }
+  ).exports;
   return {
     name: 'sls-trigger-self',
     setup(b) {
@@ -82,7 +84,9 @@ export async function buildFunction(dir: string, opts: BuildOptions = {}): Promi
     logLevel: 'silent',
     plugins: [selfPackage()],
     // CommonJS dependencies call require(); give the ESM bundle one.
-    banner: { js: "import { createRequire as __slsCreateRequire } from 'node:module'; const require = __slsCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __slsCreateRequire } from 'node:module'; const require = __slsCreateRequire(import.meta.url);",
+    },
   });
   writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
   return { outFile, bytes: statSync(outFile).size, ...measureLoad(outFile) };

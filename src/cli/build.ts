@@ -14,7 +14,10 @@ export function registerBuild(program: Command): void {
     .action(async (dir: string | undefined, flags: { entry?: string; outDir: string; minify: boolean; json?: boolean }) => {
       const r = await buildFunction(dir ?? '.', { entry: flags.entry, outDir: flags.outDir, minify: flags.minify });
       if (flags.json) process.stdout.write(JSON.stringify(r) + '\n');
-      else process.stdout.write(`${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\nupload ${flr(r.outFile)} (s.yaml code: ./dist)\n`);
+      else
+        process.stdout.write(
+          `${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\nupload ${flr(r.outFile)} (s.yaml code: ./dist)\n`,
+        );
     });
 }
 

@@ -14,21 +14,35 @@ interface ResetFlags extends SourceFlags {
 }
 
 export function registerCheckpoint(program: Command): void {
-  const cp = program.command(COMMANDS.checkpoint.usage)
-    .description(COMMANDS.checkpoint.description);
-  sourceOptions(cp.command('show').description('checkpoint, owner and update time per shard')).option('--job <name>', 'job name (its consumer group)').option('--json', 'print JSON')
+  const cp = program.command(COMMANDS.checkpoint.usage).description(COMMANDS.checkpoint.description);
+  sourceOptions(cp.command('show').description('checkpoint, owner and update time per shard'))
+    .option('--job <name>', 'job name (its consumer group)')
+    .option('--json', 'print JSON')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
       const src = resolveSource(flags, true);
       const client = clientFor(src.endpoint, src.credentials);
       try {
         const rows = await jobStatus(client, { project: src.project, logstore: src.logstore, jobName: src.jobName });
         if (flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
-        else process.stdout.write(table(rows.map((r) => ({ shard: r.shardId, checkpoint: r.checkpoint || '(none)', owner: r.owner || '-', updated: r.updateTime ? new Date(r.updateTime / 1000).toISOString() : '-', pending_groups: r.pendingGroups }))));
+        else
+          process.stdout.write(
+            table(
+              rows.map((r) => ({
+                shard: r.shardId,
+                checkpoint: r.checkpoint || '(none)',
+                owner: r.owner || '-',
+                updated: r.updateTime ? new Date(r.updateTime / 1000).toISOString() : '-',
+                pending_groups: r.pendingGroups,
+              })),
+            ),
+          );
       } finally {
         client.close();
       }
     });
-  sourceOptions(cp.command('reset').description('move checkpoints to a time, begin or end, so data after that point is delivered again (or skipped)'))
+  sourceOptions(
+    cp.command('reset').description('move checkpoints to a time, begin or end, so data after that point is delivered again (or skipped)'),
+  )
     .option('--job <name>', 'job name (its consumer group)')
     .requiredOption('--to <time>', 'begin, end, unix seconds or ISO date')
     .option('--shard <n>', 'only this shard (default: every shard)', intOption('--shard', 0, 1e9))
@@ -38,7 +52,11 @@ export function registerCheckpoint(program: Command): void {
       const to = parseTimePoint(flags.to, '--to');
       const client = clientFor(src.endpoint, src.credentials);
       try {
-        const moved = await resetCheckpoints(client, { project: src.project, logstore: src.logstore, jobName: src.jobName }, { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli' });
+        const moved = await resetCheckpoints(
+          client,
+          { project: src.project, logstore: src.logstore, jobName: src.jobName },
+          { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli' },
+        );
         for (const m of moved) process.stdout.write(`shard ${m.shardId}: checkpoint -> ${m.checkpoint}\n`);
       } finally {
         client.close();

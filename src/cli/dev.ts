@@ -43,7 +43,11 @@ export function registerDev(program: Command): void {
     .option('--no-producer', 'do not write sample logs (bring your own data)')
     .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
     .action(async (flags: DevFlags) => {
-      const hub = await startLogHub({ port: flags.port, dataDir: flags.dataDir, onWarning: (m) => process.stderr.write(`warning: ${m}\n`) });
+      const hub = await startLogHub({
+        port: flags.port,
+        dataDir: flags.dataDir,
+        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+      });
       const input = readJobInput(flags.config, flags.trigger);
       input.endpoint = hub.endpoint;
       if (flags.interval) input.jobConfig = { ...input.jobConfig, triggerInterval: flags.interval };
@@ -51,11 +55,27 @@ export function registerDev(program: Command): void {
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
       const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
       await ensureJobResources(client, config, { sourceShards: flags.shards, description: 'created by sls-trigger dev' });
-      const producer = new Producer({ client, project: config.project, logstore: config.logstore, rate: flags.producer ? flags.rate : 0, onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`) });
+      const producer = new Producer({
+        client,
+        project: config.project,
+        logstore: config.logstore,
+        rate: flags.producer ? flags.rate : 0,
+        onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`),
+      });
       const invoker = createInvoker(config, DEFAULT_ACCESS_KEY);
-      const scheduler = new Scheduler({ config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, consumerName: 'dev', scheduleSink: flags.json ? undefined : null });
+      const scheduler = new Scheduler({
+        config,
+        client,
+        invoker,
+        functionCredentials: DEFAULT_ACCESS_KEY,
+        consumerName: 'dev',
+        scheduleSink: flags.json ? undefined : null,
+      });
       printSchedulerEvents(scheduler, { tasks: !flags.json });
-      const lagTimer = setInterval(() => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`), config.triggerInterval * 1000);
+      const lagTimer = setInterval(
+        () => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`),
+        config.triggerInterval * 1000,
+      );
       process.stderr.write(
         [
           `LogHub   ${hub.endpoint}  data ${hub.dataDir}  keys ${DEFAULT_ACCESS_KEY.accessKeyId} / ${DEFAULT_ACCESS_KEY.accessKeySecret}`,

@@ -13,8 +13,7 @@ interface GenerateFlags extends SourceFlags {
 }
 
 export function registerEvents(program: Command): void {
-  const events = program.command(COMMANDS.events.usage)
-    .description(COMMANDS.events.description);
+  const events = program.command(COMMANDS.events.usage).description(COMMANDS.events.description);
   sourceOptions(
     events
       .command('generate')
@@ -23,12 +22,17 @@ export function registerEvents(program: Command): void {
       .option('--from <time>', 'begin: begin, end, unix seconds or ISO date', 'begin')
       .option('--to <time>', 'end (exclusive): begin, end, unix seconds or ISO date', 'end')
       .option('--job <name>', 'jobName in the event')
-      .option('--parameter <json>', 'parameter in the event (default: the config\'s functionParameter)'),
+      .option('--parameter <json>', "parameter in the event (default: the config's functionParameter)"),
   ).action(async (flags: GenerateFlags) => {
     const src = resolveSource(flags);
     const client = clientFor(src.endpoint, src.credentials);
     try {
-      const e = await eventForTimes({ client, ...src }, flags.shard, parseTimePoint(flags.from, '--from'), parseTimePoint(flags.to, '--to'));
+      const e = await eventForTimes(
+        { client, ...src },
+        flags.shard,
+        parseTimePoint(flags.from, '--from'),
+        parseTimePoint(flags.to, '--to'),
+      );
       process.stdout.write(JSON.stringify(e, null, 2) + '\n');
     } finally {
       client.close();

@@ -13,15 +13,22 @@ export function registerInit(program: Command): void {
     .option('--logstore <name>', 'source logstore in s.yaml')
     .option('--region <id>', 'region in s.yaml')
     .option('--list', 'list the templates, one line each')
-    .action((dir: string | undefined, flags: { template: string; name?: string; project?: string; logstore?: string; region?: string; list?: boolean }) => {
-      if (flags.list) {
-        const ts = listTemplates();
-        const w = Math.max(...ts.map((t) => t.name.length));
-        for (const t of ts) process.stdout.write(`${t.name.padEnd(w)}  ${t.description}\n`);
-        return;
-      }
-      if (!dir) throw new Error('give a directory: sls-trigger init <dir> --template <name>');
-      const r = initProject(dir, flags);
-      process.stdout.write(`created ${r.name} in ${r.dir} from ${flags.template}\nnext:\n  cd ${dir}\n  npm install\n  npm test\n  npx sls-trigger dev --config s.yaml\n`);
-    });
+    .action(
+      (
+        dir: string | undefined,
+        flags: { template: string; name?: string; project?: string; logstore?: string; region?: string; list?: boolean },
+      ) => {
+        if (flags.list) {
+          const ts = listTemplates();
+          const w = Math.max(...ts.map((t) => t.name.length));
+          for (const t of ts) process.stdout.write(`${t.name.padEnd(w)}  ${t.description}\n`);
+          return;
+        }
+        if (!dir) throw new Error('give a directory: sls-trigger init <dir> --template <name>');
+        const r = initProject(dir, flags);
+        process.stdout.write(
+          `created ${r.name} in ${r.dir} from ${flags.template}\nnext:\n  cd ${dir}\n  npm install\n  npm test\n  npx sls-trigger dev --config s.yaml\n`,
+        );
+      },
+    );
 }

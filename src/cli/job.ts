@@ -83,7 +83,13 @@ export function resolveSource(flags: SourceFlags, needsJob = false): ResolvedSou
   const endpoint = flags.endpoint ?? config?.endpoint;
   const project = flags.project ?? config?.project;
   const logstore = flags.logstore ?? config?.logstore;
-  const missing = [['--endpoint', endpoint], ['--project', project], ['--logstore', logstore]].filter(([, v]) => !v).map(([k]) => k);
+  const missing = [
+    ['--endpoint', endpoint],
+    ['--project', project],
+    ['--logstore', logstore],
+  ]
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
   if (missing.length > 0) throw new Error(`give --config, or ${missing.join(', ')}`);
   let parameter = config?.functionParameter ?? {};
   if (flags.parameter) {
@@ -93,7 +99,15 @@ export function resolveSource(flags: SourceFlags, needsJob = false): ResolvedSou
       throw new Error(`--parameter is not JSON: ${(e as Error).message}`, { cause: e });
     }
   }
-  return { endpoint: endpoint!, project: project!, logstore: logstore!, jobName: flags.job ?? config?.jobName ?? 'local-replay', parameter, credentials: credentialsFor(endpoint!, config?.credentials), config };
+  return {
+    endpoint: endpoint!,
+    project: project!,
+    logstore: logstore!,
+    jobName: flags.job ?? config?.jobName ?? 'local-replay',
+    parameter,
+    credentials: credentialsFor(endpoint!, config?.credentials),
+    config,
+  };
 }
 
 export function sourceOptions<T extends { option: (...a: never[]) => T }>(cmd: T): T {

@@ -37,7 +37,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 
 try {
   const chosen = chosenCommand(process.argv);
-  if (chosen !== undefined && chosen !== 'init' && chosen !== 'build' && lz4Implementation === 'js') process.stderr.write(`warning: ${LZ4_JS_NOTE}\n`);
+  if (chosen !== undefined && chosen !== 'init' && chosen !== 'build' && lz4Implementation === 'js')
+    process.stderr.write(`warning: ${LZ4_JS_NOTE}\n`);
   await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (e) {
   process.stderr.write(`error: ${(e as Error).message}\n`);

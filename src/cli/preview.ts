@@ -6,8 +6,7 @@ import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job
 import { intOption } from './util.js';
 
 export function registerPreview(program: Command): void {
-  sourceOptions(program.command(COMMANDS.preview.usage)
-    .description(COMMANDS.preview.description))
+  sourceOptions(program.command(COMMANDS.preview.usage).description(COMMANDS.preview.description))
     .option('--shard <n>', 'shard id', intOption('--shard', 0, 1e9), 0)
     .option('--from <time>', 'begin, end, unix seconds or ISO date', 'begin')
     .option('--count <n>', 'log groups to show', intOption('--count', 1, 1000), 10)
@@ -16,7 +15,12 @@ export function registerPreview(program: Command): void {
       const src = resolveSource(flags);
       const client = clientFor(src.endpoint, src.credentials);
       try {
-        const cursor = await client.getCursor({ project: src.project, logstore: src.logstore, shardId: flags.shard, from: parseTimePoint(flags.from, '--from') });
+        const cursor = await client.getCursor({
+          project: src.project,
+          logstore: src.logstore,
+          shardId: flags.shard,
+          from: parseTimePoint(flags.from, '--from'),
+        });
         const r = await client.pullLogs({ project: src.project, logstore: src.logstore, shardId: flags.shard, cursor, count: flags.count });
         for (const g of r.groups) {
           const group = g.toLogGroup();
@@ -24,7 +28,10 @@ export function registerPreview(program: Command): void {
           else {
             const tags = group.logTags.map((t) => `${t.key}=${t.value}`).join(' ');
             process.stdout.write(`── group topic=${group.topic ?? ''} source=${group.source ?? ''} ${tags}\n`);
-            for (const l of group.logs) process.stdout.write(`${new Date(l.time * 1000).toISOString()}  ${l.contents.map((c) => `${c.key}=${c.value}`).join('  ')}\n`);
+            for (const l of group.logs)
+              process.stdout.write(
+                `${new Date(l.time * 1000).toISOString()}  ${l.contents.map((c) => `${c.key}=${c.value}`).join('  ')}\n`,
+              );
           }
         }
         if (r.count === 0) process.stderr.write(`shard ${flags.shard}: no log groups from ${flags.from}\n`);

@@ -21,7 +21,11 @@ export function printTask(t: TaskEvent): void {
 
 /** One line per retry: what is retried (the function's range, or only a write owed for it), when, and why. */
 export function printRetry(r: RetryEvent): void {
-  const what = r.write ? `${r.write} write` : r.counted ? `range (attempt ${r.attempt}${r.exhausted ? ', retries exhausted: blocking' : ''})` : 'SLS request';
+  const what = r.write
+    ? `${r.write} write`
+    : r.counted
+      ? `range (attempt ${r.attempt}${r.exhausted ? ', retries exhausted: blocking' : ''})`
+      : 'SLS request';
   process.stderr.write(`retry shard=${r.shardId} ${what} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.reason}\n`);
 }
 
@@ -29,7 +33,11 @@ export function printRetry(r: RetryEvent): void {
 export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolean }): void {
   if (opts.tasks) scheduler.on('task', printTask);
   scheduler.on('retry', (r) => !r.counted && printRetry(r)); // a counted retry already has its Failed task line
-  scheduler.on('shardError', (e) => process.stderr.write(`error shard=${e.shardId} parked (${e.code}): ${e.message}\n  fix the cause and restart; the shard resumes from its checkpoint\n`));
+  scheduler.on('shardError', (e) =>
+    process.stderr.write(
+      `error shard=${e.shardId} parked (${e.code}): ${e.message}\n  fix the cause and restart; the shard resumes from its checkpoint\n`,
+    ),
+  );
   scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
   scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
 }
@@ -38,6 +46,10 @@ export function table(rows: Array<Record<string, string | number>>): string {
   if (rows.length === 0) return '(none)\n';
   const cols = Object.keys(rows[0]);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(width[i])).join('  ').trimEnd() + '\n';
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.padEnd(width[i]))
+      .join('  ')
+      .trimEnd() + '\n';
   return line(cols) + rows.map((r) => line(cols.map((c) => String(r[c])))).join('');
 }

@@ -21,8 +21,11 @@ export function registerRun(program: Command): void {
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')
     .option('--module <path>', 'local handler module, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
-    .option('--consumer <name>', 'this instance\'s name in the job\'s consumer group (default: host-pid-random)')
-    .option('--once', 'run one tick, wait for its tasks, and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)')
+    .option('--consumer <name>', "this instance's name in the job's consumer group (default: host-pid-random)")
+    .option(
+      '--once',
+      'run one tick, wait for its tasks, and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)',
+    )
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
     .action(async (flags: RunFlags) => {
       const config = loadJob(flags);
@@ -34,9 +37,18 @@ export function registerRun(program: Command): void {
       const creds = credentialsFor(config.endpoint, config.credentials);
       const client = clientFor(config.endpoint, creds);
       const invoker = createInvoker(config, creds);
-      const scheduler = new Scheduler({ config, client, invoker, functionCredentials: creds, consumerName: flags.consumer, scheduleSink: flags.quiet ? null : undefined });
+      const scheduler = new Scheduler({
+        config,
+        client,
+        invoker,
+        functionCredentials: creds,
+        consumerName: flags.consumer,
+        scheduleSink: flags.quiet ? null : undefined,
+      });
       printSchedulerEvents(scheduler, { tasks: true });
-      process.stderr.write(`job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${config.target.type === 'local' ? config.target.module : `fc:${config.target.serviceName}/${config.target.functionName}`} (consumer ${scheduler.consumer})\n`);
+      process.stderr.write(
+        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${config.target.type === 'local' ? config.target.module : `fc:${config.target.serviceName}/${config.target.functionName}`} (consumer ${scheduler.consumer})\n`,
+      );
       const stop = async () => {
         await scheduler.stop();
         await invoker.close();

@@ -40,7 +40,12 @@ export function registerServe(program: Command): void {
     .option('--access-key-secret <secret>', 'its secret')
     .option('--anonymous', 'accept unsigned requests (no signature check)')
     .option('--no-fsync', 'acknowledge writes before they reach the disk (faster, not crash-safe)')
-    .option('--max-open-files <n>', 'data files kept open at most, across all shards (keep it well under ulimit -n)', intOption('--max-open-files', 2, 1_000_000), 512)
+    .option(
+      '--max-open-files <n>',
+      'data files kept open at most, across all shards (keep it well under ulimit -n)',
+      intOption('--max-open-files', 2, 1_000_000),
+      512,
+    )
     .option('--quiet', 'do not log requests')
     .action(async (flags: ServeFlags) => {
       const key = serveKeys(flags);
@@ -61,7 +66,9 @@ export function registerServe(program: Command): void {
         [
           `LogHub listening on ${hub.endpoint}`,
           `  data:              ${where}`,
-          flags.anonymous ? '  auth:              anonymous (signatures not checked)' : `  AccessKeyId:       ${key.accessKeyId}\n  AccessKeySecret:   ${key.accessKeySecret}`,
+          flags.anonymous
+            ? '  auth:              anonymous (signatures not checked)'
+            : `  AccessKeyId:       ${key.accessKeyId}\n  AccessKeySecret:   ${key.accessKeySecret}`,
           `  lz4:               ${lz4Implementation}`,
           `  SDK endpoint:      ${hub.endpoint}  (projects are addressed as <project>.127.0.0.1:${hub.port})`,
           '',

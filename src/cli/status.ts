@@ -8,9 +8,8 @@ import { table } from './print.js';
 const time = (s: number | undefined) => (s === undefined ? '-' : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 
 export function registerStatus(program: Command): void {
-  sourceOptions(program.command(COMMANDS.status.usage)
-    .description(COMMANDS.status.description))
-    .option('--job <name>', 'job name (its consumer group; default: the config\'s)')
+  sourceOptions(program.command(COMMANDS.status.usage).description(COMMANDS.status.description))
+    .option('--job <name>', "job name (its consumer group; default: the config's)")
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
       const src = resolveSource(flags, true);
@@ -21,7 +20,19 @@ export function registerStatus(program: Command): void {
         if (flags.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         else {
           process.stdout.write(`job ${at.jobName} on ${at.project}/${at.logstore}\n`);
-          process.stdout.write(table(rows.map((r) => ({ shard: r.shardId, status: r.status, owner: r.owner || '-', checkpoint_time: time(r.checkpointTime), last_data_time: time(r.lastDataTime), pending_groups: r.pendingGroups, lag_s: r.lagSeconds }))));
+          process.stdout.write(
+            table(
+              rows.map((r) => ({
+                shard: r.shardId,
+                status: r.status,
+                owner: r.owner || '-',
+                checkpoint_time: time(r.checkpointTime),
+                last_data_time: time(r.lastDataTime),
+                pending_groups: r.pendingGroups,
+                lag_s: r.lagSeconds,
+              })),
+            ),
+          );
         }
       } finally {
         client.close();

@@ -62,7 +62,8 @@ export class LogClient {
   private readonly creds: LogClientOptions['credentials'];
 
   constructor(opts: LogClientOptions) {
-    if (!opts || !opts.credentials) throw new SlsArgumentError('credentials are required ({accessKeyId, accessKeySecret[, securityToken]})');
+    if (!opts || !opts.credentials)
+      throw new SlsArgumentError('credentials are required ({accessKeyId, accessKeySecret[, securityToken]})');
     this.endpoint = parseEndpoint(opts.endpoint);
     this.creds = opts.credentials;
     this.retry = { ...DEFAULT_RETRY, ...(opts.retry ?? {}) };

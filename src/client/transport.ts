@@ -59,17 +59,31 @@ export class Transport {
     const headers = this.headers(req, creds, hostHeader);
     const lib = ep.protocol === 'https:' ? https : http;
     return new Promise<SlsResponse>((resolve, reject) => {
-      const r = lib.request({ host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent, servername: hostHeader.split(':')[0] }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
-        res.on('end', () => {
-          const out: SlsResponse = { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), requestId: undefined };
-          resolve({ ...out, requestId: header(out, 'x-log-requestid') });
-        });
-      });
+      const r = lib.request(
+        { host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent, servername: hostHeader.split(':')[0] },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
+          res.on('end', () => {
+            const out: SlsResponse = {
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks),
+              requestId: undefined,
+            };
+            resolve({ ...out, requestId: header(out, 'x-log-requestid') });
+          });
+        },
+      );
       r.setTimeout(timeout, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${timeout} ms`)));
-      r.on('error', (e) => reject(e instanceof SlsTriggerError ? e : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}`, { cause: e })));
+      r.on('error', (e) =>
+        reject(
+          e instanceof SlsTriggerError
+            ? e
+            : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}`, { cause: e }),
+        ),
+      );
       r.end(req.body);
     });
   }
@@ -84,7 +98,11 @@ export function errorFromResponse(action: string, res: SlsResponse): SlsTriggerE
     if (j.errorCode) code = j.errorCode;
     if (j.errorMessage) message = j.errorMessage;
   } catch {
-    if (res.status < 500) return new SlsTransportError('BadResponse', `${message}: ${res.body.subarray(0, 120).toString()}`, { requestId: res.requestId, httpStatus: res.status });
+    if (res.status < 500)
+      return new SlsTransportError('BadResponse', `${message}: ${res.body.subarray(0, 120).toString()}`, {
+        requestId: res.requestId,
+        httpStatus: res.status,
+      });
   }
   const info = codeInfo(code);
   // Unknown codes: retry only server-side failures, never client errors.

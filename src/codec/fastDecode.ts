@@ -64,7 +64,8 @@ function decodeTag(r: Reader, end: number, what: string): LogContent {
       else value = r.string(end);
     } else r.skip(tag & 7, end);
   }
-  if (key === undefined || value === undefined) r.fail(CodecErrorKind.Malformed, `${what} is missing its required ${key === undefined ? 'Key' : 'Value'}`);
+  if (key === undefined || value === undefined)
+    r.fail(CodecErrorKind.Malformed, `${what} is missing its required ${key === undefined ? 'Key' : 'Value'}`);
   return { key, value };
 }
 

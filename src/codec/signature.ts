@@ -119,7 +119,9 @@ export function canonicalRequestV4(req: SignableRequest, payloadHash: string): {
 }
 
 function v4Key(secret: string, date: string, region: string): Buffer {
-  let k = createHmac('sha256', 'aliyun_v4' + secret).update(date).digest();
+  let k = createHmac('sha256', 'aliyun_v4' + secret)
+    .update(date)
+    .digest();
   k = createHmac('sha256', k).update(region).digest();
   k = createHmac('sha256', k).update('sls').digest();
   return createHmac('sha256', k).update('aliyun_v4_request').digest();
@@ -132,7 +134,9 @@ export function signatureV4(req: SignableRequest, secret: string, region: string
   const scope = `${date}/${region}/sls/aliyun_v4_request`;
   const { canonical } = canonicalRequestV4(req, h['x-log-content-sha256'] ?? EMPTY_SHA256);
   const sts = `SLS4-HMAC-SHA256\n${xLogDate}\n${scope}\n${sha256Hex(canonical)}`;
-  return createHmac('sha256', v4Key(secret, date, region)).update(sts).digest('hex');
+  return createHmac('sha256', v4Key(secret, date, region))
+    .update(sts)
+    .digest('hex');
 }
 
 export function authorizationV4(req: SignableRequest, creds: Credentials, region: string): string {
@@ -143,7 +147,10 @@ export function authorizationV4(req: SignableRequest, creds: Credentials, region
 
 /** Formats a Date as SLS v4's x-log-date (yyyyMMddTHHmmssZ). */
 export function v4Date(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 // ---- parsing and constant-time comparison (used by the server-side verifier) ----
@@ -174,12 +181,7 @@ export function safeEqual(a: string, b: string): boolean {
  * plain (x-log-date excluded), Python (x-log-meta-* excluded), @alicloud/log pair-string order,
  * and a signer that did include x-log-date.
  */
-export const V1_VARIANTS: readonly V1Options[] = [
-  {},
-  { skipMetaHeaders: true },
-  { sortPairStrings: true },
-  { signXLogDate: true },
-];
+export const V1_VARIANTS: readonly V1Options[] = [{}, { skipMetaHeaders: true }, { sortPairStrings: true }, { signXLogDate: true }];
 
 export function verifyV1(req: SignableRequest, secret: string, signature: string): boolean {
   const seen = new Set<string>();

@@ -43,7 +43,13 @@ export async function lastGroupTime(client: LogClient, at: LogstoreRef & { shard
 
 /** An event for [begin, end) of one shard; cursorTime from the range's last group. */
 export async function eventForCursors(src: EventSource, shardId: number, begin: string, end: string): Promise<TriggerEvent> {
-  return eventOf(src, shardId, begin, end, await lastGroupTime(src.client, { project: src.project, logstore: src.logstore, shardId }, begin, end));
+  return eventOf(
+    src,
+    shardId,
+    begin,
+    end,
+    await lastGroupTime(src.client, { project: src.project, logstore: src.logstore, shardId }, begin, end),
+  );
 }
 
 /** An event for the groups received in [from, to) of one shard. */
@@ -59,7 +65,7 @@ export async function splitEvent(src: EventSource, e: TriggerEvent, window: numb
   const total = cursorDistance(e.source.beginCursor, e.source.endCursor);
   if (window <= 0 || total <= BigInt(window)) return [e];
   const out: TriggerEvent[] = [];
-  for (let begin = e.source.beginCursor; compareCursors(begin, e.source.endCursor) < 0; ) {
+  for (let begin = e.source.beginCursor; compareCursors(begin, e.source.endCursor) < 0;) {
     const step = addToCursor(begin, window);
     const end = compareCursors(step, e.source.endCursor) < 0 ? step : e.source.endCursor;
     out.push(await eventForCursors({ ...src, parameter: e.parameter, jobName: e.jobName }, e.source.shardId, begin, end));

@@ -18,11 +18,19 @@ export async function recordFixture(client: LogClient, event: TriggerEvent): Pro
   const s = event.source;
   const parts: Buffer[] = [];
   let groups = 0;
-  const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize: 1000, retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 } });
+  const pages = readRange({
+    client,
+    project: s.projectName,
+    logstore: s.logstoreName,
+    shardId: s.shardId,
+    beginCursor: s.beginCursor,
+    endCursor: s.endCursor,
+    batchSize: 1000,
+    retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
+  });
   for await (const page of pages) {
     parts.push(page.result.rawBody);
     groups += page.result.count;
   }
   return { version: 1, event, logGroupList: Buffer.concat(parts).toString('base64'), groups, recordedAt: new Date().toISOString() };
 }
-

@@ -17,7 +17,8 @@ export class ValidationError extends Error {
 
 function describe(e: ErrorObject): string {
   const at = e.instancePath === '' ? '(root)' : e.instancePath.slice(1).replace(/\//g, '.');
-  if (e.keyword === 'additionalProperties') return `${at === '(root)' ? '' : at + '.'}${String(e.params.additionalProperty)} is not a known field`;
+  if (e.keyword === 'additionalProperties')
+    return `${at === '(root)' ? '' : at + '.'}${String(e.params.additionalProperty)} is not a known field`;
   if (e.keyword === 'required') return `${at === '(root)' ? '' : at + '.'}${String(e.params.missingProperty)} is required`;
   return `${at} ${e.message ?? 'is invalid'}`;
 }

@@ -84,7 +84,10 @@ export class ConsumerAssigner {
       const from = most();
       const to = least();
       if (counts.get(from)! - counts.get(to)! <= 1) break;
-      const shard = [...this.owner].filter(([, n]) => n === from).map(([s]) => s).sort((a, b) => b - a)[0];
+      const shard = [...this.owner]
+        .filter(([, n]) => n === from)
+        .map(([s]) => s)
+        .sort((a, b) => b - a)[0];
       this.owner.set(shard, to);
       counts.set(from, counts.get(from)! - 1);
       counts.set(to, counts.get(to)! + 1);

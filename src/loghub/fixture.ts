@@ -41,8 +41,19 @@ export async function serveFixture(fixture: Fixture): Promise<{ hub: LogHub; eve
   const hub = await startLogHub({ port: 0, memory: true, ttlIntervalMs: 0 });
   const h = hub.hub;
   const now = h.nowSeconds();
-  h.meta.projects[e.source.projectName] = { projectName: e.source.projectName, description: 'fixture', createTime: now, lastModifyTime: now, logstores: {} };
-  h.meta.projects[e.source.projectName].logstores[e.source.logstoreName] = createLogStoreMeta(e.source.logstoreName, e.source.shardId, decodeCursor(e.source.beginCursor), now);
+  h.meta.projects[e.source.projectName] = {
+    projectName: e.source.projectName,
+    description: 'fixture',
+    createTime: now,
+    lastModifyTime: now,
+    logstores: {},
+  };
+  h.meta.projects[e.source.projectName].logstores[e.source.logstoreName] = createLogStoreMeta(
+    e.source.logstoreName,
+    e.source.shardId,
+    decodeCursor(e.source.beginCursor),
+    now,
+  );
   const body = Buffer.from(fixture.logGroupList, 'base64');
   const groups = splitLogGroupList(body).map((g) => body.subarray(g.start, g.end));
   const ls = h.meta.projects[e.source.projectName].logstores[e.source.logstoreName];
@@ -50,4 +61,3 @@ export async function serveFixture(fixture: Fixture): Promise<{ hub: LogHub; eve
   if (groups.length > 0) await log.append(groups, e.cursorTime);
   return { hub, event: { ...e, source: { ...e.source, endpoint: hub.endpoint } } };
 }
-

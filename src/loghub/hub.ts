@@ -36,7 +36,10 @@ const GROUP_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function checkProjectName(name: unknown): string {
   if (typeof name !== 'string' || !PROJECT_NAME.test(name)) {
-    throw SlsServiceError.of('ProjectInfoInvalid', `project name ${JSON.stringify(name)} is invalid: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit`);
+    throw SlsServiceError.of(
+      'ProjectInfoInvalid',
+      `project name ${JSON.stringify(name)} is invalid: 3-63 of a-z, 0-9, '-', starting and ending with a letter or digit`,
+    );
   }
   return name;
 }
@@ -49,7 +52,8 @@ export function checkLogStoreName(name: unknown): string {
 }
 
 export function checkGroupName(name: unknown): string {
-  if (typeof name !== 'string' || !GROUP_NAME.test(name)) throw SlsServiceError.of('ParameterInvalid', `consumer group name ${JSON.stringify(name)} is invalid`);
+  if (typeof name !== 'string' || !GROUP_NAME.test(name))
+    throw SlsServiceError.of('ParameterInvalid', `consumer group name ${JSON.stringify(name)} is invalid`);
   return name;
 }
 

@@ -117,7 +117,17 @@ function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
 
 export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   const dataDir = opts.store || opts.memory ? undefined : path.resolve(opts.dataDir ?? path.join('.sls-trigger', 'loghub'));
-  const store = opts.store ?? (dataDir ? new FileStore({ dataDir, fsync: opts.fsync, segmentBytes: opts.segmentBytes, maxOpenFiles: opts.maxOpenFiles, onWarning: opts.onWarning }) : new MemoryStore());
+  const store =
+    opts.store ??
+    (dataDir
+      ? new FileStore({
+          dataDir,
+          fsync: opts.fsync,
+          segmentBytes: opts.segmentBytes,
+          maxOpenFiles: opts.maxOpenFiles,
+          onWarning: opts.onWarning,
+        })
+      : new MemoryStore());
   const hub = await Hub.open({ store, now: opts.now, limits: opts.limits });
   const accessKeys = opts.accessKeys && opts.accessKeys.length > 0 ? opts.accessKeys : [DEFAULT_ACCESS_KEY];
   const auth: AuthOptions = {
@@ -150,14 +160,18 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
       const q = new Map(query);
       const r = route(method, urlPath, q, project !== undefined);
       action = r.name;
-      if (!r.projectless && project === undefined) throw SlsServiceError.of('ProjectNotExist', 'The Project does not exist : (no project in the Host header)');
+      if (!r.projectless && project === undefined)
+        throw SlsServiceError.of('ProjectNotExist', 'The Project does not exist : (no project in the Host header)');
       const areq: ActionRequest = { project, logstore: r.logstore, shardId: r.shardId, group: r.group, query: q, headers, body };
       const result: ActionResult = await r.action(hub, areq);
       if (result.kind === 'json') bytesOut = sendJson(res, 200, result.value, requestId);
       else if (result.kind === 'logs') bytesOut = sendLogs(res, result, headers['accept-encoding'], requestId);
       else bytesOut = sendEmpty(res, requestId);
     } catch (e) {
-      err = e instanceof SlsTriggerError ? e : new SlsServiceError('InternalServerError', `internal error: ${(e as Error).message}`, { cause: e });
+      err =
+        e instanceof SlsTriggerError
+          ? e
+          : new SlsServiceError('InternalServerError', `internal error: ${(e as Error).message}`, { cause: e });
       status = err.httpStatus;
       if (!res.headersSent) bytesOut = sendError(res, err, requestId);
       if (status >= 500) opts.onWarning?.(`request ${requestId} ${method} ${urlPath}: ${(e as Error).stack ?? String(e)}`);
@@ -185,13 +199,20 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       void store.close();
-      reject(e.code === 'EADDRINUSE' ? new Error(`port ${opts.port} on ${host} is already in use: choose another (--port, or 0 for any free port)`, { cause: e }) : e);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new Error(`port ${opts.port} on ${host} is already in use: choose another (--port, or 0 for any free port)`, { cause: e })
+          : e,
+      );
     });
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   const ttlMs = opts.ttlIntervalMs ?? 60_000;
-  const ttlTimer = ttlMs > 0 ? setInterval(() => void expireAll(hub).catch((e) => opts.onWarning?.(`TTL sweep: ${(e as Error).message}`)), ttlMs) : undefined;
+  const ttlTimer =
+    ttlMs > 0
+      ? setInterval(() => void expireAll(hub).catch((e) => opts.onWarning?.(`TTL sweep: ${(e as Error).message}`)), ttlMs)
+      : undefined;
   ttlTimer?.unref();
   const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {

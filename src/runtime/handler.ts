@@ -7,7 +7,6 @@ import { LogClient, type RetryOptions } from '../client/index.js';
 import { compile, parseEvent, readRange, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
 import { Batch } from './batch.js';
 
-
 /** The part of FC's context the handler uses. */
 export interface FcContextLike {
   requestId?: string;
@@ -79,7 +78,11 @@ export const DEFAULT_PULL_RETRY: RetryOptions = { retries: 20, baseDelayMs: 100,
 /** time kept back from the function's timeout to report a failure before FC kills the instance */
 const REPORT_MARGIN_MS = 1000;
 
-export type FcHandler = (event: unknown, context: FcContextLike, ...callback: Array<(err: unknown, result?: unknown) => void>) => Promise<HandlerResult>;
+export type FcHandler = (
+  event: unknown,
+  context: FcContextLike,
+  ...callback: Array<(err: unknown, result?: unknown) => void>
+) => Promise<HandlerResult>;
 
 function taskLogger(ctx: FcContextLike, e: TriggerEvent): TaskLogger {
   const prefix = `[job=${e.jobName} task=${e.taskId} shard=${e.source.shardId}]`;
@@ -95,7 +98,8 @@ function taskLogger(ctx: FcContextLike, e: TriggerEvent): TaskLogger {
 export function createHandler<P = Record<string, unknown>>(processData: ProcessData<P>, opts: CreateHandlerOptions = {}): FcHandler {
   const validateParameter: Validator<P> | undefined = opts.parameterSchema ? compile<P>(opts.parameterSchema, 'parameter') : undefined;
   const batchSize = opts.batchSize ?? 100;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000) throw new RangeError(`batchSize must be 1..1000, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
+    throw new RangeError(`batchSize must be 1..1000, got ${batchSize}`);
   const now = opts.now ?? Date.now;
   const pullRetry: RetryOptions = { ...DEFAULT_PULL_RETRY, ...opts.retry };
   const clients = new Map<string, LogClient>();
@@ -123,12 +127,41 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     // Real time: the reads' timeouts are real (opts.now is for the reported timings only).
     const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
     const ctx: ProcessContext<P> = {
-      shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, cursorTime: event.cursorTime, jobName: event.jobName,
-      taskId: event.taskId, requestId: fc.requestId ?? '', parameter, event, logger: taskLogger(fc, event), client, credentials: creds,
+      shardId: s.shardId,
+      beginCursor: s.beginCursor,
+      endCursor: s.endCursor,
+      cursorTime: event.cursorTime,
+      jobName: event.jobName,
+      taskId: event.taskId,
+      requestId: fc.requestId ?? '',
+      parameter,
+      event,
+      logger: taskLogger(fc, event),
+      client,
+      credentials: creds,
       remainingTimeMs: () => deadline - now(),
     };
-    const r: HandlerResult = { ingestLines: 0, ingestBytes: 0, shipLines: 0, shipBytes: 0, pulls: 0, emptyTrigger: false, timings: { pullMs: 0, processMs: 0, totalMs: 0 } };
-    const pages = readRange({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize, pageBytes: opts.pageBytes ?? 2 * 1024 * 1024, retry: pullRetry, deadline: readDeadline });
+    const r: HandlerResult = {
+      ingestLines: 0,
+      ingestBytes: 0,
+      shipLines: 0,
+      shipBytes: 0,
+      pulls: 0,
+      emptyTrigger: false,
+      timings: { pullMs: 0, processMs: 0, totalMs: 0 },
+    };
+    const pages = readRange({
+      client,
+      project: s.projectName,
+      logstore: s.logstoreName,
+      shardId: s.shardId,
+      beginCursor: s.beginCursor,
+      endCursor: s.endCursor,
+      batchSize,
+      pageBytes: opts.pageBytes ?? 2 * 1024 * 1024,
+      retry: pullRetry,
+      deadline: readDeadline,
+    });
     for (let t = now(); ; t = now()) {
       const next = await pages.next();
       r.timings.pullMs += now() - t;

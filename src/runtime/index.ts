@@ -1,4 +1,13 @@
-export { createHandler, createInitializer, type ProcessData, type ProcessContext, type CreateHandlerOptions, type HandlerResult, type TaskLogger, type FcContextLike } from './handler.js';
+export {
+  createHandler,
+  createInitializer,
+  type ProcessData,
+  type ProcessContext,
+  type CreateHandlerOptions,
+  type HandlerResult,
+  type TaskLogger,
+  type FcContextLike,
+} from './handler.js';
 export { Batch, type LogRecord } from './batch.js';
 export { readRange, parseEvent, validateEvent, type Page, type TriggerEvent, type Credentials } from '../event/index.js';
 export { LogClient, type LogClientOptions } from '../client/client.js';

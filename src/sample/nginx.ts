@@ -51,7 +51,14 @@ export function nginxLog(rnd: () => number, time: number, id?: string): Log {
     { key: 'http_referer', value: pick(rnd, REFERERS) },
     { key: 'http_x_forwarded_for', value: ip(rnd) },
     { key: 'upstream_response_time', value: (rnd() * 1.5).toFixed(3) },
-    { key: 'request_id', value: id ?? Math.floor(rnd() * 2 ** 52).toString(16).padStart(13, '0') },
+    {
+      key: 'request_id',
+      value:
+        id ??
+        Math.floor(rnd() * 2 ** 52)
+          .toString(16)
+          .padStart(13, '0'),
+    },
   ];
   return { time, contents };
 }
@@ -70,6 +77,9 @@ export function nginxGroup(rnd: () => number, opts: NginxGroupOptions): LogGroup
     logs,
     topic: opts.topic ?? 'nginx',
     source: opts.source ?? '192.168.0.10',
-    logTags: [{ key: '__hostname__', value: 'web-01' }, { key: '__path__', value: '/var/log/nginx/access.log' }],
+    logTags: [
+      { key: '__hostname__', value: 'web-01' },
+      { key: '__path__', value: '/var/log/nginx/access.log' },
+    ],
   };
 }

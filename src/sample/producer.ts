@@ -31,8 +31,16 @@ export class Producer {
     const per = Math.max(1, Math.round(this.o.rate / (this.o.batchesPerSecond ?? 2)));
     const time = Math.floor((this.o.now ?? Date.now)() / 1000);
     const logs = Array.from({ length: per }, () => nginxLog(this.rnd, time, `req-${Date.now().toString(36)}-${(this.seq++).toString(36)}`));
-    const hashKey = Math.floor(this.rnd() * 2 ** 32).toString(16).padStart(8, '0') + '0'.repeat(24);
-    await this.o.client.putLogs({ project: this.o.project, logstore: this.o.logstore, hashKey, logGroup: { logs, topic: 'nginx', source: '10.0.0.10', logTags: [{ key: '__hostname__', value: 'web-01' }] } });
+    const hashKey =
+      Math.floor(this.rnd() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0') + '0'.repeat(24);
+    await this.o.client.putLogs({
+      project: this.o.project,
+      logstore: this.o.logstore,
+      hashKey,
+      logGroup: { logs, topic: 'nginx', source: '10.0.0.10', logTags: [{ key: '__hostname__', value: 'web-01' }] },
+    });
     this.sent += per;
   }
 

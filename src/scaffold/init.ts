@@ -16,7 +16,11 @@ export interface TemplateInfo {
 export function listTemplates(): TemplateInfo[] {
   return readdirSync(templatesDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(templatesDir, d.name, 'package.json')))
-    .map((d) => ({ name: d.name, description: (JSON.parse(readFileSync(path.join(templatesDir, d.name, 'package.json'), 'utf8')) as { description?: string }).description ?? '' }))
+    .map((d) => ({
+      name: d.name,
+      description:
+        (JSON.parse(readFileSync(path.join(templatesDir, d.name, 'package.json'), 'utf8')) as { description?: string }).description ?? '',
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -68,6 +72,9 @@ export function initProject(dir: string, o: InitOptions): { dir: string; name: s
   if (o.region) syaml.push([/^  region: .*$/m, `  region: ${o.region}`]);
   if (o.logstore) syaml.push([/^(\s+sourceConfig:\n\s+logstore: ).*$/m, `$1${o.logstore}`]);
   replaceIn(path.join(target, 's.yaml'), syaml);
-  replaceIn(path.join(target, 'README.md'), [[new RegExp(`^# ${o.template}$`, 'm'), `# ${name}\n\nScaffolded from the \`${o.template}\` template of sls-trigger.`], [/\]\(\.\.\/\.\.\/README\.md\)/g, `](${path.join(packageRoot, 'README.md')})`]]);
+  replaceIn(path.join(target, 'README.md'), [
+    [new RegExp(`^# ${o.template}$`, 'm'), `# ${name}\n\nScaffolded from the \`${o.template}\` template of sls-trigger.`],
+    [/\]\(\.\.\/\.\.\/README\.md\)/g, `](${path.join(packageRoot, 'README.md')})`],
+  ]);
   return { dir: target, name };
 }

@@ -32,7 +32,11 @@ export interface ResetCheckpointsOptions {
  * within the group's timeout (SLS lists no live consumers; a recent commit means one is working),
  * unless `force`. Returns the new checkpoint per shard.
  */
-export async function resetCheckpoints(client: LogClient, job: JobRef, o: ResetCheckpointsOptions): Promise<Array<{ shardId: number; checkpoint: string }>> {
+export async function resetCheckpoints(
+  client: LogClient,
+  job: JobRef,
+  o: ResetCheckpointsOptions,
+): Promise<Array<{ shardId: number; checkpoint: string }>> {
   const at = { project: job.project, logstore: job.logstore };
   const group = (await client.listConsumerGroup(at)).find((g) => g.name === job.jobName);
   if (!group) throw new SlsArgumentError(`job ${job.jobName} has no consumer group on ${job.project}/${job.logstore}`);
@@ -42,12 +46,21 @@ export async function resetCheckpoints(client: LogClient, job: JobRef, o: ResetC
   const liveSince = (o.now ?? Date.now)() - group.timeout * 1000;
   const held = cps.filter((c) => shards.includes(c.shard) && c.consumer && c.updateTime / 1000 > liveSince);
   if (held.length > 0 && !o.force) {
-    throw new SlsArgumentError(`shard(s) ${held.map((c) => `${c.shard} (${c.consumer})`).join(', ')} committed within the last ${group.timeout}s: stop the job first, or force it`);
+    throw new SlsArgumentError(
+      `shard(s) ${held.map((c) => `${c.shard} (${c.consumer})`).join(', ')} committed within the last ${group.timeout}s: stop the job first, or force it`,
+    );
   }
   const out: Array<{ shardId: number; checkpoint: string }> = [];
   for (const shardId of shards) {
     const checkpoint = await client.getCursor({ ...at, shardId, from: o.to });
-    await client.updateCheckpoint({ ...at, consumerGroup: job.jobName, consumer: o.consumer ?? 'sls-trigger-admin', shardId, checkpoint, forceSuccess: true });
+    await client.updateCheckpoint({
+      ...at,
+      consumerGroup: job.jobName,
+      consumer: o.consumer ?? 'sls-trigger-admin',
+      shardId,
+      checkpoint,
+      forceSuccess: true,
+    });
     out.push({ shardId, checkpoint });
   }
   return out;
@@ -62,9 +75,17 @@ async function ignoring(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'L
 }
 
 /** Creates the projects and logstores a job names (source, schedule log, process log, dead letter), when missing. */
-export async function ensureJobResources(client: LogClient, config: JobConfig, opts: { sourceShards: number; ttlDays?: number; description?: string }): Promise<void> {
-  const stores: Array<[string, string, number]> = [[config.project, config.logstore, opts.sourceShards], [config.logConfig.project, config.logConfig.logstore, 1]];
-  if (config.target.type === 'local' && config.target.processLog) stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
+export async function ensureJobResources(
+  client: LogClient,
+  config: JobConfig,
+  opts: { sourceShards: number; ttlDays?: number; description?: string },
+): Promise<void> {
+  const stores: Array<[string, string, number]> = [
+    [config.project, config.logstore, opts.sourceShards],
+    [config.logConfig.project, config.logConfig.logstore, 1],
+  ];
+  if (config.target.type === 'local' && config.target.processLog)
+    stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
   if (config.deadLetter) stores.push([config.deadLetter.project, config.deadLetter.logstore, 1]);
   for (const [project, logstore, shardCount] of stores) {
     await ignoring(client.createProject({ project, description: opts.description ?? 'created by sls-trigger' }), 'ProjectAlreadyExist');

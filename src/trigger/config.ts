@@ -166,7 +166,8 @@ const validateInput = compile<JobConfigInput>(jobConfigSchema, 'trigger config')
 function num(v: number | string | undefined, field: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;
   const n = typeof v === 'string' ? Number(v) : v;
-  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError('trigger config', [`${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`]);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ValidationError('trigger config', [`${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`]);
   return n;
 }
 
@@ -178,7 +179,10 @@ function startPosition(v: number | string | null | undefined): StartPosition {
 
 /** FC names jobs with 40 hex digits; ours is derived from what identifies the trigger, so it is stable. */
 export function defaultJobName(project: string, logstore: string, target: LocalTarget | FcTarget): string {
-  const t = target.type === 'fc' ? `${target.accountId}/${target.region}/${target.serviceName}/${target.functionName}/${target.qualifier ?? ''}` : `${target.module}#${target.handler ?? 'handler'}`;
+  const t =
+    target.type === 'fc'
+      ? `${target.accountId}/${target.region}/${target.serviceName}/${target.functionName}/${target.qualifier ?? ''}`
+      : `${target.module}#${target.handler ?? 'handler'}`;
   return createHash('sha1').update(`${project}/${logstore}/${t}`).digest('hex');
 }
 
@@ -188,7 +192,8 @@ function source(input: JobConfigInput, defaults: { endpoint?: string }): { endpo
     throw new ValidationError('trigger config', [`project ${input.project} differs from the project in sourceArn (${fromArn})`]);
   }
   const project = input.project ?? fromArn;
-  if (!project) throw new ValidationError('trigger config', ['project (or sourceArn acs:log:<region>:<account>:project/<name>) is required']);
+  if (!project)
+    throw new ValidationError('trigger config', ['project (or sourceArn acs:log:<region>:<account>:project/<name>) is required']);
   const endpoint = input.endpoint ?? defaults.endpoint;
   if (!endpoint) throw new ValidationError('trigger config', ['endpoint is required']);
   return { endpoint, project };
@@ -205,7 +210,8 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     throw new ValidationError('trigger config', ['logConfig.logstore must differ from sourceConfig.logstore (FC enforces this)']);
   }
   const onRetriesExhausted = input.onRetriesExhausted ?? 'block';
-  if (onRetriesExhausted === 'deadLetter' && !input.deadLetter) throw new ValidationError('trigger config', ['deadLetter.logstore is required when onRetriesExhausted is deadLetter']);
+  if (onRetriesExhausted === 'deadLetter' && !input.deadLetter)
+    throw new ValidationError('trigger config', ['deadLetter.logstore is required when onRetriesExhausted is deadLetter']);
   return {
     jobName: input.jobName ?? defaultJobName(project, input.sourceConfig.logstore, input.target),
     endpoint,
@@ -222,7 +228,13 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
     onRetriesExhausted,
     deadLetter: input.deadLetter ? { project: input.deadLetter.project ?? project, logstore: input.deadLetter.logstore } : undefined,
-    heartbeatIntervalSeconds: num(input.heartbeatIntervalSeconds, 'heartbeatIntervalSeconds', 1, 3600, Math.max(1, Math.min(20, triggerInterval))),
+    heartbeatIntervalSeconds: num(
+      input.heartbeatIntervalSeconds,
+      'heartbeatIntervalSeconds',
+      1,
+      3600,
+      Math.max(1, Math.min(20, triggerInterval)),
+    ),
     credentials: input.credentials,
     warnings,
   };

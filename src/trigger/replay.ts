@@ -12,4 +12,3 @@ export function readEventFile(file: string): TriggerEvent {
   }
   return parseEvent(raw);
 }
-

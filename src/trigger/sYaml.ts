@@ -53,7 +53,10 @@ function resolveModule(dir: string, code: string | undefined, handler: string): 
 
 export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigInput {
   const env = opts.env ?? process.env;
-  const raw = parse(readFileSync(file, 'utf8')) as { vars?: Record<string, unknown>; resources?: Record<string, { component?: string; props?: Fc3Props }> };
+  const raw = parse(readFileSync(file, 'utf8')) as {
+    vars?: Record<string, unknown>;
+    resources?: Record<string, { component?: string; props?: Fc3Props }>;
+  };
   const accountId = opts.accountId ?? env.ALIBABA_CLOUD_ACCOUNT_ID ?? 'local';
   const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env)) as typeof raw;
   for (const [name, res] of Object.entries(doc?.resources ?? {})) {
@@ -82,7 +85,9 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
     if (props.timeout) job.invocationTimeoutSeconds = props.timeout;
     return job;
   }
-  throw new ValidationError('s.yaml', [`${file} has no fc3 function with a log trigger${opts.triggerName ? ` named ${opts.triggerName}` : ''}`]);
+  throw new ValidationError('s.yaml', [
+    `${file} has no fc3 function with a log trigger${opts.triggerName ? ` named ${opts.triggerName}` : ''}`,
+  ]);
 }
 
 const validateFc3 = compile<unknown>(fc3Schema, 's.yaml');
@@ -95,11 +100,14 @@ export function checkSYaml(file: string, opts: SYamlOptions = {}): string[] {
   const env = opts.env ?? process.env;
   const text = readFileSync(file, 'utf8');
   const raw = parse(text) as { vars?: Record<string, unknown> };
-  const doc = parse(interpolate(text, raw?.vars ?? {}, opts.accountId ?? 'local', env)) as { resources?: Record<string, { props?: Fc3Props }> };
+  const doc = parse(interpolate(text, raw?.vars ?? {}, opts.accountId ?? 'local', env)) as {
+    resources?: Record<string, { props?: Fc3Props }>;
+  };
   const problems = validateFc3.check(doc);
   for (const [name, res] of Object.entries(doc?.resources ?? {})) {
     for (const t of res.props?.triggers ?? []) {
-      const tc = t.triggerConfig as { sourceConfig?: { logstore?: string }; logConfig?: { project?: string; logstore?: string } } | undefined;
+      const tc = t.triggerConfig as
+        { sourceConfig?: { logstore?: string }; logConfig?: { project?: string; logstore?: string } } | undefined;
       const srcProject = /project\/([^/]+)$/.exec(t.sourceArn ?? '')?.[1];
       if (t.triggerType === 'log' && tc?.logConfig?.logstore === tc?.sourceConfig?.logstore && tc?.logConfig?.project === srcProject) {
         problems.push(`resources.${name}.props.triggers.${t.triggerName}: logConfig.logstore must differ from sourceConfig.logstore`);

@@ -57,7 +57,12 @@ export class ScheduleLog {
       await this.opts.client.putLogs({
         project: this.opts.project,
         logstore: this.opts.logstore,
-        logGroup: { logs: [{ time: Math.floor(rec.end_time), contents }], topic: 'etl_schedule', source: 'sls-trigger', logTags: [{ key: 'job_name', value: rec.job_name }] },
+        logGroup: {
+          logs: [{ time: Math.floor(rec.end_time), contents }],
+          topic: 'etl_schedule',
+          source: 'sls-trigger',
+          logTags: [{ key: 'job_name', value: rec.job_name }],
+        },
       });
     } catch (e) {
       // A lost schedule-log line must not fail or repeat the task it describes.
@@ -67,7 +72,13 @@ export class ScheduleLog {
 }
 
 /** Lifts the function's result counters (camelCase, the Java template's names) into snake_case fields. */
-export function resultCounters(body: Buffer): { ingest_lines: number; ingest_bytes: number; ship_lines: number; ship_bytes: number; text: string } {
+export function resultCounters(body: Buffer): {
+  ingest_lines: number;
+  ingest_bytes: number;
+  ship_lines: number;
+  ship_bytes: number;
+  text: string;
+} {
   const text = body.toString('utf8');
   let j: Record<string, unknown> = {};
   try {
@@ -77,5 +88,11 @@ export function resultCounters(body: Buffer): { ingest_lines: number; ingest_byt
     // a function may return any text; counters then stay 0
   }
   const n = (k: string) => (typeof j[k] === 'number' ? (j[k] as number) : 0);
-  return { ingest_lines: n('ingestLines'), ingest_bytes: n('ingestBytes'), ship_lines: n('shipLines'), ship_bytes: n('shipBytes'), text: text.slice(0, 4096) };
+  return {
+    ingest_lines: n('ingestLines'),
+    ingest_bytes: n('ingestBytes'),
+    ship_lines: n('shipLines'),
+    ship_bytes: n('shipBytes'),
+    text: text.slice(0, 4096),
+  };
 }

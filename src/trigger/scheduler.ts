@@ -69,7 +69,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       config: opts.config,
       client: opts.client,
       invoker: opts.invoker,
-      scheduleLog: new ScheduleLog({ client: opts.client, project: opts.config.logConfig.project, logstore: opts.config.logConfig.logstore, sink: opts.scheduleSink, onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }) }),
+      scheduleLog: new ScheduleLog({
+        client: opts.client,
+        project: opts.config.logConfig.project,
+        logstore: opts.config.logConfig.logstore,
+        sink: opts.scheduleSink,
+        onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }),
+      }),
       processLog: processLogFor(opts, (e) => this.emit('warning', { message: `process log write failed: ${(e as Error).message}` })),
       invocations: new Semaphore(opts.config.concurrency),
       consumer: this.consumer,
@@ -116,7 +122,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const p = this.cfg.startPosition;
       const from = p === 'latest' ? 'end' : p;
       const cursor = await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: s.shardID, from });
-      await this.o.client.updateCheckpoint({ ...this.at, consumer: this.consumer, shardId: s.shardID, checkpoint: cursor, forceSuccess: true });
+      await this.o.client.updateCheckpoint({
+        ...this.at,
+        consumer: this.consumer,
+        shardId: s.shardID,
+        checkpoint: cursor,
+        forceSuccess: true,
+      });
     }
     this.ready = true;
   }
@@ -134,7 +146,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (fresh.length === 0) return;
     const cps = new Map((await this.o.client.getCheckpoint({ ...this.at })).map((c) => [c.shard, c.checkpoint]));
     for (const id of fresh) {
-      const checkpoint = cps.get(id) || (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
+      const checkpoint =
+        cps.get(id) ||
+        (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
       this.shards.set(id, newShardState(id, checkpoint, this.clock.now()));
     }
   }
@@ -146,7 +160,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async tick(): Promise<void> {
     if (!this.ready) await this.setup();
     if (this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000) await this.heartbeat();
-    const shards = new Map<number, ShardInfo>((await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]));
+    const shards = new Map<number, ShardInfo>(
+      (await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]),
+    );
     this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
     await this.loadStates(this.assigned.filter((id) => shards.has(id)));
     for (const id of this.assigned) {
@@ -160,7 +176,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
           this.inFlight.delete(id);
           this.wake();
         });
-      this.inFlight.set(id, task.then(() => undefined));
+      this.inFlight.set(
+        id,
+        task.then(() => undefined),
+      );
     }
   }
 
@@ -176,7 +195,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const t = this.deps.timing;
       const delayMs = backoffDelay(s.failures, { baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs, random: this.deps.random });
       s.nextDueMs = this.clock.now() + delayMs;
-      this.emit('retry', { shardId: s.id, taskId: s.range?.taskId, attempt: s.failures, delayMs, counted: false, exhausted: false, reason: message, write: s.pending[0]?.what });
+      this.emit('retry', {
+        shardId: s.id,
+        taskId: s.range?.taskId,
+        attempt: s.failures,
+        delayMs,
+        counted: false,
+        exhausted: false,
+        reason: message,
+        write: s.pending[0]?.what,
+      });
       return;
     }
     const code = isSlsError(e) ? e.code : e instanceof Error ? e.name : 'Error';
@@ -190,7 +218,15 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   }
 
   /** Held shards with their progress (for status and lag). */
-  snapshot(): Array<{ shardId: number; checkpoint?: string; lagSeconds: number; finished: boolean; attempt: number; inFlight: boolean; parked?: { code: string; message: string } }> {
+  snapshot(): Array<{
+    shardId: number;
+    checkpoint?: string;
+    lagSeconds: number;
+    finished: boolean;
+    attempt: number;
+    inFlight: boolean;
+    parked?: { code: string; message: string };
+  }> {
     return [...this.shards.values()].map((s) => ({
       shardId: s.id,
       checkpoint: s.checkpoint,

@@ -78,12 +78,26 @@ async function computeRange(d: TaskDeps, shardId: number, begin: string): Promis
 
 function buildEvent(d: TaskDeps, shardId: number, r: Range): TriggerEvent {
   const c = d.config;
-  return eventOf({ endpoint: d.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter }, shardId, r.begin, r.end, r.cursorTime);
+  return eventOf(
+    { endpoint: d.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter },
+    shardId,
+    r.begin,
+    r.end,
+    r.cursorTime,
+  );
 }
 
 async function commit(d: TaskDeps, s: ShardState, cursor: string): Promise<void> {
   const c = d.config;
-  await d.client.updateCheckpoint({ project: c.project, logstore: c.logstore, consumerGroup: c.jobName, consumer: d.consumer, shardId: s.id, checkpoint: cursor, forceSuccess: true });
+  await d.client.updateCheckpoint({
+    project: c.project,
+    logstore: c.logstore,
+    consumerGroup: c.jobName,
+    consumer: d.consumer,
+    shardId: s.id,
+    checkpoint: cursor,
+    forceSuccess: true,
+  });
   s.checkpoint = cursor;
   d.emit('checkpoint', { shardId: s.id, checkpoint: cursor });
 }
@@ -135,13 +149,23 @@ async function deadLetter(d: TaskDeps, event: TriggerEvent, rec: ScheduleRecord)
     { key: 'error_code', value: rec.error_code ?? '' },
     { key: 'error_message', value: rec.error_message ?? '' },
   ];
-  await d.client.putLogs({ project: dl.project, logstore: dl.logstore, logGroup: { logs: [{ time: rec.end_time, contents }], topic: 'dead_letter', logTags: [] } });
+  await d.client.putLogs({
+    project: dl.project,
+    logstore: dl.logstore,
+    logGroup: { logs: [{ time: rec.end_time, contents }], topic: 'dead_letter', logTags: [] },
+  });
 }
 
 async function updateLag(d: TaskDeps, s: ShardState, end: string, shardEnd: string): Promise<void> {
   const behind = compareCursors(end, shardEnd) < 0;
   const c = d.config;
-  s.lagSeconds = behind ? Math.max(0, Math.floor(d.now() / 1000) - (await d.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: s.id, cursor: end }))) : 0;
+  s.lagSeconds = behind
+    ? Math.max(
+        0,
+        Math.floor(d.now() / 1000) -
+          (await d.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: s.id, cursor: end })),
+      )
+    : 0;
   d.emit('lag', { shardId: s.id, seconds: s.lagSeconds });
   const catchUp = behind && s.lagSeconds > d.timing.catchUpThresholdSeconds;
   s.nextDueMs = d.now() + (catchUp ? d.timing.catchUpIntervalMs : c.triggerInterval * 1000);
@@ -172,7 +196,15 @@ function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, re
     // FC's behaviour: the same range again, quickly up to maxRetryTime, then at each interval.
     const wait = exhausted ? Math.max(delay, d.config.triggerInterval * 1000) : delay;
     s.nextDueMs = d.now() + wait;
-    d.emit('retry', { shardId: s.id, taskId: r.taskId, attempt: s.attempt, delayMs: wait, counted, exhausted, reason: rec.error_message ?? '' });
+    d.emit('retry', {
+      shardId: s.id,
+      taskId: r.taskId,
+      attempt: s.attempt,
+      delayMs: wait,
+      counted,
+      exhausted,
+      reason: rec.error_message ?? '',
+    });
     return TaskStatus.Failed;
   }
   s.range = undefined;
@@ -194,7 +226,12 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
     return true;
   }
   const begin = s.range?.begin ?? s.checkpoint!;
-  const { range, shardEnd } = s.range ? { range: s.range, shardEnd: await d.client.getCursor({ project: d.config.project, logstore: d.config.logstore, shardId: s.id, from: 'end' }) } : await computeRange(d, s.id, begin);
+  const { range, shardEnd } = s.range
+    ? {
+        range: s.range,
+        shardEnd: await d.client.getCursor({ project: d.config.project, logstore: d.config.logstore, shardId: s.id, from: 'end' }),
+      }
+    : await computeRange(d, s.id, begin);
   if (!range) {
     if (readonly && !s.finished) {
       // The server counts a readonly shard as drained (and hands out its children) only once the
@@ -211,15 +248,32 @@ export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean
   const event = buildEvent(d, s.id, range);
   const startMs = d.now();
   const requestId = d.newRequestId();
-  d.emit('invoke', { shardId: s.id, taskId: range.taskId, beginCursor: range.begin, endCursor: range.end, attempt: s.attempt + 1, requestId });
+  d.emit('invoke', {
+    shardId: s.id,
+    taskId: range.taskId,
+    beginCursor: range.begin,
+    endCursor: range.end,
+    attempt: s.attempt + 1,
+    requestId,
+  });
   const release = await d.invocations.acquire();
   let outcome: InvokeOutcome;
   try {
-    outcome = await d.invoker.invoke({ event: Buffer.from(JSON.stringify(event)), requestId, timeoutMs: d.config.invocationTimeoutSeconds * 1000, credentials: d.credentials });
+    outcome = await d.invoker.invoke({
+      event: Buffer.from(JSON.stringify(event)),
+      requestId,
+      timeoutMs: d.config.invocationTimeoutSeconds * 1000,
+      credentials: d.credentials,
+    });
   } finally {
     release();
   }
-  if (outcome.ok || outcome.kind === 'function') await d.processLog?.write(outcome.logs, { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName }, Math.floor(d.now() / 1000));
+  if (outcome.ok || outcome.kind === 'function')
+    await d.processLog?.write(
+      outcome.logs,
+      { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName },
+      Math.floor(d.now() / 1000),
+    );
   const rec = record(d, s, range, outcome, outcome.ok ? TaskStatus.Success : TaskStatus.Failed, startMs);
   if (outcome.ok) onSuccess(d, s, range, shardEnd);
   else rec.task_status = onFailure(d, s, range, event, rec, outcome.kind === 'function');

@@ -18,9 +18,15 @@ export interface ShardStatus {
   updateTime: number;
 }
 
-export async function jobStatus(client: LogClient, at: { project: string; logstore: string; jobName: string }, nowMs = Date.now()): Promise<ShardStatus[]> {
+export async function jobStatus(
+  client: LogClient,
+  at: { project: string; logstore: string; jobName: string },
+  nowMs = Date.now(),
+): Promise<ShardStatus[]> {
   const shards = await client.listShards({ project: at.project, logstore: at.logstore });
-  const cps = new Map((await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]));
+  const cps = new Map(
+    (await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]),
+  );
   const out: ShardStatus[] = [];
   for (const s of shards) {
     const q = { project: at.project, logstore: at.logstore, shardId: s.shardID };

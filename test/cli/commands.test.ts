@@ -27,7 +27,12 @@ before(async () => {
   await client.createLogStore({ project: P, logstore: 'access', shardCount: 2 });
   await client.createLogStore({ project: P, logstore: 'trigger-log', shardCount: 1 });
   for (let i = 0; i < 3; i++) {
-    await client.putLogs({ project: P, logstore: 'access', hashKey: '00000000000000000000000000000000', logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] } });
+    await client.putLogs({
+      project: P,
+      logstore: 'access',
+      hashKey: '00000000000000000000000000000000',
+      logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] },
+    });
   }
 });
 after(async () => {
@@ -61,9 +66,31 @@ test('replay --record then --fixture offline gives the same result', async () =>
   const ownClient = new LogClient({ endpoint: ownEndpoint, credentials: DEFAULT_ACCESS_KEY });
   await ownClient.createProject({ project: P });
   await ownClient.createLogStore({ project: P, logstore: 'access', shardCount: 1 });
-  for (let i = 0; i < 3; i++) await ownClient.putLogs({ project: P, logstore: 'access', logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] } });
+  for (let i = 0; i < 3; i++)
+    await ownClient.putLogs({
+      project: P,
+      logstore: 'access',
+      logGroup: { logs: [{ time: 1700000000 + i, contents: [{ key: 'n', value: String(i) }] }], topic: 'app', logTags: [] },
+    });
   ownClient.close();
-  const live = await runCli(['replay', '--endpoint', ownEndpoint, '--project', P, '--logstore', 'access', '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--record', fx, '--json']);
+  const live = await runCli([
+    'replay',
+    '--endpoint',
+    ownEndpoint,
+    '--project',
+    P,
+    '--logstore',
+    'access',
+    '--shard',
+    '0',
+    '--module',
+    fnModule,
+    '--initializer',
+    'initialize',
+    '--record',
+    fx,
+    '--json',
+  ]);
   assert.equal(live.code, 0, live.stderr);
   const a = JSON.parse(live.stdout);
   assert.equal(a.ok, true);
@@ -84,41 +111,74 @@ test('replay --record then --fixture offline gives the same result', async () =>
 test('replay splits a long range into windows and shows progress', async () => {
   const r = await runCli(['replay', ...src(), '--shard', '0', '--module', fnModule, '--initializer', 'initialize', '--window', '1']);
   assert.equal(r.code, 0, r.stderr);
-  const results = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { ingestLines: number });
-  assert.deepEqual(results.map((x) => x.ingestLines), [1, 1, 1]);
+  const results = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { ingestLines: number });
+  assert.deepEqual(
+    results.map((x) => x.ingestLines),
+    [1, 1, 1],
+  );
   assert.match(r.stderr, /\[#{24}\] 100% 3\/3 groups, event 3\/3/);
 });
 
 test('run --once processes the data; checkpoint reset refuses a live job unless --force, then re-delivers', async () => {
   const job = path.join(dir, 'job.json');
-  writeFileSync(job, JSON.stringify({
-    endpoint, project: P, jobName: 'cli-job',
-    sourceConfig: { logstore: 'access', startTime: 'begin' },
-    jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
-    logConfig: { project: P, logstore: 'trigger-log' },
-    target: { type: 'local', module: fnModule, initializer: 'initialize' },
-  }));
-  const lines = (out: string) => out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { ingest_lines: number; task_status: string });
+  writeFileSync(
+    job,
+    JSON.stringify({
+      endpoint,
+      project: P,
+      jobName: 'cli-job',
+      sourceConfig: { logstore: 'access', startTime: 'begin' },
+      jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
+      logConfig: { project: P, logstore: 'trigger-log' },
+      target: { type: 'local', module: fnModule, initializer: 'initialize' },
+    }),
+  );
+  const lines = (out: string) =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { ingest_lines: number; task_status: string });
   // --once runs from cron keep one consumer name: a new name would wait for the old one to time out
   const first = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(lines(first.stdout).reduce((n, r) => n + r.ingest_lines, 0), 3);
+  assert.equal(
+    lines(first.stdout).reduce((n, r) => n + r.ingest_lines, 0),
+    3,
+  );
   const status = await runCli(['status', '--config', job, '--json']);
   assert.equal(status.code, 0, status.stderr);
-  assert.deepEqual(JSON.parse(status.stdout).map((r: { pendingGroups: number }) => r.pendingGroups), [0, 0]);
+  assert.deepEqual(
+    JSON.parse(status.stdout).map((r: { pendingGroups: number }) => r.pendingGroups),
+    [0, 0],
+  );
   const refused = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin']);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /committed within the last \d+s: stop the job first, or pass --force/);
   const reset = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin', '--force']);
   assert.equal(reset.code, 0, reset.stderr);
   const again = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
-  assert.equal(lines(again.stdout).reduce((n, r) => n + r.ingest_lines, 0), 3, 'the data after the reset point is delivered again');
+  assert.equal(
+    lines(again.stdout).reduce((n, r) => n + r.ingest_lines, 0),
+    3,
+    'the data after the reset point is delivered again',
+  );
   const show = await runCli(['checkpoint', 'show', '--config', job]);
   assert.equal(show.code, 0, show.stderr);
   const rows = show.stdout.trim().split('\n');
   assert.match(rows[0], /^shard\s+checkpoint\s+owner\s+updated\s+pending_groups$/);
-  assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/)[0]), ['0', '1'], 'one row per shard');
-  assert.deepEqual(rows.slice(1).map((r) => r.split(/\s+/).at(-1)), ['0', '0'], 'nothing pending after the re-run');
+  assert.deepEqual(
+    rows.slice(1).map((r) => r.split(/\s+/)[0]),
+    ['0', '1'],
+    'one row per shard',
+  );
+  assert.deepEqual(
+    rows.slice(1).map((r) => r.split(/\s+/).at(-1)),
+    ['0', '0'],
+    'nothing pending after the re-run',
+  );
   const shard0 = rows[1].split(/\s+/);
   assert.equal(shard0[2], 'cron', 'shard 0 last committed by the cron consumer');
 });

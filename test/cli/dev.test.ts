@@ -29,7 +29,7 @@ async function devRun(dataDir: string, wantTasks: number): Promise<Rec[]> {
   return recs;
 }
 
-test('dev processes the producer\'s logs and a second run resumes from the checkpoints', async () => {
+test("dev processes the producer's logs and a second run resumes from the checkpoints", async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slst-dev-'));
   try {
     const first = await devRun(dataDir, 4);

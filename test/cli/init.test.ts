@@ -65,11 +65,26 @@ test('build bundles one file that runs with no node_modules around it', async ()
     await hub.client.createProject({ project: 'bundle-p' });
     await hub.client.createLogStore({ project: 'bundle-p', logstore: 'src', shardCount: 1 });
     const begin = await hub.client.getCursor({ project: 'bundle-p', logstore: 'src', shardId: 0, from: 'begin' });
-    await hub.client.putLogs({ project: 'bundle-p', logstore: 'src', logGroup: { logs: [{ time: 1, contents: [{ key: 'status', value: '200' }] }], logTags: [] } });
+    await hub.client.putLogs({
+      project: 'bundle-p',
+      logstore: 'src',
+      logGroup: { logs: [{ time: 1, contents: [{ key: 'status', value: '200' }] }], logTags: [] },
+    });
     const end = await hub.client.getCursor({ project: 'bundle-p', logstore: 'src', shardId: 0, from: 'end' });
     const inv = new LocalInvoker({ module: path.join(fcDir, 'index.js'), initializer: 'initialize' });
-    const event = { source: { endpoint: hub.hub.endpoint, projectName: 'bundle-p', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end }, parameter: {}, jobName: 'j', taskId: 't', cursorTime: 1 };
-    const r = await inv.invoke({ event: Buffer.from(JSON.stringify(event)), requestId: 'b-1', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    const event = {
+      source: { endpoint: hub.hub.endpoint, projectName: 'bundle-p', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end },
+      parameter: {},
+      jobName: 'j',
+      taskId: 't',
+      cursorTime: 1,
+    };
+    const r = await inv.invoke({
+      event: Buffer.from(JSON.stringify(event)),
+      requestId: 'b-1',
+      timeoutMs: 10_000,
+      credentials: DEFAULT_ACCESS_KEY,
+    });
     await inv.close();
     assert.ok(r.ok, JSON.stringify(r));
     assert.equal(JSON.parse(r.body.toString()).ingestLines, 1);

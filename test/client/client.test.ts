@@ -31,8 +31,14 @@ test('errors map through the table; only retriable ones are retried', async () =
   let calls = 0;
   const rec = await startRecorder((r) => {
     calls++;
-    if (r.url.includes('shards/0')) return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"errorCode":"InvalidCursor","errorMessage":"bad"}' };
-    if (calls < 3) return { status: 403, headers: { 'content-type': 'application/json' }, body: '{"errorCode":"ReadQuotaExceed","errorMessage":"slow down"}' };
+    if (r.url.includes('shards/0'))
+      return { status: 400, headers: { 'content-type': 'application/json' }, body: '{"errorCode":"InvalidCursor","errorMessage":"bad"}' };
+    if (calls < 3)
+      return {
+        status: 403,
+        headers: { 'content-type': 'application/json' },
+        body: '{"errorCode":"ReadQuotaExceed","errorMessage":"slow down"}',
+      };
     return { headers: { 'content-type': 'application/json' }, body: '{"cursor":"MTA="}' };
   });
   const c = new LogClient({ endpoint: `http://127.0.0.1:${rec.port}`, credentials: creds, retry: noSleep });
@@ -56,14 +62,20 @@ test('a refused connection is a retriable transport error; a hung server times o
   const port = rec.port;
   await rec.close();
   const c = new LogClient({ endpoint: `http://127.0.0.1:${port}`, credentials: creds, retry: { retries: 2, ...noSleep } });
-  await assert.rejects(c.listShards({ project: 'p', logstore: 'l' }), (e: unknown) => e instanceof SlsTransportError && e.code === 'ConnectionError' && e.retriable);
+  await assert.rejects(
+    c.listShards({ project: 'p', logstore: 'l' }),
+    (e: unknown) => e instanceof SlsTransportError && e.code === 'ConnectionError' && e.retriable,
+  );
   c.close();
   const net = await import('node:net');
   const hang = net.createServer(() => undefined);
   await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
   const hp = (hang.address() as { port: number }).port;
   const c2 = new LogClient({ endpoint: `http://127.0.0.1:${hp}`, credentials: creds, timeoutMs: 50, retry: { retries: 0 } });
-  await assert.rejects(c2.listShards({ project: 'p', logstore: 'l' }), (e: unknown) => e instanceof SlsTransportError && e.code === 'Timeout');
+  await assert.rejects(
+    c2.listShards({ project: 'p', logstore: 'l' }),
+    (e: unknown) => e instanceof SlsTransportError && e.code === 'Timeout',
+  );
   c2.close();
   hang.close();
 });

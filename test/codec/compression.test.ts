@@ -35,8 +35,14 @@ test('deflate means zlib (RFC 1950), as the SDKs send it', () => {
 
 test('decompression bombs are refused by declared and by actual size', () => {
   const big = Buffer.alloc(1024 * 1024, 0);
-  assert.throws(() => decompress(compress(big, CompressType.Lz4), CompressType.Lz4, big.length, 1000), (e: unknown) => e instanceof CodecError && e.kind === 'TooLarge');
-  assert.throws(() => decompress(compress(big, CompressType.Deflate), CompressType.Deflate, undefined, 1000), (e: unknown) => e instanceof CodecError && e.kind === 'TooLarge');
+  assert.throws(
+    () => decompress(compress(big, CompressType.Lz4), CompressType.Lz4, big.length, 1000),
+    (e: unknown) => e instanceof CodecError && e.kind === 'TooLarge',
+  );
+  assert.throws(
+    () => decompress(compress(big, CompressType.Deflate), CompressType.Deflate, undefined, 1000),
+    (e: unknown) => e instanceof CodecError && e.kind === 'TooLarge',
+  );
 });
 
 test('corrupt or mis-sized bodies give CodecError', () => {

@@ -25,7 +25,18 @@ test('cursor round trip over the whole int64 range', () => {
 });
 
 test('garbage cursors are rejected', () => {
-  for (const bad of ['', 'abc', '!!!!', Buffer.from('12x').toString('base64'), Buffer.from('99999999999999999999').toString('base64'), 'MTI', '-MTI=', 'LTA=', 'MTB=', Buffer.from('007').toString('base64')]) {
+  for (const bad of [
+    '',
+    'abc',
+    '!!!!',
+    Buffer.from('12x').toString('base64'),
+    Buffer.from('99999999999999999999').toString('base64'),
+    'MTI',
+    '-MTI=',
+    'LTA=',
+    'MTB=',
+    Buffer.from('007').toString('base64'),
+  ]) {
     assert.throws(() => decodeCursor(bad), CodecError, bad);
   }
 });

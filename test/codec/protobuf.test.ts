@@ -87,7 +87,13 @@ test('fast decoder equals protobufjs on a single LogGroup and keeps byte ranges'
 test('lazy view reads every field like the materialised form', () => {
   const g: LogGroup = {
     logs: [
-      { time: 5, contents: [{ key: 'a', value: 'héllo wörld, long enough to skip the short path' }, { key: 'b', value: '' }] },
+      {
+        time: 5,
+        contents: [
+          { key: 'a', value: 'héllo wörld, long enough to skip the short path' },
+          { key: 'b', value: '' },
+        ],
+      },
       { time: 6, contents: [{ key: 'a', value: 'x' }], timeNs: 7 },
     ],
     logTags: [],
@@ -186,16 +192,32 @@ const crossesLogBoundary = [
 test('a Log whose last field runs past its end is rejected by decoder and validator alike', () => {
   for (const hex of crossesLogBoundary) {
     const bytes = Buffer.from(hex, 'hex');
-    assert.equal(accepts(() => decodeLogGroup(bytes)), false, `decoder accepted ${hex}`);
-    assert.equal(accepts(() => validateLogGroup(bytes)), false, `validator accepted ${hex}`);
+    assert.equal(
+      accepts(() => decodeLogGroup(bytes)),
+      false,
+      `decoder accepted ${hex}`,
+    );
+    assert.equal(
+      accepts(() => validateLogGroup(bytes)),
+      false,
+      `validator accepted ${hex}`,
+    );
   }
 });
 
 test('field number 0 is rejected at every level', () => {
   for (const hex of ['0000', '32080a81001203010101', '0a0408011000', '320600000a001200']) {
     const bytes = Buffer.from(hex, 'hex');
-    assert.equal(accepts(() => decodeLogGroup(bytes)), false, `decoder accepted ${hex}`);
-    assert.equal(accepts(() => validateLogGroup(bytes)), false, `validator accepted ${hex}`);
+    assert.equal(
+      accepts(() => decodeLogGroup(bytes)),
+      false,
+      `decoder accepted ${hex}`,
+    );
+    assert.equal(
+      accepts(() => validateLogGroup(bytes)),
+      false,
+      `validator accepted ${hex}`,
+    );
   }
   assert.throws(() => decodeLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);
   assert.throws(() => splitLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);
@@ -234,7 +256,11 @@ test('whatever the decoder accepts, it decodes as protobufjs does; the validator
     fc.property(group, fc.array(mutation, { minLength: 1, maxLength: 3 }), (g, mutations) => {
       const bad = mutations.reduce(mutate, Buffer.from(encodeLogGroup(g)));
       const decoded = accepts(() => decodeLogGroup(bad));
-      assert.equal(accepts(() => validateLogGroup(bad)), decoded, `validator and decoder disagree on ${bad.toString('hex')}`);
+      assert.equal(
+        accepts(() => validateLogGroup(bad)),
+        decoded,
+        `validator and decoder disagree on ${bad.toString('hex')}`,
+      );
       if (!decoded) return;
       let reference;
       try {

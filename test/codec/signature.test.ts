@@ -91,8 +91,16 @@ test('the Python SDK layout: x-log-date sent unsigned still verifies', () => {
   const req: SignableRequest = {
     method: 'GET',
     path: '/logstores/ls/shards/0',
-    query: [['type', 'cursor'], ['from', 'begin']],
-    headers: { date: 'Mon, 02 Jan 2026 15:04:05 GMT', 'x-log-apiversion': '0.6.0', 'x-log-signaturemethod': 'hmac-sha1', 'x-log-bodyrawsize': '0' },
+    query: [
+      ['type', 'cursor'],
+      ['from', 'begin'],
+    ],
+    headers: {
+      date: 'Mon, 02 Jan 2026 15:04:05 GMT',
+      'x-log-apiversion': '0.6.0',
+      'x-log-signaturemethod': 'hmac-sha1',
+      'x-log-bodyrawsize': '0',
+    },
   };
   const sig = authorizationV1(req, AK).split(':')[1];
   const withDate = { ...req, headers: { ...req.headers, 'x-log-date': req.headers['date'] } };

@@ -16,24 +16,34 @@ export interface Cli {
 }
 
 export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Cli {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: opts.cwd ?? repoRoot, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: opts.cwd ?? repoRoot,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const waiters: Array<{ pred: (l: string, s: 'stdout' | 'stderr') => boolean; resolve: (l: string) => void }> = [];
   const feed = (stream: 'stdout' | 'stderr') => (line: string) => {
     (stream === 'stdout' ? stdout : stderr).push(line);
-    for (const w of [...waiters]) if (w.pred(line, stream)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(line);
-    }
+    for (const w of [...waiters])
+      if (w.pred(line, stream)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
   };
   readline.createInterface({ input: child.stdout! }).on('line', feed('stdout'));
   readline.createInterface({ input: child.stderr! }).on('line', feed('stderr'));
   const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   return {
-    child, stdout, stderr, exit,
+    child,
+    stdout,
+    stderr,
+    exit,
     waitFor(pred) {
-      const seen = [...stdout.map((l) => [l, 'stdout'] as const), ...stderr.map((l) => [l, 'stderr'] as const)].find(([l, s]) => pred(l, s));
+      const seen = [...stdout.map((l) => [l, 'stdout'] as const), ...stderr.map((l) => [l, 'stderr'] as const)].find(([l, s]) =>
+        pred(l, s),
+      );
       if (seen) return Promise.resolve(seen[0]);
       return new Promise((resolve, reject) => {
         waiters.push({ pred, resolve });
@@ -43,7 +53,10 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   };
 }
 
-export async function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export async function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const c = startCli(args, opts);
   const code = await c.exit;
   await new Promise((r) => setImmediate(r));

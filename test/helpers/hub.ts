@@ -22,7 +22,12 @@ export async function startTestHub(kind: StoreKind, opts: Partial<LogHubOptions>
   const clock = new TestClock();
   const now = opts.now ?? clock.now;
   const hub = await startLogHub({ dataDir: dir, memory: kind === 'memory', ttlIntervalMs: 0, ...opts, now });
-  const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(now()), retry: { retries: 0 } });
+  const client = new LogClient({
+    endpoint: hub.endpoint,
+    credentials: DEFAULT_ACCESS_KEY,
+    now: () => new Date(now()),
+    retry: { retries: 0 },
+  });
   return {
     hub,
     client,

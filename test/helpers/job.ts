@@ -19,7 +19,16 @@ export interface Seen {
 export async function readRange(client: LogClient, e: TriggerEvent): Promise<string[]> {
   const ids: string[] = [];
   const s = e.source;
-  const pages = readPages({ client, project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor, batchSize: 100, retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 } });
+  const pages = readPages({
+    client,
+    project: s.projectName,
+    logstore: s.logstoreName,
+    shardId: s.shardId,
+    beginCursor: s.beginCursor,
+    endCursor: s.endCursor,
+    batchSize: 100,
+    retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
+  });
   for await (const page of pages) for (const g of page.result.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
   return ids;
 }
@@ -57,7 +66,12 @@ export async function startJob(opts: {
   await t.client.createLogStore({ project, logstore: 'source', shardCount: opts.shards });
   await t.client.createLogStore({ project, logstore: 'trigger-log', shardCount: 1 });
   await t.client.createLogStore({ project, logstore: 'dead-letter', shardCount: 1 });
-  const client = new LogClient({ endpoint: t.hub.endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(clock.now()), retry: { retries: 0 } });
+  const client = new LogClient({
+    endpoint: t.hub.endpoint,
+    credentials: DEFAULT_ACCESS_KEY,
+    now: () => new Date(clock.now()),
+    retry: { retries: 0 },
+  });
   const seen: Seen[] = [];
   const events: TriggerEvent[] = [];
   const attempts = new Map<string, number>();
@@ -83,7 +97,18 @@ export async function startJob(opts: {
     ...opts.config,
   });
   const newScheduler = (name: string) =>
-    new Scheduler({ config, client: opts.schedulerFault ? faultyClient(client, opts.schedulerFault) : client, invoker, clock, consumerName: name, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null, random: () => 0.5, retryBaseMs: 1000, retryMaxMs: 8000 });
+    new Scheduler({
+      config,
+      client: opts.schedulerFault ? faultyClient(client, opts.schedulerFault) : client,
+      invoker,
+      clock,
+      consumerName: name,
+      functionCredentials: DEFAULT_ACCESS_KEY,
+      scheduleSink: null,
+      random: () => 0.5,
+      retryBaseMs: 1000,
+      retryMaxMs: 8000,
+    });
   const scheduler = newScheduler('instance-a');
   /** ticks (advancing the clock `stepMs` each time) until `done()` or `max` ticks */
   async function runUntil(done: () => boolean, s = scheduler, stepMs = 2000, max = 200) {
@@ -94,20 +119,38 @@ export async function startJob(opts: {
     }
   }
   async function put(ids: string[], hashKey?: string) {
-    await t.client.putLogs({ project, logstore: 'source', hashKey, logGroup: { logs: ids.map((id) => ({ time: Math.floor(clock.now() / 1000), contents: [{ key: 'id', value: id }] })), logTags: [] } });
+    await t.client.putLogs({
+      project,
+      logstore: 'source',
+      hashKey,
+      logGroup: { logs: ids.map((id) => ({ time: Math.floor(clock.now() / 1000), contents: [{ key: 'id', value: id }] })), logTags: [] },
+    });
   }
   async function scheduleLogs(): Promise<Record<string, string>[]> {
     const out: Record<string, string>[] = [];
     let cursor = await t.client.getCursor({ project, logstore: 'trigger-log', shardId: 0, from: 'begin' });
     for (;;) {
       const r = await t.client.pullLogs({ project, logstore: 'trigger-log', shardId: 0, cursor });
-      for (const g of r.groups) for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
+      for (const g of r.groups)
+        for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
       if (r.count === 0) return out;
       cursor = r.nextCursor;
     }
   }
   return {
-    t, clock, project, client, seen, events, attempts, config, scheduler, newScheduler, runUntil, put, scheduleLogs,
+    t,
+    clock,
+    project,
+    client,
+    seen,
+    events,
+    attempts,
+    config,
+    scheduler,
+    newScheduler,
+    runUntil,
+    put,
+    scheduleLogs,
     async close() {
       client.close();
       await t.close();

@@ -9,7 +9,9 @@ export interface Recorded {
   body: Buffer;
 }
 
-export async function startRecorder(reply: (r: Recorded) => { status?: number; headers?: Record<string, string>; body?: string | Buffer } = () => ({})) {
+export async function startRecorder(
+  reply: (r: Recorded) => { status?: number; headers?: Record<string, string>; body?: string | Buffer } = () => ({}),
+) {
   const requests: Recorded[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -65,13 +65,25 @@ for (const kind of STORE_KINDS) {
     test('put and pull: exact groups back, cursors step one per group, all compressions', async () => {
       await t.client.createLogStore({ project, logstore: 'ls-data', shardCount: 2 });
       const shards = await t.client.listShards({ project, logstore: 'ls-data' });
-      assert.deepEqual(shards.map((s) => [s.shardID, s.status]), [[0, 'readwrite'], [1, 'readwrite']]);
+      assert.deepEqual(
+        shards.map((s) => [s.shardID, s.status]),
+        [
+          [0, 'readwrite'],
+          [1, 'readwrite'],
+        ],
+      );
       assert.equal(shards[0].inclusiveBeginKey, '00000000000000000000000000000000');
       assert.equal(shards[1].exclusiveEndKey, HASH_KEY_MAX);
       const sent = [group(3, 'a'), group(1, 'b'), group(5, 'c')];
       const types = [CompressType.Lz4, CompressType.Deflate, CompressType.None];
       for (let i = 0; i < sent.length; i++) {
-        await t.client.putLogs({ project, logstore: 'ls-data', logGroup: sent[i], hashKey: '00000000000000000000000000000001', compressType: types[i] });
+        await t.client.putLogs({
+          project,
+          logstore: 'ls-data',
+          logGroup: sent[i],
+          hashKey: '00000000000000000000000000000001',
+          compressType: types[i],
+        });
       }
       const begin = await t.client.getCursor({ project, logstore: 'ls-data', shardId: 0, from: 'begin' });
       const end = await t.client.getCursor({ project, logstore: 'ls-data', shardId: 0, from: 'end' });
@@ -80,18 +92,32 @@ for (const kind of STORE_KINDS) {
         const r = await t.client.pullLogs({ project, logstore: 'ls-data', shardId: 0, cursor: begin, count: 10, acceptEncoding: enc });
         assert.equal(r.count, 3);
         assert.equal(r.nextCursor, end);
-        assert.deepEqual(r.groups.map((g) => g.toLogGroup()), sent);
+        assert.deepEqual(
+          r.groups.map((g) => g.toLogGroup()),
+          sent,
+        );
         assert.equal(r.readLastCursor, (decodeCursor(end) - 1n).toString());
       }
       const page = await t.client.pullLogs({ project, logstore: 'ls-data', shardId: 0, cursor: begin, count: 2 });
       assert.equal(page.count, 2);
       assert.equal(page.nextCursor, addToCursor(begin, 2));
-      const bounded = await t.client.pullLogs({ project, logstore: 'ls-data', shardId: 0, cursor: begin, endCursor: addToCursor(begin, 1) });
+      const bounded = await t.client.pullLogs({
+        project,
+        logstore: 'ls-data',
+        shardId: 0,
+        cursor: begin,
+        endCursor: addToCursor(begin, 1),
+      });
       assert.equal(bounded.count, 1);
       const empty = await t.client.pullLogs({ project, logstore: 'ls-data', shardId: 0, cursor: end });
       assert.equal(empty.count, 0);
       assert.equal(empty.nextCursor, end);
-      const other = await t.client.pullLogs({ project, logstore: 'ls-data', shardId: 1, cursor: await t.client.getCursor({ project, logstore: 'ls-data', shardId: 1, from: 'begin' }) });
+      const other = await t.client.pullLogs({
+        project,
+        logstore: 'ls-data',
+        shardId: 1,
+        cursor: await t.client.getCursor({ project, logstore: 'ls-data', shardId: 1, from: 'begin' }),
+      });
       assert.equal(other.count, 0);
     });
 
@@ -115,8 +141,14 @@ for (const kind of STORE_KINDS) {
       const r = await t.client.pullLogs({ project, logstore: 'ls-time', shardId: 0, cursor: c });
       assert.equal(r.groups[0].logTags[0].value, 'late');
       assert.equal(await t.client.getCursorTime({ project, logstore: 'ls-time', shardId: 0, cursor: c }), t0 + 10);
-      assert.equal(await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 0 }), await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 'begin' }));
-      assert.equal(await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: t0 + 1000 }), await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 'end' }));
+      assert.equal(
+        await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 0 }),
+        await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 'begin' }),
+      );
+      assert.equal(
+        await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: t0 + 1000 }),
+        await t.client.getCursor({ project, logstore: 'ls-time', shardId: 0, from: 'end' }),
+      );
     });
 
     test('bad cursors, shards and parameters get SLS codes', async () => {
@@ -126,14 +158,24 @@ for (const kind of STORE_KINDS) {
       await rejectsCode(t.client.pullLogs({ project, logstore: 'ls-bad', shardId: 0, cursor: addToCursor(end, 5) }), 'InvalidCursor');
       await rejectsCode(t.client.pullLogs({ project, logstore: 'ls-bad', shardId: 9999, cursor: end }), 'ShardNotExist');
       await rejectsCode(t.client.listShards({ project, logstore: 'nope' }), 'LogStoreNotExist', 404);
-      await rejectsCode(t.client.putLogs({ project, logstore: 'ls-bad', logGroup: Buffer.from([0x0a, 0x05, 0x01]), compressType: CompressType.None }), 'PostBodyInvalid');
+      await rejectsCode(
+        t.client.putLogs({ project, logstore: 'ls-bad', logGroup: Buffer.from([0x0a, 0x05, 0x01]), compressType: CompressType.None }),
+        'PostBodyInvalid',
+      );
     });
 
     test('split: parent readonly and drained to its final cursor, children cover its range', async () => {
       await t.client.createLogStore({ project, logstore: 'ls-split', shardCount: 1 });
       await t.client.putLogs({ project, logstore: 'ls-split', logGroup: group(2, 'before') });
       const res = await t.client.splitShard({ project, logstore: 'ls-split', shardId: 0, splitKey: '80000000000000000000000000000000' });
-      assert.deepEqual(res.map((s) => [s.shardID, s.status]), [[0, 'readonly'], [1, 'readwrite'], [2, 'readwrite']]);
+      assert.deepEqual(
+        res.map((s) => [s.shardID, s.status]),
+        [
+          [0, 'readonly'],
+          [1, 'readwrite'],
+          [2, 'readwrite'],
+        ],
+      );
       assert.equal(res[1].exclusiveEndKey, '80000000000000000000000000000000');
       assert.equal(res[2].inclusiveBeginKey, '80000000000000000000000000000000');
       await t.client.putLogs({ project, logstore: 'ls-split', logGroup: group(1, 'after'), hashKey: '90000000000000000000000000000000' });
@@ -141,10 +183,23 @@ for (const kind of STORE_KINDS) {
       const r0 = await t.client.pullLogs({ project, logstore: 'ls-split', shardId: 0, cursor: b0 });
       assert.equal(r0.count, 1);
       const b2 = await t.client.getCursor({ project, logstore: 'ls-split', shardId: 2, from: 'begin' });
-      assert.equal((await t.client.pullLogs({ project, logstore: 'ls-split', shardId: 2, cursor: b2 })).groups[0].logTags[0].value, 'after');
-      await rejectsCode(t.client.splitShard({ project, logstore: 'ls-split', shardId: 0, splitKey: '40000000000000000000000000000000' }), 'ShardReadOnly');
+      assert.equal(
+        (await t.client.pullLogs({ project, logstore: 'ls-split', shardId: 2, cursor: b2 })).groups[0].logTags[0].value,
+        'after',
+      );
+      await rejectsCode(
+        t.client.splitShard({ project, logstore: 'ls-split', shardId: 0, splitKey: '40000000000000000000000000000000' }),
+        'ShardReadOnly',
+      );
       const merged = await t.client.mergeShards({ project, logstore: 'ls-split', shardId: 1 });
-      assert.deepEqual(merged.map((s) => [s.shardID, s.status]), [[3, 'readwrite'], [1, 'readonly'], [2, 'readonly']]);
+      assert.deepEqual(
+        merged.map((s) => [s.shardID, s.status]),
+        [
+          [3, 'readwrite'],
+          [1, 'readonly'],
+          [2, 'readonly'],
+        ],
+      );
       assert.equal(merged[0].inclusiveBeginKey, '00000000000000000000000000000000');
       assert.equal(merged[0].exclusiveEndKey, HASH_KEY_MAX);
       assert.equal((await t.client.listShards({ project, logstore: 'ls-split' })).length, 4);
@@ -153,23 +208,47 @@ for (const kind of STORE_KINDS) {
     test('consumer groups: create, list, update, quota, checkpoints with empty entries', async () => {
       await t.client.createLogStore({ project, logstore: 'ls-cg', shardCount: 2 });
       await t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g1', timeout: 30, order: true });
-      await rejectsCode(t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g1', timeout: 30, order: true }), 'ConsumerGroupAlreadyExist');
+      await rejectsCode(
+        t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g1', timeout: 30, order: true }),
+        'ConsumerGroupAlreadyExist',
+      );
       await t.client.updateConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g1', timeout: 40 });
       assert.deepEqual(await t.client.listConsumerGroup({ project, logstore: 'ls-cg' }), [{ name: 'g1', timeout: 40, order: true }]);
       const cps = await t.client.getCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1' });
-      assert.deepEqual(cps.map((c) => [c.shard, c.checkpoint]), [[0, ''], [1, '']]);
+      assert.deepEqual(
+        cps.map((c) => [c.shard, c.checkpoint]),
+        [
+          [0, ''],
+          [1, ''],
+        ],
+      );
       assert.deepEqual(await t.client.heartbeat({ project, logstore: 'ls-cg', consumerGroup: 'g1', consumer: 'c1', shards: [] }), [0, 1]);
       const cur = await t.client.getCursor({ project, logstore: 'ls-cg', shardId: 1, from: 'end' });
       await t.client.updateCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1', consumer: 'c1', shardId: 1, checkpoint: cur });
-      await rejectsCode(t.client.updateCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1', consumer: 'c2', shardId: 1, checkpoint: cur }), 'ConsumerNotExist');
-      await t.client.updateCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1', consumer: 'tool', shardId: 0, checkpoint: cur.length ? await t.client.getCursor({ project, logstore: 'ls-cg', shardId: 0, from: 'begin' }) : cur, forceSuccess: true });
+      await rejectsCode(
+        t.client.updateCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1', consumer: 'c2', shardId: 1, checkpoint: cur }),
+        'ConsumerNotExist',
+      );
+      await t.client.updateCheckpoint({
+        project,
+        logstore: 'ls-cg',
+        consumerGroup: 'g1',
+        consumer: 'tool',
+        shardId: 0,
+        checkpoint: cur.length ? await t.client.getCursor({ project, logstore: 'ls-cg', shardId: 0, from: 'begin' }) : cur,
+        forceSuccess: true,
+      });
       const one = await t.client.getCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g1', shardId: 1 });
       assert.equal(one.length, 1);
       assert.equal(one[0].checkpoint, cur);
       assert.equal(one[0].consumer, 'c1');
       assert.equal(one[0].updateTime, t.clock.ms * 1000);
-      for (let i = 2; i <= 30; i++) await t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: `g${i}`, timeout: 30, order: false });
-      await rejectsCode(t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g31', timeout: 30, order: false }), 'ConsumerGroupQuotaExceed');
+      for (let i = 2; i <= 30; i++)
+        await t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: `g${i}`, timeout: 30, order: false });
+      await rejectsCode(
+        t.client.createConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g31', timeout: 30, order: false }),
+        'ConsumerGroupQuotaExceed',
+      );
       await t.client.deleteConsumerGroup({ project, logstore: 'ls-cg', consumerGroup: 'g30' });
       await rejectsCode(t.client.getCheckpoint({ project, logstore: 'ls-cg', consumerGroup: 'g30' }), 'ConsumerGroupNotExist');
     });
@@ -187,7 +266,10 @@ for (const kind of STORE_KINDS) {
       await rejectsCode(t.client.pullLogs({ project, logstore: 'ls-ttl', shardId: 0, cursor: old }), 'InvalidCursor');
       const begin = await t.client.getCursor({ project, logstore: 'ls-ttl', shardId: 0, from: 'begin' });
       const r = await t.client.pullLogs({ project, logstore: 'ls-ttl', shardId: 0, cursor: begin });
-      assert.deepEqual(r.groups.map((g) => g.logTags[0].value), ['new']);
+      assert.deepEqual(
+        r.groups.map((g) => g.logTags[0].value),
+        ['new'],
+      );
     });
   });
 }

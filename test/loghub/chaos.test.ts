@@ -10,7 +10,15 @@ test('LogHub under kill -9 (5 kills, splits, merges, checkpoints, delete/recreat
   assert.equal(r.kills, 5);
   assert.ok(r.ackedPuts > 100, `traffic between kills (${r.ackedPuts} puts)`);
   assert.deepEqual(
-    { lost: r.lost, duplicated: r.duplicated, torn: r.torn, outOfOrder: r.outOfOrder, unknown: r.unknown, checkpoints: r.checkpointMismatches, resurrected: r.resurrected },
+    {
+      lost: r.lost,
+      duplicated: r.duplicated,
+      torn: r.torn,
+      outOfOrder: r.outOfOrder,
+      unknown: r.unknown,
+      checkpoints: r.checkpointMismatches,
+      resurrected: r.resurrected,
+    },
     { lost: [], duplicated: [], torn: [], outOfOrder: [], unknown: [], checkpoints: [], resurrected: [] },
   );
 });

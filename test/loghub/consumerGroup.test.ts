@@ -12,7 +12,8 @@ async function setup(shardCount: number, order = false) {
   await t.client.createProject({ project: P });
   await t.client.createLogStore({ project: P, logstore: 'logs', shardCount });
   await t.client.createConsumerGroup({ project: P, logstore: 'logs', consumerGroup: 'g', timeout: 20, order });
-  const hb = (consumer: string, shards: number[]) => t.client.heartbeat({ project: P, logstore: 'logs', consumerGroup: 'g', consumer, shards });
+  const hb = (consumer: string, shards: number[]) =>
+    t.client.heartbeat({ project: P, logstore: 'logs', consumerGroup: 'g', consumer, shards });
   return { t, hb };
 }
 
@@ -33,7 +34,10 @@ test('three consumers split six shards evenly; one stops and its shards move aft
     held.a = await hb('a', held.a);
     held.b = await hb('b', held.b);
     held.a = await hb('a', held.a);
-    assert.deepEqual([...held.a, ...held.b].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      [...held.a, ...held.b].sort((x, y) => x - y),
+      [0, 1, 2, 3, 4, 5],
+    );
     assert.equal(held.a.length, 3);
     assert.equal(held.b.length, 3);
   } finally {
@@ -85,7 +89,13 @@ test('checkpoints survive a restart of the LogHub', async () => {
   const again = await startTestHub('file', { dataDir: dir });
   try {
     const cps = await again.client.getCheckpoint({ project: P, logstore: 'logs', consumerGroup: 'g' });
-    assert.deepEqual(cps.map((c) => [c.shard, c.checkpoint, c.consumer]), [[0, '', ''], [1, cur, 'a']]);
+    assert.deepEqual(
+      cps.map((c) => [c.shard, c.checkpoint, c.consumer]),
+      [
+        [0, '', ''],
+        [1, cur, 'a'],
+      ],
+    );
   } finally {
     await again.close();
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,11 @@ class PyLikeWorker {
   cursors = new Map<number, string>();
   count = 0;
 
-  constructor(readonly name: string, private readonly c: LogClient, private readonly processed: string[]) {}
+  constructor(
+    readonly name: string,
+    private readonly c: LogClient,
+    private readonly processed: string[],
+  ) {}
 
   private async shutdown(shard: number): Promise<void> {
     const cursor = this.cursors.get(shard);
@@ -41,7 +45,8 @@ class PyLikeWorker {
       for (const g of r.groups) for (let i = 0; i < g.logCount; i++) this.processed.push(g.value(i, 0));
       this.count += r.groups.reduce((k, g) => k + g.logCount, 0);
       this.cursors.set(s, r.nextCursor);
-      if (r.count > 0) await this.c.updateCheckpoint({ ...G, consumer: this.name, shardId: s, checkpoint: r.nextCursor, forceSuccess: true });
+      if (r.count > 0)
+        await this.c.updateCheckpoint({ ...G, consumer: this.name, shardId: s, checkpoint: r.nextCursor, forceSuccess: true });
     }
   }
 
@@ -67,7 +72,10 @@ test('several ConsumerWorker-style workers: each log exactly once across joins a
       if (round < 40) {
         const ids = [`id-${n++}`, `id-${n++}`];
         sent.push(...ids);
-        await t.client.putLogs({ ...P, logGroup: { logs: ids.map((id) => ({ time: 1, contents: [{ key: 'id', value: id }] })), logTags: [] } });
+        await t.client.putLogs({
+          ...P,
+          logGroup: { logs: ids.map((id) => ({ time: 1, contents: [{ key: 'id', value: id }] })), logTags: [] },
+        });
       }
       if (round === 8) live.push(workers[1]);
       if (round === 16) live.push(workers[2]);

@@ -17,7 +17,9 @@ import { compress, CompressType, decodeLogGroupListFast, encodeLogGroup } from '
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 async function spawnHub(dir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../helpers/hubProcess.ts'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../helpers/hubProcess.ts'), dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const rl = readline.createInterface({ input: child.stdout! });
   const line = await new Promise<string>((resolve, reject) => {
     rl.once('line', resolve);
@@ -52,7 +54,12 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
   try {
     for (let round = 0; round < 4; round++) {
       const { child, port } = await spawnHub(dir);
-      const client = new LogClient({ endpoint: `http://127.0.0.1:${port}`, credentials: DEFAULT_ACCESS_KEY, retry: { retries: 0 }, timeoutMs: 5000 });
+      const client = new LogClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials: DEFAULT_ACCESS_KEY,
+        retry: { retries: 0 },
+        timeoutMs: 5000,
+      });
       if (round === 0) {
         await client.createProject({ project });
         await client.createLogStore({ project, logstore: 'crash', shardCount: 1 });
@@ -66,7 +73,22 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
         while (!stop) {
           const id = `w${w}-${String(next[w]++).padStart(6, '0')}`;
           try {
-            await client.putLogs({ project, logstore: 'crash', logGroup: encodeLogGroup({ logs: [{ time: 1, contents: [{ key: 'id', value: id }, { key: 'pad', value: 'x'.repeat(300) }] }], logTags: [] }) });
+            await client.putLogs({
+              project,
+              logstore: 'crash',
+              logGroup: encodeLogGroup({
+                logs: [
+                  {
+                    time: 1,
+                    contents: [
+                      { key: 'id', value: id },
+                      { key: 'pad', value: 'x'.repeat(300) },
+                    ],
+                  },
+                ],
+                logTags: [],
+              }),
+            });
             mine.push(id);
           } catch {
             return;
@@ -109,7 +131,12 @@ async function writeTen(dir: string): Promise<void> {
 }
 
 async function values(dir: string, warnings: string[]): Promise<string[]> {
-  const log = await FileShardLog.open(dir, { segmentBytes: 1 << 20, fsync: false, handles: new FileHandles(4), onWarning: (m) => warnings.push(m) });
+  const log = await FileShardLog.open(dir, {
+    segmentBytes: 1 << 20,
+    fsync: false,
+    handles: new FileHandles(4),
+    onWarning: (m) => warnings.push(m),
+  });
   const r = await log.read(log.begin(), 100, log.end());
   await log.close();
   return decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0));
@@ -118,7 +145,11 @@ async function values(dir: string, warnings: string[]): Promise<string[]> {
 test('torn tails are cut on open, never served', async () => {
   const cases: Array<[string, (files: { index: string; data: string }) => void, string[]]> = [
     ['half an index entry', (f) => appendFileSync(f.index, Buffer.alloc(10, 7)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']],
-    ['data bytes past the last entry', (f) => appendFileSync(f.data, Buffer.from([0x0a, 0x30, 1, 2])), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']],
+    [
+      'data bytes past the last entry',
+      (f) => appendFileSync(f.data, Buffer.from([0x0a, 0x30, 1, 2])),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    ],
     [
       'a flipped byte in the last record',
       (f) => {
@@ -128,13 +159,19 @@ test('torn tails are cut on open, never served', async () => {
       },
       ['0', '1', '2', '3', '4', '5', '6', '7', '8'],
     ],
-    ['a truncated data file', (f) => writeFileSync(f.data, readFileSync(f.data).subarray(0, statSync(f.data).size - 3)), ['0', '1', '2', '3', '4', '5', '6', '7', '8']],
+    [
+      'a truncated data file',
+      (f) => writeFileSync(f.data, readFileSync(f.data).subarray(0, statSync(f.data).size - 3)),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8'],
+    ],
   ];
   for (const [name, corrupt, expected] of cases) {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-torn-'));
     try {
       await writeTen(dir);
-      const base = readdirSync(dir).find((n) => n.endsWith('.index'))!.slice(0, 20);
+      const base = readdirSync(dir)
+        .find((n) => n.endsWith('.index'))!
+        .slice(0, 20);
       corrupt({ index: path.join(dir, `${base}.index`), data: path.join(dir, `${base}.data`) });
       const warnings: string[] = [];
       assert.deepEqual(await values(dir, warnings), expected, name);
@@ -153,13 +190,18 @@ test('a log spread over many segments reopens intact; only the torn last one is 
     const log = await FileShardLog.open(dir, opts);
     for (let i = 0; i < 10; i++) await appendNumbered(log, i);
     await log.close();
-    const segments = readdirSync(dir).filter((n) => n.endsWith('.data')).sort();
+    const segments = readdirSync(dir)
+      .filter((n) => n.endsWith('.data'))
+      .sort();
     assert.ok(segments.length >= 5, `several segments (${segments.length})`);
     appendFileSync(path.join(dir, segments[segments.length - 1]), Buffer.from([0x0a, 0x7f]));
     const warnings: string[] = [];
     const again = await FileShardLog.open(dir, { ...opts, onWarning: (m) => warnings.push(m) });
     const r = await again.read(again.begin(), 100, again.end());
-    assert.deepEqual(decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0)), ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    assert.deepEqual(
+      decodeLogGroupListFast(r.body()).map((g) => g.value(0, 0)),
+      ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    );
     assert.equal(again.timeOf(9), 109);
     assert.equal(warnings.length, 1);
     await again.close();

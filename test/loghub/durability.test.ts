@@ -49,22 +49,38 @@ test('a write to a split child is acknowledged only once the split is durable', 
     const split = a.client.splitShard({ project: 'p-split', logstore: 'store1', shardId: 0, splitKey: '80000000000000000000000000000000' });
     let putDone = false;
     // Routed by hash key into the left child (shard 1), which exists only in memory so far.
-    const put = a.client.putLogs({ project: 'p-split', logstore: 'store1', hashKey: '00000000000000000000000000000001', logGroup: group('child') }).finally(() => (putDone = true));
+    const put = a.client
+      .putLogs({ project: 'p-split', logstore: 'store1', hashKey: '00000000000000000000000000000001', logGroup: group('child') })
+      .finally(() => (putDone = true));
     for (let i = 0; i < 50; i++) await tick();
     assert.equal(putDone, false, 'no acknowledgement while the split could still be lost');
     // "Crash" here: a second hub opens the same directory with the metadata as it is on disk.
     const b = await hubOn(dir);
     const shards = await b.client.listShards({ project: 'p-split', logstore: 'store1' });
-    assert.deepEqual(shards.map((s) => s.shardID), [0], 'the split never became durable');
+    assert.deepEqual(
+      shards.map((s) => s.shardID),
+      [0],
+      'the split never became durable',
+    );
     await b.close();
     store.release();
     await split;
     await put;
     const after = await a.client.listShards({ project: 'p-split', logstore: 'store1' });
-    assert.deepEqual(after.map((s) => [s.shardID, s.status]), [[0, 'readonly'], [1, 'readwrite'], [2, 'readwrite']]);
+    assert.deepEqual(
+      after.map((s) => [s.shardID, s.status]),
+      [
+        [0, 'readonly'],
+        [1, 'readwrite'],
+        [2, 'readwrite'],
+      ],
+    );
     const cursor = await a.client.getCursor({ project: 'p-split', logstore: 'store1', shardId: 1, from: 'begin' });
     const pulled = await a.client.pullLogs({ project: 'p-split', logstore: 'store1', shardId: 1, cursor, count: 10 });
-    assert.deepEqual(pulled.groups.map((g) => g.value(0, 0)), ['child']);
+    assert.deepEqual(
+      pulled.groups.map((g) => g.value(0, 0)),
+      ['child'],
+    );
     await a.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -131,7 +147,18 @@ test('hundreds of shards under a small `ulimit -n`: open files stay bounded, rea
     for (const logstore of stores) await client.createLogStore({ project: 'p-fds', logstore, shardCount: 10 });
     const everyShard = stores.flatMap((logstore) => Array.from({ length: 10 }, (_, shardId) => ({ logstore, shardId })));
     for (let i = 0; i < everyShard.length; i += 8) {
-      await Promise.all(everyShard.slice(i, i + 8).map(({ logstore, shardId }) => client.putLogs({ project: 'p-fds', logstore, hashKey: ranges[shardId].inclusiveBeginKey, logGroup: group(`${logstore}/${shardId}`) })));
+      await Promise.all(
+        everyShard
+          .slice(i, i + 8)
+          .map(({ logstore, shardId }) =>
+            client.putLogs({
+              project: 'p-fds',
+              logstore,
+              hashKey: ranges[shardId].inclusiveBeginKey,
+              logGroup: group(`${logstore}/${shardId}`),
+            }),
+          ),
+      );
     }
     for (let i = 0; i < everyShard.length; i += 8) {
       const values = await Promise.all(
@@ -141,7 +168,10 @@ test('hundreds of shards under a small `ulimit -n`: open files stay bounded, rea
           return page.groups.map((g) => g.value(0, 0)).join();
         }),
       );
-      assert.deepEqual(values, everyShard.slice(i, i + 8).map(({ logstore, shardId }) => `${logstore}/${shardId}`));
+      assert.deepEqual(
+        values,
+        everyShard.slice(i, i + 8).map(({ logstore, shardId }) => `${logstore}/${shardId}`),
+      );
     }
     client.close();
     child.kill('SIGTERM');

@@ -10,7 +10,16 @@ test('2000 hostile requests: 4xx SLS errors only, nothing stored but what was ac
   const r = await hostileCampaign({ requests: 2000, seed: propertySeed });
   assert.equal(r.requests, 2000);
   assert.deepEqual(r.bad, [], `answers that were not a 4xx SLS JSON error (seed ${propertySeed})`);
-  assert.deepEqual(Object.keys(r.statuses).sort(), ['auth', 'bomb', 'consumer-groups', 'cursors', 'json-bodies', 'names', 'putlogs-body', 'raw-http']);
+  assert.deepEqual(Object.keys(r.statuses).sort(), [
+    'auth',
+    'bomb',
+    'consumer-groups',
+    'cursors',
+    'json-bodies',
+    'names',
+    'putlogs-body',
+    'raw-http',
+  ]);
   assert.equal(r.storedGroups, r.acknowledgedPuts, 'stored groups = acknowledged PutLogs');
   assert.deepEqual(r.outside, [], 'nothing written beside the data directory');
   assert.deepEqual(r.dataDirEntries, ['meta.json', 'shards']);

@@ -4,7 +4,15 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { deflateSync } from 'node:zlib';
-import { authorizationV1, compress, CompressType, decodeLogGroupList, encodeLogGroup, md5Hex, type LogGroup } from '../../src/codec/index.js';
+import {
+  authorizationV1,
+  compress,
+  CompressType,
+  decodeLogGroupList,
+  encodeLogGroup,
+  md5Hex,
+  type LogGroup,
+} from '../../src/codec/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { randomName, startTestHub, STORE_KINDS } from '../helpers/hub.js';
 
@@ -49,7 +57,10 @@ function group(logs: number, valueBytes: number, tag: string): LogGroup {
   return {
     topic: tag,
     logTags: [],
-    logs: Array.from({ length: logs }, (_, i) => ({ time: 1_700_000_000 + i, contents: [{ key: 'msg', value: `${tag}:${i}:`.padEnd(valueBytes, tag[0]) }] })),
+    logs: Array.from({ length: logs }, (_, i) => ({
+      time: 1_700_000_000 + i,
+      contents: [{ key: 'msg', value: `${tag}:${i}:`.padEnd(valueBytes, tag[0]) }],
+    })),
   };
 }
 
@@ -70,28 +81,58 @@ for (const kind of STORE_KINDS) {
         const raw = Buffer.from(encodeLogGroup(group(10, 30_000, 'r')));
         assert.ok(raw.length > LIMITS.maxRawBytes);
         const lz4 = compress(raw, CompressType.Lz4);
-        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': String(raw.length) } }), { status: 413, code: 'PostBodyTooLarge' });
+        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': String(raw.length) } }), {
+          status: 413,
+          code: 'PostBodyTooLarge',
+        });
         // Declares a small raw size but expands past it: a decompression bomb.
-        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': '1000' } }), { status: 400, code: 'PostBodyUncompressError' });
-        assert.deepEqual(await put({ body: deflateSync(raw), headers: { 'x-log-compresstype': 'deflate', 'x-log-bodyrawsize': '1000' } }), { status: 413, code: 'PostBodyTooLarge' });
-        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4' , 'x-log-bodyrawsize': 'x1' } }), { status: 400, code: 'InvalidBodyRawSize' });
-        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'brotli' } }), { status: 400, code: 'InvalidCompressType' });
+        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': '1000' } }), {
+          status: 400,
+          code: 'PostBodyUncompressError',
+        });
+        assert.deepEqual(await put({ body: deflateSync(raw), headers: { 'x-log-compresstype': 'deflate', 'x-log-bodyrawsize': '1000' } }), {
+          status: 413,
+          code: 'PostBodyTooLarge',
+        });
+        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': 'x1' } }), {
+          status: 400,
+          code: 'InvalidBodyRawSize',
+        });
+        assert.deepEqual(await put({ body: lz4, headers: { 'x-log-compresstype': 'brotli' } }), {
+          status: 400,
+          code: 'InvalidCompressType',
+        });
         const tooMany = Buffer.from(encodeLogGroup(group(LIMITS.maxLogsPerPut + 1, 1, 'n')));
         assert.deepEqual(await put({ body: tooMany }), { status: 400, code: 'InvalidLogSize' });
         assert.deepEqual(await put({ body: Buffer.from([0x0a, 0x05, 0x08]) }), { status: 400, code: 'PostBodyInvalid' });
         // Field number 0 is invalid protobuf: once stored, aliyun-sdk could no longer read the shard.
         assert.deepEqual(await put({ body: Buffer.from('0000', 'hex') }), { status: 400, code: 'PostBodyInvalid' });
         const zeros = Buffer.alloc(4096);
-        assert.deepEqual(await put({ body: compress(zeros, CompressType.Lz4), headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': String(zeros.length) } }), { status: 400, code: 'PostBodyInvalid' });
-        assert.deepEqual(await put({ body: Buffer.from(encodeLogGroup(group(1, 5, 'm'))), headers: { 'content-type': 'application/json' } }), { status: 400, code: 'InvalidContentType' });
+        assert.deepEqual(
+          await put({
+            body: compress(zeros, CompressType.Lz4),
+            headers: { 'x-log-compresstype': 'lz4', 'x-log-bodyrawsize': String(zeros.length) },
+          }),
+          { status: 400, code: 'PostBodyInvalid' },
+        );
+        assert.deepEqual(
+          await put({ body: Buffer.from(encodeLogGroup(group(1, 5, 'm'))), headers: { 'content-type': 'application/json' } }),
+          { status: 400, code: 'InvalidContentType' },
+        );
         const ok = Buffer.from(encodeLogGroup(group(2, 5, 'k')));
-        assert.deepEqual(await put({ body: ok, headers: { 'content-md5': md5Hex(Buffer.from('other')) } }), { status: 400, code: 'InvalidContentMD5' });
+        assert.deepEqual(await put({ body: ok, headers: { 'content-md5': md5Hex(Buffer.from('other')) } }), {
+          status: 400,
+          code: 'InvalidContentMD5',
+        });
         // Nothing above was stored; a good chunked body still is.
         assert.deepEqual(await put({ body: ok, chunked: true }), { status: 200, code: undefined });
         const cursor = await t.client.getCursor({ project, logstore: 'lim', shardId: 0, from: 'begin' });
         const r = await t.client.pullLogs({ project, logstore: 'lim', shardId: 0, cursor, count: 100 });
         assert.equal(r.count, 1);
-        assert.deepEqual(decodeLogGroupList(r.rawBody).map((g) => g.topic), ['k']);
+        assert.deepEqual(
+          decodeLogGroupList(r.rawBody).map((g) => g.topic),
+          ['k'],
+        );
       } finally {
         await t.close();
       }
@@ -108,7 +149,11 @@ for (const kind of STORE_KINDS) {
         const sizes = [200_000, 70_000, 1_000, 130_000, 66_000, 300_000, 65_600, 90_000, 5, 250_000, 100_000, 64_000];
         const groups = sizes.map((n, i) => Buffer.from(encodeLogGroup(group(4, Math.ceil(n / 4), String.fromCharCode(97 + i)))));
         for (let round = 0; round < 3; round++) {
-          await Promise.all(groups.map((g, i) => t.client.putLogs({ project, logstore: 'pool', logGroup: g, compressType: i % 2 ? CompressType.Lz4 : CompressType.None })));
+          await Promise.all(
+            groups.map((g, i) =>
+              t.client.putLogs({ project, logstore: 'pool', logGroup: g, compressType: i % 2 ? CompressType.Lz4 : CompressType.None }),
+            ),
+          );
         }
         let cursor = await t.client.getCursor({ project, logstore: 'pool', shardId: 0, from: 'begin' });
         const seen = new Map<string, number>();

@@ -17,16 +17,25 @@ import { frameGroup } from '../../src/loghub/store/types.js';
 
 const groupBytes = fc
   .array(fc.record({ time: fc.nat(), value: fc.string({ maxLength: 300 }) }), { minLength: 1, maxLength: 20 })
-  .map((logs) => Buffer.from(encodeLogGroup({ logs: logs.map((l) => ({ time: l.time, contents: [{ key: 'v', value: l.value }] })), logTags: [] })));
+  .map((logs) =>
+    Buffer.from(encodeLogGroup({ logs: logs.map((l) => ({ time: l.time, contents: [{ key: 'v', value: l.value }] })), logTags: [] })),
+  );
 const records = fc.array(fc.record({ group: groupBytes, lz4: fc.boolean() }), { minLength: 1, maxLength: 12 });
 
 test('readRecords gives the frames of any window of mixed records, and their size', () => {
   fc.assert(
     fc.property(records, fc.nat(), fc.nat(), (recs, a, b) => {
-      const stored = recs.map((r) => (r.lz4 ? Buffer.concat([lz4RecordPrefix(r.group.length), compress(r.group, CompressType.Lz4)]) : frameGroup(r.group)));
+      const stored = recs.map((r) =>
+        r.lz4 ? Buffer.concat([lz4RecordPrefix(r.group.length), compress(r.group, CompressType.Lz4)]) : frameGroup(r.group),
+      );
       const from = a % recs.length;
       const to = from + 1 + (b % (recs.length - from));
-      const run = readRecords(Buffer.concat(stored.slice(from, to)), stored.map((x) => x.length), from, to);
+      const run = readRecords(
+        Buffer.concat(stored.slice(from, to)),
+        stored.map((x) => x.length),
+        from,
+        to,
+      );
       const expected = Buffer.concat(recs.slice(from, to).map((r) => frameGroup(r.group)));
       assert.ok(run.logGroupList().equals(expected));
       assert.equal(run.rawLength, expected.length);
@@ -60,8 +69,16 @@ test('the file store reads mixed records back across segments and a reopen', asy
 
 // Groups from one-log literal-only blocks to many-sequence ones, values repetitive or random.
 const anyGroup = fc
-  .array(fc.record({ time: fc.nat(), value: fc.oneof(fc.string({ maxLength: 40 }), fc.string({ maxLength: 2000 }), fc.constantFrom('GET /api/v1/orders 200 '.repeat(30))) }), { minLength: 1, maxLength: 30 })
-  .map((logs) => Buffer.from(encodeLogGroup({ logs: logs.map((l) => ({ time: l.time, contents: [{ key: 'v', value: l.value }] })), logTags: [] })));
+  .array(
+    fc.record({
+      time: fc.nat(),
+      value: fc.oneof(fc.string({ maxLength: 40 }), fc.string({ maxLength: 2000 }), fc.constantFrom('GET /api/v1/orders 200 '.repeat(30))),
+    }),
+    { minLength: 1, maxLength: 30 },
+  )
+  .map((logs) =>
+    Buffer.from(encodeLogGroup({ logs: logs.map((l) => ({ time: l.time, contents: [{ key: 'v', value: l.value }] })), logTags: [] })),
+  );
 
 function lz4Decode(block: Buffer, size: number, impl: { uncompress(i: Buffer, o: Buffer): number }): Buffer {
   const out = Buffer.alloc(size);
@@ -93,7 +110,9 @@ test('the file store offers a joined block only when every record read is lz4', 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-join-'));
   try {
     const log = await FileShardLog.open(dir, { segmentBytes: 300, fsync: false, handles: new FileHandles(4) });
-    const groups = Array.from({ length: 6 }, (_, i) => Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: `${i}:`.repeat(60) }] }], logTags: [] })));
+    const groups = Array.from({ length: 6 }, (_, i) =>
+      Buffer.from(encodeLogGroup({ logs: [{ time: i, contents: [{ key: 'i', value: `${i}:`.repeat(60) }] }], logTags: [] })),
+    );
     for (const [i, g] of groups.entries()) await log.append([g], 1, [i === 5 ? undefined : compress(g, CompressType.Lz4)]);
     const allLz4 = await log.read(0, 5, log.end());
     const block = allLz4.lz4?.();

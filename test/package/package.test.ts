@@ -30,23 +30,52 @@ before(() => {
   work = mkdtempSync(path.join(os.tmpdir(), 'slst-pkg-'));
   const pack = sh('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: repoRoot });
   assert.equal(pack.code, 0, pack.err);
-  tarball = path.join(work, readdirSync(work).find((f) => f.endsWith('.tgz'))!);
+  tarball = path.join(
+    work,
+    readdirSync(work).find((f) => f.endsWith('.tgz'))!,
+  );
   consumer = path.join(work, 'consumer-js');
   mkdirSync(consumer);
   // @types/node only for the TypeScript case below (the API speaks Buffer, as Node libraries do)
-  const typesNode = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies['@types/node'];
-  writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer-js', private: true, type: 'module', dependencies: { 'sls-trigger': `file:${tarball}`, '@types/node': typesNode } }));
+  const typesNode = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
+    .devDependencies['@types/node'];
+  writeFileSync(
+    path.join(consumer, 'package.json'),
+    JSON.stringify({
+      name: 'consumer-js',
+      private: true,
+      type: 'module',
+      dependencies: { 'sls-trigger': `file:${tarball}`, '@types/node': typesNode },
+    }),
+  );
   npmInstall(consumer);
 });
 after(() => rmSync(work, { recursive: true, force: true }));
 
 test('the tarball ships compiled JavaScript, declarations, templates and no sources or tests', () => {
   const files = sh('tar', ['tzf', tarball]).out.split('\n');
-  for (const f of ['package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/runtime/index.d.ts.map', 'package/dist/trigger/invokers/localWorker.mjs', 'package/dist/event/event.schema.json', 'package/bin/sls-trigger.js', 'package/template/splunk-hec/src/index.ts', 'package/LICENSE', 'package/README.md']) {
+  for (const f of [
+    'package/dist/index.js',
+    'package/dist/index.d.ts',
+    'package/dist/runtime/index.d.ts.map',
+    'package/dist/trigger/invokers/localWorker.mjs',
+    'package/dist/event/event.schema.json',
+    'package/bin/sls-trigger.js',
+    'package/template/splunk-hec/src/index.ts',
+    'package/LICENSE',
+    'package/README.md',
+  ]) {
     assert.ok(files.includes(f), `${f} shipped`);
   }
-  assert.deepEqual(files.filter((f) => /^package\/(src|test|bench|fuzz|chaos)\//.test(f) || /node_modules/.test(f)), []);
-  assert.deepEqual(readdirSync(path.join(consumer, 'node_modules')).filter((n) => n === 'tsx' || n === 'typescript'), [], 'no TypeScript compiler or loader installed with it');
+  assert.deepEqual(
+    files.filter((f) => /^package\/(src|test|bench|fuzz|chaos)\//.test(f) || /node_modules/.test(f)),
+    [],
+  );
+  assert.deepEqual(
+    readdirSync(path.join(consumer, 'node_modules')).filter((n) => n === 'tsx' || n === 'typescript'),
+    [],
+    'no TypeScript compiler or loader installed with it',
+  );
 });
 
 test('plain JavaScript ESM: every entry point imports, and a handler reads a real range with exact counters', () => {
@@ -80,7 +109,10 @@ await hub.close();
 console.log(JSON.stringify({ entries: [typeof all.createHandler, typeof Scheduler, typeof serveFixture, schema.title, pkg.name], lz4: all.lz4Implementation, seen, counters: [r.ingestLines, r.shipLines, r.pulls, r.emptyTrigger], worker: viaWorker.ok ? JSON.parse(viaWorker.body.toString()).ingestLines : viaWorker }));
 `,
   );
-  writeFileSync(path.join(consumer, 'fn.mjs'), `import { createHandler } from 'sls-trigger/runtime';\nexport const handler = createHandler(() => true);\n`);
+  writeFileSync(
+    path.join(consumer, 'fn.mjs'),
+    `import { createHandler } from 'sls-trigger/runtime';\nexport const handler = createHandler(() => true);\n`,
+  );
   const r = sh(process.execPath, ['use.mjs'], { cwd: consumer });
   assert.equal(r.code, 0, r.err);
   const out = JSON.parse(r.out) as { entries: unknown[]; lz4: string; seen: string[]; counters: unknown[]; worker: unknown };
@@ -92,11 +124,16 @@ console.log(JSON.stringify({ entries: [typeof all.createHandler, typeof Schedule
 });
 
 test('require(): loads the ES module where Node can (20.19+, 22.12+), else says what to do instead', () => {
-  writeFileSync(path.join(consumer, 'use.cjs'), `try { console.log(typeof require('sls-trigger/runtime').createHandler); } catch (e) { console.log(e.code + ': ' + e.message); }\n`);
+  writeFileSync(
+    path.join(consumer, 'use.cjs'),
+    `try { console.log(typeof require('sls-trigger/runtime').createHandler); } catch (e) { console.log(e.code + ': ' + e.message); }\n`,
+  );
   const r = sh(process.execPath, ['use.cjs'], { cwd: consumer });
   // Node 20.19+ and 22.12+ load ES modules from require() (process.features.require_module).
   if ((process.features as { require_module?: boolean }).require_module) assert.equal(r.out.trim(), 'function');
-  const without = (process.features as { require_module?: boolean }).require_module ? sh(process.execPath, ['--no-experimental-require-module', 'use.cjs'], { cwd: consumer }) : r;
+  const without = (process.features as { require_module?: boolean }).require_module
+    ? sh(process.execPath, ['--no-experimental-require-module', 'use.cjs'], { cwd: consumer })
+    : r;
   assert.match(without.out, /^ERR_SLS_TRIGGER_ESM_ONLY: sls-trigger is an ES module: .*sls-trigger build/);
 });
 
@@ -105,7 +142,21 @@ test('strict TypeScript (module nodenext) type-checks against the shipped declar
   mkdirSync(path.join(ts, 'src'), { recursive: true });
   symlinkSync(path.join(consumer, 'node_modules'), path.join(ts, 'node_modules'));
   writeFileSync(path.join(ts, 'package.json'), JSON.stringify({ name: 'consumer-ts', private: true, type: 'module' }));
-  writeFileSync(path.join(ts, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, include: ['src'] }));
+  writeFileSync(
+    path.join(ts, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        strict: true,
+        noEmit: true,
+        skipLibCheck: false,
+        types: ['node'],
+      },
+      include: ['src'],
+    }),
+  );
   writeFileSync(
     path.join(ts, 'src/index.ts'),
     `import { createHandler, type ProcessContext, type HandlerResult } from 'sls-trigger/runtime';

@@ -19,7 +19,18 @@ before(async () => {
   await t.client.createLogStore({ project: P, logstore: 'src', shardCount: 1 });
   begin = await t.client.getCursor({ project: P, logstore: 'src', shardId: 0, from: 'begin' });
   for (let g = 0; g < 5; g++) {
-    const group = { logs: [0, 1, 2].map((i) => ({ time: 1700000000 + i, contents: [{ key: 'n', value: `${g}-${i}` }, { key: 'msg', value: 'hello' }] })), topic: g === 2 ? 'noise' : 'app', source: '10.0.0.1', logTags: [{ key: 'host', value: 'web-1' }] };
+    const group = {
+      logs: [0, 1, 2].map((i) => ({
+        time: 1700000000 + i,
+        contents: [
+          { key: 'n', value: `${g}-${i}` },
+          { key: 'msg', value: 'hello' },
+        ],
+      })),
+      topic: g === 2 ? 'noise' : 'app',
+      source: '10.0.0.1',
+      logTags: [{ key: 'host', value: 'web-1' }],
+    };
     groupBytes.push(encodeLogGroup(group).length);
     await t.client.putLogs({ project: P, logstore: 'src', logGroup: group });
   }
@@ -38,10 +49,13 @@ const ctx = { requestId: 'req-1', credentials: DEFAULT_ACCESS_KEY, logger: { inf
 
 test('counters as the Java template: every group ingested, shipped only when processData says true', async () => {
   const pages: number[] = [];
-  const h = createHandler((batch) => {
-    pages.push(batch.groups.length);
-    return batch.groups[0].topic !== 'noise';
-  }, { batchSize: 2 });
+  const h = createHandler(
+    (batch) => {
+      pages.push(batch.groups.length);
+      return batch.groups[0].topic !== 'noise';
+    },
+    { batchSize: 2 },
+  );
   const r = await h(Buffer.from(JSON.stringify(event(begin, end))), ctx);
   assert.deepEqual(pages, [2, 2, 1], 'pages of batchSize groups');
   const total = groupBytes.reduce((a, b) => a + b, 0);
@@ -70,7 +84,14 @@ test('flat records carry time, topic, source, tags and fields', async () => {
     return true;
   });
   await h(event(begin, addToCursor(begin, 1)), ctx);
-  assert.deepEqual(first, { __time__: '1700000000', __topic__: 'app', __source__: '10.0.0.1', '__tag__:host': 'web-1', n: '0-0', msg: 'hello' });
+  assert.deepEqual(first, {
+    __time__: '1700000000',
+    __topic__: 'app',
+    __source__: '10.0.0.1',
+    '__tag__:host': 'web-1',
+    n: '0-0',
+    msg: 'hello',
+  });
 });
 
 test('empty trigger: begin == end, or a range whose pull finds no groups: no processData call, zero counters', async () => {
@@ -80,7 +101,13 @@ test('empty trigger: begin == end, or a range whose pull finds no groups: no pro
   const empty = createServer((req, res) => {
     const cursor = new URL(req.url ?? '/', 'http://x').searchParams.get('cursor') ?? '';
     pulls.push(cursor);
-    res.writeHead(200, { 'content-type': 'application/x-protobuf', 'x-log-count': '0', 'x-log-cursor': cursor, 'x-log-bodyrawsize': '0', 'content-length': 0 });
+    res.writeHead(200, {
+      'content-type': 'application/x-protobuf',
+      'x-log-count': '0',
+      'x-log-cursor': cursor,
+      'x-log-bodyrawsize': '0',
+      'content-length': 0,
+    });
     res.end();
   });
   await new Promise<void>((r) => empty.listen(0, '127.0.0.1', r));
@@ -111,7 +138,9 @@ test('throwing fails the invocation; bad events and parameters name the field', 
     throw new Error('downstream down');
   });
   await assert.rejects(h(event(begin, end), ctx), /downstream down/);
-  const strict = createHandler(() => true, { parameterSchema: { type: 'object', required: ['target'], properties: { target: { type: 'string' } } } });
+  const strict = createHandler(() => true, {
+    parameterSchema: { type: 'object', required: ['target'], properties: { target: { type: 'string' } } },
+  });
   await assert.rejects(strict(event(begin, end, {}), ctx), /parameter is invalid: target is required/);
   await assert.rejects(strict(event(begin, end, { target: 5 }), ctx), /parameter is invalid: target must be string/);
   const bad = { ...event(begin, end), source: { ...event(begin, end).source, shardId: 'zero' } };
@@ -123,16 +152,32 @@ test('throwing fails the invocation; bad events and parameters name the field', 
 });
 
 test('a createHandler module runs under the local invoker as FC loads it (initializer, logger, parameter)', async () => {
-  const inv = new LocalInvoker({ module: fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url)), initializer: 'initialize' });
+  const inv = new LocalInvoker({
+    module: fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url)),
+    initializer: 'initialize',
+  });
   try {
-    const r = await inv.invoke({ event: Buffer.from(JSON.stringify(event(begin, end, { skipTopic: 'app' }))), requestId: 'w-1', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    const r = await inv.invoke({
+      event: Buffer.from(JSON.stringify(event(begin, end, { skipTopic: 'app' }))),
+      requestId: 'w-1',
+      timeoutMs: 10_000,
+      credentials: DEFAULT_ACCESS_KEY,
+    });
     assert.ok(r.ok, JSON.stringify(r));
     const body = JSON.parse(r.body.toString());
     assert.equal(body.ingestLines, 15);
     // pages of 2 groups: [app, app] skipped, [noise, app] shipped, [app] skipped
     assert.equal(body.shipLines, 6);
-    assert.ok(r.logs.some((l) => / w-1 \[info\] \[job=a{40} task=.* shard=0\] page \{"logs":6\}/.test(l)), r.logs.join('\n'));
-    const bad = await inv.invoke({ event: Buffer.from(JSON.stringify(event(begin, end, { nope: 1 }))), requestId: 'w-2', timeoutMs: 10_000, credentials: DEFAULT_ACCESS_KEY });
+    assert.ok(
+      r.logs.some((l) => / w-1 \[info\] \[job=a{40} task=.* shard=0\] page \{"logs":6\}/.test(l)),
+      r.logs.join('\n'),
+    );
+    const bad = await inv.invoke({
+      event: Buffer.from(JSON.stringify(event(begin, end, { nope: 1 }))),
+      requestId: 'w-2',
+      timeoutMs: 10_000,
+      credentials: DEFAULT_ACCESS_KEY,
+    });
     assert.ok(!bad.ok && bad.kind === 'function' && /nope is not a known field/.test(bad.error.errorMessage));
   } finally {
     await inv.close();
@@ -161,7 +206,10 @@ test('an endpoint that never answers, or refuses, fails with a clear error befor
   await new Promise<void>((r) => refused.close(() => r()));
   try {
     const h = createHandler(() => true);
-    for (const endpoint of [`http://127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`, `http://127.0.0.1:${refusedPort}`]) {
+    for (const endpoint of [
+      `http://127.0.0.1:${(silent.address() as import('node:net').AddressInfo).port}`,
+      `http://127.0.0.1:${refusedPort}`,
+    ]) {
       const e = { ...event(begin, end), source: { ...event(begin, end).source, endpoint } };
       // function.timeout 2 s: each pull's timeout fits in what remains, no retry starts past the deadline
       await assert.rejects(h(e, { ...ctx, function: { timeout: 2 } }), (err: Error & { code?: string; cause?: Error }) => {

@@ -26,13 +26,25 @@ for (const f of files) {
 test('the check names what is wrong', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-syaml-'));
   try {
-    const bad = readFileSync(path.join(repoRoot, 's.yaml'), 'utf8').replace('triggerInterval: 10', 'triggerInterval: 1').replace('logstore: etl-trigger-log', 'logstore: nginx-access').replace('memorySize: 512', 'memorySize: 500');
+    const bad = readFileSync(path.join(repoRoot, 's.yaml'), 'utf8')
+      .replace('triggerInterval: 10', 'triggerInterval: 1')
+      .replace('logstore: etl-trigger-log', 'logstore: nginx-access')
+      .replace('memorySize: 512', 'memorySize: 500');
     const file = path.join(dir, 's.yaml');
     writeFileSync(file, bad);
     const problems = checkSYaml(file);
-    assert.ok(problems.some((p) => /memorySize must be multiple of 64/.test(p)), problems.join('\n'));
-    assert.ok(problems.some((p) => /triggerInterval/.test(p)), problems.join('\n'));
-    assert.ok(problems.some((p) => /logConfig.logstore must differ/.test(p)), problems.join('\n'));
+    assert.ok(
+      problems.some((p) => /memorySize must be multiple of 64/.test(p)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => /triggerInterval/.test(p)),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => /logConfig.logstore must differ/.test(p)),
+      problems.join('\n'),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,10 +11,18 @@ test('resetCheckpoints refuses while a consumer committed within the group timeo
     const at = { project, logstore: 'src' };
     await t.client.createProject({ project });
     await t.client.createLogStore({ ...at, shardCount: 2 });
-    for (let i = 0; i < 3; i++) await t.client.putLogs({ ...at, logGroup: { logs: [{ time: 1, contents: [{ key: 'k', value: String(i) }] }], logTags: [] } });
+    for (let i = 0; i < 3; i++)
+      await t.client.putLogs({ ...at, logGroup: { logs: [{ time: 1, contents: [{ key: 'k', value: String(i) }] }], logTags: [] } });
     await t.client.createConsumerGroup({ ...at, consumerGroup: 'job-1', timeout: 30, order: true });
     const end0 = await t.client.getCursor({ ...at, shardId: 0, from: 'end' });
-    await t.client.updateCheckpoint({ ...at, consumerGroup: 'job-1', consumer: 'worker-a', shardId: 0, checkpoint: end0, forceSuccess: true });
+    await t.client.updateCheckpoint({
+      ...at,
+      consumerGroup: 'job-1',
+      consumer: 'worker-a',
+      shardId: 0,
+      checkpoint: end0,
+      forceSuccess: true,
+    });
     const job = { ...at, jobName: 'job-1' };
     const now = t.clock.now;
     await assert.rejects(resetCheckpoints(t.client, job, { to: 'begin', now }), (e: Error & { code?: string }) => {
@@ -30,7 +38,10 @@ test('resetCheckpoints refuses while a consumer committed within the group timeo
     // 31 s later the commit is stale: no force needed.
     const later = () => now() + 31_000;
     const all = await resetCheckpoints(t.client, job, { to: 'end', now: later });
-    assert.deepEqual(all.map((m) => m.shardId), [0, 1]);
+    assert.deepEqual(
+      all.map((m) => m.shardId),
+      [0, 1],
+    );
     await assert.rejects(resetCheckpoints(t.client, { ...job, jobName: 'nope' }, { to: 'end' }), /job nope has no consumer group/);
     await assert.rejects(resetCheckpoints(t.client, job, { to: 'end', shardId: 9, now: later }), /shard 9 does not exist/);
   } finally {

@@ -9,7 +9,15 @@ const req = { event: Buffer.from('{"source":{}}'), requestId: 'local-1', timeout
 test('invokes through @alicloud/fc2 with a valid FC signature; tells function errors from transport errors', async () => {
   let next: FcReply = { ok: { ingestLines: 3 }, logs: ['line one', 'line two'] };
   const fc = await startFcServer({ 'fc-ak': 'fc-secret' }, () => next);
-  const inv = new FcInvoker({ accountId: '123', region: 'cn-hangzhou', serviceName: 'svc', functionName: 'etl', qualifier: 'prod', endpoint: fc.endpoint, credentials: creds });
+  const inv = new FcInvoker({
+    accountId: '123',
+    region: 'cn-hangzhou',
+    serviceName: 'svc',
+    functionName: 'etl',
+    qualifier: 'prod',
+    endpoint: fc.endpoint,
+    credentials: creds,
+  });
   try {
     const ok = await inv.invoke(req);
     assert.ok(ok.ok);
@@ -36,8 +44,18 @@ test('invokes through @alicloud/fc2 with a valid FC signature; tells function er
     await fc.close();
   }
   const fc2 = await startFcServer({ 'fc-ak': 'fc-secret' }, () => ({ ok: 'x' }));
-  const w2 = new FcInvoker({ accountId: '123', region: 'cn-hangzhou', serviceName: 'svc', functionName: 'etl', endpoint: fc2.endpoint, credentials: { accessKeyId: 'fc-ak', accessKeySecret: 'nope' } });
+  const w2 = new FcInvoker({
+    accountId: '123',
+    region: 'cn-hangzhou',
+    serviceName: 'svc',
+    functionName: 'etl',
+    endpoint: fc2.endpoint,
+    credentials: { accessKeyId: 'fc-ak', accessKeySecret: 'nope' },
+  });
   const bad = await w2.invoke(req);
-  assert.ok(!bad.ok && bad.kind === 'function' && /SignatureNotMatch|403/.test(bad.error.errorMessage + bad.error.errorType), 'the server checked the signature');
+  assert.ok(
+    !bad.ok && bad.kind === 'function' && /SignatureNotMatch|403/.test(bad.error.errorMessage + bad.error.errorType),
+    'the server checked the signature',
+  );
   await fc2.close();
 });

@@ -22,11 +22,21 @@ test('4 shards, 2000 unique logs: each processed exactly once, order kept within
     assert.equal(job.seen.length, 2000);
     assert.equal(new Set(job.seen.map((s) => s.id)).size, 2000, 'no duplicates');
     for (let shard = 0; shard < 4; shard++) {
-      assert.deepEqual(job.seen.filter((s) => s.shardId === shard).map((s) => s.id), expected[shard], `shard ${shard} in order`);
+      assert.deepEqual(
+        job.seen.filter((s) => s.shardId === shard).map((s) => s.id),
+        expected[shard],
+        `shard ${shard} in order`,
+      );
     }
     const logs = await job.scheduleLogs();
-    assert.ok(logs.length > 0 && logs.every((r) => r.task_status === 'Success' && r.job_name === job.config.jobName && r.project_name === job.project));
-    assert.equal(logs.reduce((n, r) => n + Number(r.ingest_lines), 0), 2000);
+    assert.ok(
+      logs.length > 0 &&
+        logs.every((r) => r.task_status === 'Success' && r.job_name === job.config.jobName && r.project_name === job.project),
+    );
+    assert.equal(
+      logs.reduce((n, r) => n + Number(r.ingest_lines), 0),
+      2000,
+    );
   } finally {
     await job.close();
   }
@@ -55,8 +65,12 @@ test('a backlog is worked off in one-interval windows by receive time, with catc
     }
     await job.runUntil(() => job.seen.length >= 8);
     assert.equal(job.events.length, 4, 'one event per window');
-    assert.deepEqual(job.seen.map((s) => s.id), ['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
-    for (let i = 1; i < job.events.length; i++) assert.equal(job.events[i].source.beginCursor, job.events[i - 1].source.endCursor, 'contiguous ranges');
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['a0', 'b0', 'a1', 'b1', 'a2', 'b2', 'a3', 'b3'],
+    );
+    for (let i = 1; i < job.events.length; i++)
+      assert.equal(job.events[i].source.beginCursor, job.events[i - 1].source.endCursor, 'contiguous ranges');
   } finally {
     await job.close();
   }
@@ -72,12 +86,24 @@ test('failures: the same range is retried with backoff; block (default) never sk
     await job.runUntil(() => retries.length >= 6, job.scheduler, 30_000);
     assert.equal(new Set(job.events.map((e) => e.taskId)).size, 1, 'always the same task');
     // maxRetryTime 2: two quick retries with exponential backoff (jitter fixed at 0.5), then block
-    assert.deepEqual(retries.slice(0, 2).map((r) => [r.delayMs, r.exhausted]), [[500, false], [1000, false]]);
-    assert.ok(retries.slice(2).every((r) => r.exhausted && r.delayMs >= 60_000), 'after maxRetryTime: once per interval at most');
+    assert.deepEqual(
+      retries.slice(0, 2).map((r) => [r.delayMs, r.exhausted]),
+      [
+        [500, false],
+        [1000, false],
+      ],
+    );
+    assert.ok(
+      retries.slice(2).every((r) => r.exhausted && r.delayMs >= 60_000),
+      'after maxRetryTime: once per interval at most',
+    );
     assert.equal(job.seen.length, 0);
     healthy = true;
     await job.runUntil(() => job.seen.length >= 2, job.scheduler, 61_000);
-    assert.deepEqual(job.seen.map((s) => s.id), ['x1', 'x2']);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['x1', 'x2'],
+    );
     const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
     assert.equal(statuses.at(-1), 'Success');
     assert.ok(statuses.filter((s) => s === 'Failed').length >= 6);
@@ -100,7 +126,11 @@ test('skip and dead-letter move on after maxRetryTime; dead letters hold the eve
       job.clock.advance(100_000);
       await job.put(['good']);
       await job.runUntil(() => job.seen.length >= 1, job.scheduler, 10_000);
-      assert.deepEqual(job.seen.map((s) => s.id), ['good'], policy);
+      assert.deepEqual(
+        job.seen.map((s) => s.id),
+        ['good'],
+        policy,
+      );
       assert.equal(job.attempts.get(job.events[0].taskId), 3, 'first try + maxRetryTime (2) retries');
       const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
       assert.deepEqual(statuses, ['Failed', 'Failed', policy === 'skip' ? 'Skipped' : 'DeadLettered', 'Success']);
@@ -152,7 +182,10 @@ test('a child split again before it ever had data still lets its own children ru
     await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 1, splitKey: '40000000000000000000000000000000' }); // 1 (never had data) -> 3, 4
     await job.put(['grandchild'], '10000000000000000000000000000000');
     await job.runUntil(() => job.seen.length >= 1, job.scheduler, 6000, 60);
-    assert.deepEqual(job.seen.map((x) => [x.shardId, x.id]), [[3, 'grandchild']]);
+    assert.deepEqual(
+      job.seen.map((x) => [x.shardId, x.id]),
+      [[3, 'grandchild']],
+    );
   } finally {
     await job.close();
   }
@@ -182,7 +215,16 @@ test('two instances share a job; one dies, the other takes its shards from the l
     // a dies without a word; data keeps coming
     for (let s = 0; s < 4; s++) await job.put([`after-${s}`], keyFor(s, 4));
     await job.runUntil(() => job.seen.length >= 8, b, 5000);
-    assert.deepEqual(job.seen.map((x) => x.id).sort(), ['after-0', 'after-1', 'after-2', 'after-3', 'before-0', 'before-1', 'before-2', 'before-3']);
+    assert.deepEqual(job.seen.map((x) => x.id).sort(), [
+      'after-0',
+      'after-1',
+      'after-2',
+      'after-3',
+      'before-0',
+      'before-1',
+      'before-2',
+      'before-3',
+    ]);
     assert.equal(held(b).length, 4, 'b holds every shard after a timed out');
   } finally {
     await job.close();
@@ -202,12 +244,19 @@ test('an instance dies in the middle of a task: the other redoes only that range
     await job.put(['one', 'two']);
     await a.tick(); // a takes the shard and starts the task, which hangs after reading
     for (let i = 0; i < 50 && job.seen.length < 2; i++) await new Promise((r) => setImmediate(r));
-    assert.deepEqual(job.seen.map((s) => s.id), ['one', 'two']);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['one', 'two'],
+    );
     job.clock.advance(100_000);
     await job.put(['three']);
     await job.runUntil(() => job.seen.filter((s) => s.id === 'three').length > 0, b, 5000);
     const ids = job.seen.map((s) => s.id);
-    assert.deepEqual(ids.filter((id) => id === 'three'), ['three'], 'new data once');
+    assert.deepEqual(
+      ids.filter((id) => id === 'three'),
+      ['three'],
+      'new data once',
+    );
     const dupTasks = new Set(job.seen.filter((s) => ids.filter((x) => x === s.id).length > 1).map((s) => s.taskId));
     assert.equal(dupTasks.size, 1, 'duplicates only from the one range that was in flight');
     assert.deepEqual(ids.sort(), ['one', 'one', 'three', 'two', 'two']);
@@ -226,7 +275,11 @@ test('SLS unreachable: failed ticks back off exponentially up to one interval, n
   await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
   const port = (dead.address() as { port: number }).port;
   await new Promise<void>((r) => dead.close(() => r())); // nothing listens there now
-  const client = new LogClient({ endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'a', accessKeySecret: 'b' }, retry: { retries: 0 } });
+  const client = new LogClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: { accessKeyId: 'a', accessKeySecret: 'b' },
+    retry: { retries: 0 },
+  });
   const sleeps: number[] = [];
   const warnings: string[] = [];
   let s: InstanceType<typeof Scheduler>;
@@ -237,8 +290,23 @@ test('SLS unreachable: failed ticks back off exponentially up to one interval, n
       if (sleeps.length === 7) void s.stop();
     },
   };
-  const config = parseJobConfig({ endpoint: `http://127.0.0.1:${port}`, project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: 30 }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } });
-  s = new Scheduler({ config, client, invoker: new InProcessInvoker(() => ({})), clock, functionCredentials: { accessKeyId: 'a', accessKeySecret: 'b' }, retryBaseMs: 1000, scheduleSink: null });
+  const config = parseJobConfig({
+    endpoint: `http://127.0.0.1:${port}`,
+    project: 'p',
+    sourceConfig: { logstore: 'src' },
+    jobConfig: { triggerInterval: 30 },
+    logConfig: { project: 'p', logstore: 'log' },
+    target: { type: 'local', module: 'x.js' },
+  });
+  s = new Scheduler({
+    config,
+    client,
+    invoker: new InProcessInvoker(() => ({})),
+    clock,
+    functionCredentials: { accessKeyId: 'a', accessKeySecret: 'b' },
+    retryBaseMs: 1000,
+    scheduleSink: null,
+  });
   s.on('warning', (w) => warnings.push(w.message));
   await s.run();
   client.close();
@@ -248,16 +316,29 @@ test('SLS unreachable: failed ticks back off exponentially up to one interval, n
 
 test('config errors name the field', async () => {
   const { parseJobConfig } = await import('../../src/trigger/config.js');
-  const base = { endpoint: 'http://127.0.0.1:1', project: 'p', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: '60', maxRetryTime: '3' }, logConfig: { project: 'p', logstore: 'log' }, target: { type: 'local', module: 'x.js' } };
+  const base = {
+    endpoint: 'http://127.0.0.1:1',
+    project: 'p',
+    sourceConfig: { logstore: 'src' },
+    jobConfig: { triggerInterval: '60', maxRetryTime: '3' },
+    logConfig: { project: 'p', logstore: 'log' },
+    target: { type: 'local', module: 'x.js' },
+  };
   const ok = parseJobConfig(base);
   assert.equal(ok.triggerInterval, 60);
   assert.equal(ok.maxRetryTime, 3);
   assert.match(ok.jobName, /^[0-9a-f]{40}$/);
   assert.equal(ok.startPosition, 'latest');
-  assert.throws(() => parseJobConfig({ ...base, jobConfig: { triggerInterval: 601 } }), /jobConfig.triggerInterval must be an integer in \[1, 600\]/);
+  assert.throws(
+    () => parseJobConfig({ ...base, jobConfig: { triggerInterval: 601 } }),
+    /jobConfig.triggerInterval must be an integer in \[1, 600\]/,
+  );
   assert.throws(() => parseJobConfig({ ...base, logConfig: { project: 'p', logstore: 'src' } }), /logConfig.logstore must differ/);
   assert.throws(() => parseJobConfig({ ...base, sourceConfig: { logstore: 'src', typo: 1 } }), /sourceConfig.typo is not a known field/);
-  assert.throws(() => parseJobConfig({ ...base, jobConfig: { triggerInterval: 60, maxRetryTime: 101 } }), /maxRetryTime must be an integer in \[0, 100\]/);
+  assert.throws(
+    () => parseJobConfig({ ...base, jobConfig: { triggerInterval: 60, maxRetryTime: 101 } }),
+    /maxRetryTime must be an integer in \[0, 100\]/,
+  );
   const arn = parseJobConfig({ ...base, project: undefined, sourceArn: 'acs:log:cn-hangzhou:123:project/from-arn' });
   assert.equal(arn.project, 'from-arn');
   assert.deepEqual(parseJobConfig({ ...base, jobConfig: { triggerInterval: 1 } }).warnings.length, 1);
@@ -299,7 +380,10 @@ test('a failing dead-letter write is retried alone: the function is not invoked 
     shards: 1,
     fail: () => true,
     config: { onRetriesExhausted: 'deadLetter', deadLetter: { logstore: 'dead-letter' } },
-    schedulerFault: (method, p) => (method === 'putLogs' && p.logstore === 'dead-letter' && deadLetterFailures-- > 0 ? SlsServiceError.of('ServerBusy', 'dead-letter store busy') : undefined),
+    schedulerFault: (method, p) =>
+      method === 'putLogs' && p.logstore === 'dead-letter' && deadLetterFailures-- > 0
+        ? SlsServiceError.of('ServerBusy', 'dead-letter store busy')
+        : undefined,
   });
   try {
     const retries: Array<{ write?: string; counted: boolean; delayMs: number }> = [];
@@ -308,7 +392,14 @@ test('a failing dead-letter write is retried alone: the function is not invoked 
     await job.runUntil(() => job.scheduler.snapshot()[0]?.checkpoint !== undefined && deadLetterFailures < 0);
     await job.runUntil(() => false, job.scheduler, 2000, 5);
     assert.equal(job.events.length, 3, 'first try + maxRetryTime (2) retries, then never again');
-    assert.deepEqual(retries.filter((r) => r.write === 'dead letter').map((r) => [r.counted, r.delayMs]), [[false, 500], [false, 1000], [false, 2000]]);
+    assert.deepEqual(
+      retries.filter((r) => r.write === 'dead letter').map((r) => [r.counted, r.delayMs]),
+      [
+        [false, 500],
+        [false, 1000],
+        [false, 2000],
+      ],
+    );
     const b = await job.t.client.getCursor({ project: job.project, logstore: 'dead-letter', shardId: 0, from: 'begin' });
     const letters = await job.t.client.pullLogs({ project: job.project, logstore: 'dead-letter', shardId: 0, cursor: b });
     assert.equal(letters.count, 1, 'one dead letter');
@@ -322,7 +413,11 @@ test('a failing dead-letter write is retried alone: the function is not invoked 
 test('an SLS outage backs off with jitter and recovers; every log is delivered once', async () => {
   let down = false;
   // The shard's cursor calls fail (the tick's heartbeat and ListShards too would be run()'s backoff).
-  const job = await startJob({ shards: 1, schedulerFault: (m) => (down && m.startsWith('getCursor') ? new SlsTransportError('ConnectionError', 'connect ECONNREFUSED') : undefined) });
+  const job = await startJob({
+    shards: 1,
+    schedulerFault: (m) =>
+      down && m.startsWith('getCursor') ? new SlsTransportError('ConnectionError', 'connect ECONNREFUSED') : undefined,
+  });
   try {
     const retries: Array<{ delayMs: number; counted: boolean; reason: string }> = [];
     job.scheduler.on('retry', (r) => retries.push({ delayMs: r.delayMs, counted: r.counted, reason: r.reason }));
@@ -337,10 +432,17 @@ test('an SLS outage backs off with jitter and recovers; every log is delivered o
       job.clock.advance(retries.at(-1)?.delayMs ?? 1000);
     }
     // full jitter fixed at 0.5: half of min(8 s, 1 s * 2^(n-1))
-    assert.deepEqual(retries.map((r) => r.delayMs), [500, 1000, 2000, 4000, 4000, 4000]);
+    assert.deepEqual(
+      retries.map((r) => r.delayMs),
+      [500, 1000, 2000, 4000, 4000, 4000],
+    );
     down = false;
     await job.runUntil(() => job.seen.length >= 3, job.scheduler, 8000);
-    assert.deepEqual(job.seen.map((s) => s.id), ['x1', 'x2', 'x3'], 'once each, in order');
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['x1', 'x2', 'x3'],
+      'once each, in order',
+    );
     assert.equal(job.scheduler.snapshot()[0].parked, undefined, 'an outage does not park');
     assert.ok(retries.every((r) => !r.counted && /ECONNREFUSED/.test(r.reason)));
   } finally {

@@ -12,6 +12,12 @@ export interface CreateLogStoreParams {
 }
 
 export function createLogStore(p: CreateLogStoreParams): SlsRequest<void> {
-  const body = { logstoreName: p.logstore, ttl: p.ttl ?? 30, shardCount: p.shardCount ?? 2, autoSplit: p.autoSplit ?? false, maxSplitShard: p.maxSplitShard ?? 64 };
+  const body = {
+    logstoreName: p.logstore,
+    ttl: p.ttl ?? 30,
+    shardCount: p.shardCount ?? 2,
+    autoSplit: p.autoSplit ?? false,
+    maxSplitShard: p.maxSplitShard ?? 64,
+  };
   return { action: 'CreateLogStore', method: 'POST', project: p.project, path: '/logstores', ...jsonBody(body), decode: noContent };
 }

@@ -2,7 +2,12 @@ import { parseJson, seg, type SlsRequest } from '../request.js';
 import type { CheckpointInfo } from './types.js';
 
 /** One entry per shard (checkpoint "" when never committed); `shardId` narrows to one shard. */
-export function getCheckpoint(p: { project: string; logstore: string; consumerGroup: string; shardId?: number }): SlsRequest<CheckpointInfo[]> {
+export function getCheckpoint(p: {
+  project: string;
+  logstore: string;
+  consumerGroup: string;
+  shardId?: number;
+}): SlsRequest<CheckpointInfo[]> {
   return {
     action: 'GetCheckPoint',
     method: 'GET',

@@ -14,7 +14,10 @@ export function getCursor(p: { project: string; logstore: string; shardId: numbe
     method: 'GET',
     project: p.project,
     path: `/logstores/${seg(p.logstore)}/shards/${seg(p.shardId)}`,
-    query: [['type', 'cursor'], ['from', String(from)]],
+    query: [
+      ['type', 'cursor'],
+      ['from', String(from)],
+    ],
     decode: (res) => parseJson<{ cursor: string }>(res).cursor,
   };
 }

@@ -7,7 +7,10 @@ export function getCursorTime(p: { project: string; logstore: string; shardId: n
     method: 'GET',
     project: p.project,
     path: `/logstores/${seg(p.logstore)}/shards/${seg(p.shardId)}`,
-    query: [['type', 'cursor_time'], ['cursor', p.cursor]],
+    query: [
+      ['type', 'cursor_time'],
+      ['cursor', p.cursor],
+    ],
     decode: (res) => Number(parseJson<{ cursor_time: number | string }>(res).cursor_time),
   };
 }

@@ -6,7 +6,12 @@ export interface ListLogStoresResult {
   logstores: string[];
 }
 
-export function listLogStores(p: { project: string; offset?: number; size?: number; logstoreName?: string }): SlsRequest<ListLogStoresResult> {
+export function listLogStores(p: {
+  project: string;
+  offset?: number;
+  size?: number;
+  logstoreName?: string;
+}): SlsRequest<ListLogStoresResult> {
   const query: [string, string][] = [
     ['offset', String(p.offset ?? 0)],
     ['size', String(p.size ?? 500)],

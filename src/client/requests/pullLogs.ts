@@ -35,16 +35,26 @@ function decodePull(res: SlsResponse, maxRawSize: number | undefined): PullLogsR
   const count = Number(header(res, 'x-log-count'));
   const rawSize = Number(header(res, 'x-log-bodyrawsize') ?? res.body.length);
   if (nextCursor === undefined || !Number.isInteger(count)) {
-    throw new SlsTransportError('BadResponse', 'PullLogs answer without x-log-cursor/x-log-count', { requestId: res.requestId, httpStatus: res.status });
+    throw new SlsTransportError('BadResponse', 'PullLogs answer without x-log-cursor/x-log-count', {
+      requestId: res.requestId,
+      httpStatus: res.status,
+    });
   }
   try {
     const type = parseCompressType(header(res, 'x-log-compresstype'));
-    const rawBody = rawSize === 0 && res.body.length === 0 ? Buffer.alloc(0) : decompress(res.body, type, type === CompressType.None ? undefined : rawSize, maxRawSize);
+    const rawBody =
+      rawSize === 0 && res.body.length === 0
+        ? Buffer.alloc(0)
+        : decompress(res.body, type, type === CompressType.None ? undefined : rawSize, maxRawSize);
     const groups = decodeLogGroupListFast(rawBody);
     if (groups.length !== count) throw new CodecError('Malformed', `x-log-count says ${count}, body holds ${groups.length} groups`);
     return { groups, nextCursor, count, rawSize: rawBody.length, rawBody, readLastCursor: header(res, 'x-log-read-last-cursor') };
   } catch (e) {
-    throw new SlsTransportError('BadResponse', `PullLogs body: ${(e as Error).message}`, { requestId: res.requestId, httpStatus: res.status, cause: e });
+    throw new SlsTransportError('BadResponse', `PullLogs body: ${(e as Error).message}`, {
+      requestId: res.requestId,
+      httpStatus: res.status,
+      cause: e,
+    });
   }
 }
 
@@ -52,7 +62,11 @@ function decodePull(res: SlsResponse, maxRawSize: number | undefined): PullLogsR
 export function pullLogs(p: PullLogsParams): SlsRequest<PullLogsResult> {
   const count = p.count ?? 1000;
   if (!Number.isInteger(count) || count < 1 || count > 1000) throw new SlsArgumentError(`count must be 1..1000, got ${count}`);
-  const query: [string, string][] = [['type', 'log'], ['cursor', p.cursor], ['count', String(count)]];
+  const query: [string, string][] = [
+    ['type', 'log'],
+    ['cursor', p.cursor],
+    ['count', String(count)],
+  ];
   if (p.endCursor !== undefined) query.push(['end_cursor', p.endCursor]);
   const enc = p.acceptEncoding ?? CompressType.Lz4;
   return {

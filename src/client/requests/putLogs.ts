@@ -17,7 +17,11 @@ export function putLogs(p: PutLogsParams): SlsRequest<void> {
   const raw = p.logGroup instanceof Uint8Array ? p.logGroup : encodeLogGroup(p.logGroup);
   const type = p.compressType ?? CompressType.Lz4;
   const body = compress(raw, type);
-  const headers: Record<string, string> = { 'content-type': 'application/x-protobuf', 'x-log-bodyrawsize': String(raw.byteLength), 'content-md5': md5Hex(body) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-protobuf',
+    'x-log-bodyrawsize': String(raw.byteLength),
+    'content-md5': md5Hex(body),
+  };
   if (type !== CompressType.None) headers['x-log-compresstype'] = type;
   const route = p.hashKey !== undefined;
   return {

@@ -9,7 +9,10 @@ export function splitShard(p: { project: string; logstore: string; shardId: numb
     method: 'POST',
     project: p.project,
     path: `/logstores/${seg(p.logstore)}/shards/${seg(p.shardId)}`,
-    query: [['action', 'split'], ['key', normalizeHashKey(p.splitKey)]],
+    query: [
+      ['action', 'split'],
+      ['key', normalizeHashKey(p.splitKey)],
+    ],
     decode: parseJson<ShardInfo[]>,
   };
 }

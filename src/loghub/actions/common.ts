@@ -18,7 +18,13 @@ export type ActionResult =
   | { readonly kind: 'empty' }
   | { readonly kind: 'json'; readonly value: unknown }
   /** a LogGroupList (made on demand); the reply stage compresses it as the client accepts, or sends the store's lz4 block */
-  | { readonly kind: 'logs'; readonly rawLength: number; readonly body: () => Buffer; readonly lz4?: () => Buffer | undefined; readonly headers: Readonly<Record<string, string>> };
+  | {
+      readonly kind: 'logs';
+      readonly rawLength: number;
+      readonly body: () => Buffer;
+      readonly lz4?: () => Buffer | undefined;
+      readonly headers: Readonly<Record<string, string>>;
+    };
 
 export type Action = (hub: Hub, req: ActionRequest) => Promise<ActionResult>;
 
@@ -64,7 +70,10 @@ export function required<T>(v: T | undefined, name: string): T {
 }
 
 /** The project, logstore, shard and shard log a shard-level action works on (errors as SLS names them). */
-export async function shardTarget(hub: Hub, req: ActionRequest): Promise<{ project: string; ls: LogStoreMeta; shard: ShardMeta; log: ShardLog }> {
+export async function shardTarget(
+  hub: Hub,
+  req: ActionRequest,
+): Promise<{ project: string; ls: LogStoreMeta; shard: ShardMeta; log: ShardLog }> {
   const project = hub.project(req.project).projectName;
   const ls = hub.logstore(project, required(req.logstore, 'logstore'));
   const shard = hub.shard(ls, required(req.shardId, 'shard'));

@@ -10,7 +10,12 @@ export const createConsumerGroup: Action = async (hub, req) => {
   if (Object.keys(ls.consumerGroups).length >= hub.limits.maxConsumerGroups) {
     throw SlsServiceError.of('ConsumerGroupQuotaExceed', `a logstore holds at most ${hub.limits.maxConsumerGroups} consumer groups`);
   }
-  ls.consumerGroups[name] = { name, timeout: intField(body.timeout, 'timeout', 1, 86400), order: boolField(body.order, 'order', false), checkpoints: {} };
+  ls.consumerGroups[name] = {
+    name,
+    timeout: intField(body.timeout, 'timeout', 1, 86400),
+    order: boolField(body.order, 'order', false),
+    checkpoints: {},
+  };
   await hub.persist();
   return EMPTY;
 };

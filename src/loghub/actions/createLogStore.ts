@@ -7,7 +7,12 @@ import { EMPTY, intField, jsonBody, type Action } from './common.js';
 import { logstoreSettings } from './logstoreSettings.js';
 
 /** A new shard; its cursor numbers start at (creation ms + id) * 10^6 so cursors differ across shards. */
-export function newShard(hub: Hub, shardId: number, range: { inclusiveBeginKey: string; exclusiveEndKey: string }, parents: number[]): ShardMeta {
+export function newShard(
+  hub: Hub,
+  shardId: number,
+  range: { inclusiveBeginKey: string; exclusiveEndKey: string },
+  parents: number[],
+): ShardMeta {
   const ms = hub.now();
   return {
     shardID: shardId,

@@ -8,7 +8,13 @@ export const createProject: Action = async (hub, req) => {
   const name = checkProjectName(body.projectName ?? req.project);
   if (hub.meta.projects[name]) throw SlsServiceError.of('ProjectAlreadyExist', `Project ${name} already exist`);
   const now = hub.nowSeconds();
-  hub.meta.projects[name] = { projectName: name, description: String(body.description ?? ''), createTime: now, lastModifyTime: now, logstores: {} };
+  hub.meta.projects[name] = {
+    projectName: name,
+    description: String(body.description ?? ''),
+    createTime: now,
+    lastModifyTime: now,
+    logstores: {},
+  };
   await hub.persist();
   return EMPTY;
 };

@@ -9,8 +9,11 @@ export const heartbeat: Action = async (hub, req) => {
   const consumer = req.query.get('consumer');
   if (!consumer) throw SlsServiceError.of('ParameterInvalid', 'consumer is required');
   const held = jsonBody<unknown[]>(req, 'array');
-  if (!held.every((x) => Number.isInteger(x))) throw SlsServiceError.of('PostBodyInvalid', 'heartbeat body must be a JSON array of shard ids');
+  if (!held.every((x) => Number.isInteger(x)))
+    throw SlsServiceError.of('PostBodyInvalid', 'heartbeat body must be a JSON array of shard ids');
   const assignable = await assignableShards(hub, t);
-  const answer = hub.assigner(t.project, t.ls.logstoreName, t.group.name).heartbeat(consumer, held as number[], assignable, hub.now(), t.group.timeout * 1000);
+  const answer = hub
+    .assigner(t.project, t.ls.logstoreName, t.group.name)
+    .heartbeat(consumer, held as number[], assignable, hub.now(), t.group.timeout * 1000);
   return json(answer);
 };

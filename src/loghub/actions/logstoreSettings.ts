@@ -12,15 +12,27 @@ import { boolField, intField } from './common.js';
 export const LOGSTORE_MODES = ['standard', 'query', 'lite'] as const;
 const MAX_SPLIT_SHARD = 256;
 
-export type LogStoreSettings = Required<Pick<LogStoreMeta, 'ttl' | 'autoSplit' | 'maxSplitShard' | 'appendMeta' | 'enableTracking' | 'mode' | 'telemetryType' | 'hotTtl'>>;
+export type LogStoreSettings = Required<
+  Pick<LogStoreMeta, 'ttl' | 'autoSplit' | 'maxSplitShard' | 'appendMeta' | 'enableTracking' | 'mode' | 'telemetryType' | 'hotTtl'>
+>;
 
 /** Defaults of a logstore created with no settings (the Python SDK's, which spells them all out). */
-const DEFAULTS: LogStoreSettings = { ttl: 30, autoSplit: false, maxSplitShard: 64, appendMeta: false, enableTracking: false, mode: 'standard', telemetryType: '', hotTtl: -1 };
+const DEFAULTS: LogStoreSettings = {
+  ttl: 30,
+  autoSplit: false,
+  maxSplitShard: 64,
+  appendMeta: false,
+  enableTracking: false,
+  mode: 'standard',
+  telemetryType: '',
+  hotTtl: -1,
+};
 
 function integer(value: unknown, name: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw SlsServiceError.of('ParameterInvalid', `${name} must be an integer, got ${JSON.stringify(value)}`);
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw SlsServiceError.of('ParameterInvalid', `${name} must be an integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -39,8 +51,10 @@ export function logstoreSettings(body: Record<string, unknown>, current?: LogSto
     throw SlsServiceError.of('LogStoreInfoInvalid', `maxSplitShard must be within range [1, ${MAX_SPLIT_SHARD}]`);
   }
   const mode = stringField(body.mode, 'mode', base.mode);
-  if (!(LOGSTORE_MODES as readonly string[]).includes(mode)) throw SlsServiceError.of('LogStoreInfoInvalid', `mode ${JSON.stringify(mode)} is not one of ${LOGSTORE_MODES.join(', ')}`);
-  if (current && mode !== current.mode) throw SlsServiceError.of('NotSupported', 'The logstore mode or telemetryType is not supported for current metering mode.');
+  if (!(LOGSTORE_MODES as readonly string[]).includes(mode))
+    throw SlsServiceError.of('LogStoreInfoInvalid', `mode ${JSON.stringify(mode)} is not one of ${LOGSTORE_MODES.join(', ')}`);
+  if (current && mode !== current.mode)
+    throw SlsServiceError.of('NotSupported', 'The logstore mode or telemetryType is not supported for current metering mode.');
   const hot = integer(body.hot_ttl, 'hot_ttl');
   return {
     ttl: intField(body.ttl, 'ttl', 1, 3650, base.ttl),

@@ -11,7 +11,10 @@ export const mergeShards: Action = async (hub, req) => {
   if (left.status !== 'readwrite') throw SlsServiceError.of('ShardReadOnly', `shard ${left.shardID} is readonly and cannot be merged`);
   const right = ls.shards.find((s) => s.status === 'readwrite' && s.inclusiveBeginKey === left.exclusiveEndKey);
   if (!right) throw SlsServiceError.of('ParameterInvalid', `shard ${left.shardID} has no adjacent readwrite shard to merge with`);
-  const merged = newShard(hub, ls.nextShardId++, { inclusiveBeginKey: left.inclusiveBeginKey, exclusiveEndKey: right.exclusiveEndKey }, [left.shardID, right.shardID]);
+  const merged = newShard(hub, ls.nextShardId++, { inclusiveBeginKey: left.inclusiveBeginKey, exclusiveEndKey: right.exclusiveEndKey }, [
+    left.shardID,
+    right.shardID,
+  ]);
   left.status = 'readonly';
   right.status = 'readonly';
   ls.shards.push(merged);

@@ -15,14 +15,16 @@ function splitPoints(parent: ShardMeta, key: string | undefined, count: number):
     } catch {
       throw SlsServiceError.of('ParameterInvalid', `split key ${key} is not 32 hex digits`);
     }
-    if (!isInteriorKey(parent, k)) throw SlsServiceError.of('ParameterInvalid', `split key ${k} is not inside shard ${parent.shardID}'s range`);
+    if (!isInteriorKey(parent, k))
+      throw SlsServiceError.of('ParameterInvalid', `split key ${k} is not inside shard ${parent.shardID}'s range`);
     return [k];
   }
   const b = hashKeyToBigInt(parent.inclusiveBeginKey);
   const e = parent.exclusiveEndKey === HASH_KEY_MAX ? 1n << 128n : hashKeyToBigInt(parent.exclusiveEndKey);
   const pts: string[] = [];
   for (let i = 1; i < count; i++) pts.push(bigIntToHashKey(b + ((e - b) * BigInt(i)) / BigInt(count)));
-  if (new Set([parent.inclusiveBeginKey, ...pts]).size !== count) throw SlsServiceError.of('ParameterInvalid', `shard ${parent.shardID} is too narrow to split ${count} ways`);
+  if (new Set([parent.inclusiveBeginKey, ...pts]).size !== count)
+    throw SlsServiceError.of('ParameterInvalid', `shard ${parent.shardID} is too narrow to split ${count} ways`);
   return pts;
 }
 
@@ -34,7 +36,8 @@ export const splitShard: Action = async (hub, req) => {
   const points = splitPoints(parent, req.query.get('key'), count);
   // maxSplitShard bounds *automatic* splits only; a SplitShard call is bounded by the shard quota.
   const writable = ls.shards.filter((s) => s.status === 'readwrite').length;
-  if (writable + points.length > hub.limits.maxShards) throw SlsServiceError.of('ParameterInvalid', `splitting would exceed the limit of ${hub.limits.maxShards} readwrite shards`);
+  if (writable + points.length > hub.limits.maxShards)
+    throw SlsServiceError.of('ParameterInvalid', `splitting would exceed the limit of ${hub.limits.maxShards} readwrite shards`);
   const bounds = [parent.inclusiveBeginKey, ...points, parent.exclusiveEndKey];
   const children: ShardMeta[] = [];
   for (let i = 0; i + 1 < bounds.length; i++) {

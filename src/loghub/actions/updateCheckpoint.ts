@@ -16,7 +16,8 @@ export const updateCheckpoint: Action = async (hub, req) => {
   if (!force) {
     const a = hub.assigner(t.project, t.ls.logstoreName, t.group.name);
     if (!a.isLive(consumer)) throw SlsServiceError.of('ConsumerNotExist', `consumer ${consumer} does not exist in group ${t.group.name}`);
-    if (a.ownerOf(shard.shardID) !== consumer) throw SlsServiceError.of('ConsumerNotMatch', `consumer ${consumer} does not hold shard ${shard.shardID}`);
+    if (a.ownerOf(shard.shardID) !== consumer)
+      throw SlsServiceError.of('ConsumerNotMatch', `consumer ${consumer} does not hold shard ${shard.shardID}`);
   }
   t.group.checkpoints[String(shard.shardID)] = { checkpoint, updateTime: hub.now() * 1000, consumer };
   await hub.persist();

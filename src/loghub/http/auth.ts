@@ -16,7 +16,10 @@ function checkSkew(ms: number, opts: AuthOptions, shown: string): void {
   if (Number.isNaN(ms)) throw SlsServiceError.of('InvalidDateFormat', `Date ${shown} is not a valid RFC 1123 date`);
   const now = opts.now();
   if (Math.abs(now - ms) > opts.clockSkewSeconds * 1000) {
-    throw SlsServiceError.of('RequestTimeExpired', `Request time ${shown} has been expired while server time is ${new Date(now).toUTCString()}`);
+    throw SlsServiceError.of(
+      'RequestTimeExpired',
+      `Request time ${shown} has been expired while server time is ${new Date(now).toUTCString()}`,
+    );
   }
 }
 
@@ -30,7 +33,11 @@ export function authenticate(req: SignableRequest, body: Buffer, opts: AuthOptio
   if (opts.anonymous) return undefined;
   const header = req.headers['authorization'];
   const auth = parseAuthorization(header);
-  if (!auth) throw SlsServiceError.of('Unauthorized', header ? 'The Authorization header cannot be parsed.' : 'The Authorization header is missing.');
+  if (!auth)
+    throw SlsServiceError.of(
+      'Unauthorized',
+      header ? 'The Authorization header cannot be parsed.' : 'The Authorization header is missing.',
+    );
   const secret = opts.keys.get(auth.accessKeyId);
   if (secret === undefined) throw SlsServiceError.of('Unauthorized', `AccessKeyId not found: ${auth.accessKeyId}`);
   if (auth.version === 1) {
@@ -38,12 +45,14 @@ export function authenticate(req: SignableRequest, body: Buffer, opts: AuthOptio
     if (!date) throw SlsServiceError.of('InvalidDateFormat', 'the Date header is missing');
     checkSkew(Date.parse(date), opts, date);
     const md5 = req.headers['content-md5'];
-    if (md5 && body.length > 0 && md5.toUpperCase() !== md5Hex(body)) throw SlsServiceError.of('InvalidContentMD5', 'Content-MD5 does not match the body');
+    if (md5 && body.length > 0 && md5.toUpperCase() !== md5Hex(body))
+      throw SlsServiceError.of('InvalidContentMD5', 'Content-MD5 does not match the body');
     if (!verifyV1(req, secret, auth.signature)) throw SlsServiceError.of('SignatureNotMatch', `signature ${auth.signature} not match`);
   } else {
     const date = req.headers['x-log-date'] ?? '';
     checkSkew(v4DateMs(date), opts, date);
-    if ((req.headers['x-log-content-sha256'] ?? '') !== sha256Hex(body)) throw SlsServiceError.of('SignatureNotMatch', 'x-log-content-sha256 does not match the body');
+    if ((req.headers['x-log-content-sha256'] ?? '') !== sha256Hex(body))
+      throw SlsServiceError.of('SignatureNotMatch', 'x-log-content-sha256 does not match the body');
     if (!verifyV4(req, secret, auth)) throw SlsServiceError.of('SignatureNotMatch', `signature ${auth.signature} not match`);
   }
   return auth.accessKeyId;

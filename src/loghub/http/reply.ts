@@ -18,7 +18,14 @@ export function requestIdGenerator(): (nowMs: number) => string {
   let counter = 0;
   return (nowMs) => {
     counter = (counter + 1) % 0x100000000;
-    return Math.floor(nowMs / 1000).toString(16).toUpperCase().padStart(8, '0') + prefix + counter.toString(16).toUpperCase().padStart(8, '0');
+    return (
+      Math.floor(nowMs / 1000)
+        .toString(16)
+        .toUpperCase()
+        .padStart(8, '0') +
+      prefix +
+      counter.toString(16).toUpperCase().padStart(8, '0')
+    );
   };
 }
 
@@ -49,7 +56,12 @@ export function chooseEncoding(acceptEncoding: string | undefined): CompressType
   return CompressType.None;
 }
 
-export function sendLogs(res: ServerResponse, logs: Extract<ActionResult, { kind: 'logs' }>, acceptEncoding: string | undefined, requestId: string): number {
+export function sendLogs(
+  res: ServerResponse,
+  logs: Extract<ActionResult, { kind: 'logs' }>,
+  acceptEncoding: string | undefined,
+  requestId: string,
+): number {
   const { rawLength, headers } = logs;
   const enc = rawLength === 0 ? CompressType.None : chooseEncoding(acceptEncoding);
   // Stored lz4 bodies joined as they are (store/lz4Join.ts) when the client takes lz4; else compress.
@@ -77,7 +89,10 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Duplex, re
     socket.destroy();
     return;
   }
-  const e = err.code === 'HPE_HEADER_OVERFLOW' ? SlsServiceError.of('RequestHeaderTooLarge') : SlsServiceError.of('BadRequest', `The request is not well-formed HTTP: ${err.message}`);
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? SlsServiceError.of('RequestHeaderTooLarge')
+      : SlsServiceError.of('BadRequest', `The request is not well-formed HTTP: ${err.message}`);
   const body = JSON.stringify({ errorCode: e.code, errorMessage: e.message });
   const reason = e.httpStatus === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
   socket.end(

@@ -65,7 +65,8 @@ function groupRoute(method: string, path: string, logstore: string, group: strin
     return unsupported(method, path);
   }
   if (method === 'POST' && q.get('type') === 'heartbeat') return { name: 'ConsumerGroupHeartBeat', action: heartbeat, logstore, group };
-  if (method === 'POST' && q.get('type') === 'checkpoint') return { name: 'ConsumerGroupUpdateCheckPoint', action: updateCheckpoint, logstore, group };
+  if (method === 'POST' && q.get('type') === 'checkpoint')
+    return { name: 'ConsumerGroupUpdateCheckPoint', action: updateCheckpoint, logstore, group };
   if (method === 'GET') return { name: 'GetCheckPoint', action: getCheckpoint, logstore, group };
   if (method === 'PUT') return { name: 'UpdateConsumerGroup', action: updateConsumerGroup, logstore, group };
   if (method === 'DELETE') return { name: 'DeleteConsumerGroup', action: deleteConsumerGroup, logstore, group };
@@ -76,7 +77,8 @@ export function route(method: string, path: string, q: Query, hasProject: boolea
   const parts = path.split('/').filter((p) => p !== '');
   if (parts.length === 0) {
     if (method === 'POST') return { name: 'CreateProject', action: createProject, projectless: true };
-    if (method === 'GET') return hasProject ? { name: 'GetProject', action: getProject } : { name: 'ListProject', action: listProject, projectless: true };
+    if (method === 'GET')
+      return hasProject ? { name: 'GetProject', action: getProject } : { name: 'ListProject', action: listProject, projectless: true };
     if (method === 'DELETE') return { name: 'DeleteProject', action: deleteProject };
     return unsupported(method, path);
   }

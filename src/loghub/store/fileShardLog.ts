@@ -54,7 +54,10 @@ export class FileShardLog implements ShardLog {
   private queue: Pending[] = [];
   private writing = false;
 
-  private constructor(private readonly dir: string, private readonly opts: FileShardLogOptions) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly opts: FileShardLogOptions,
+  ) {}
 
   static async open(dir: string, opts: FileShardLogOptions): Promise<FileShardLog> {
     const log = new FileShardLog(dir, opts);
@@ -75,7 +78,13 @@ export class FileShardLog implements ShardLog {
     const names = (await fsp.readdir(this.dir)).filter((n) => /^\d{20}\.index$/.test(n)).sort();
     for (let i = 0; i < names.length; i++) {
       const first = Number(names[i].slice(0, 20));
-      const seg: Segment = { first, dataPath: path.join(this.dir, `${segName(first)}.data`), indexPath: path.join(this.dir, names[i]), count: 0, size: 0 };
+      const seg: Segment = {
+        first,
+        dataPath: path.join(this.dir, `${segName(first)}.data`),
+        indexPath: path.join(this.dir, names[i]),
+        count: 0,
+        size: 0,
+      };
       if (this.segments.length === 0) this.first = first;
       else if (first !== this.end()) {
         this.opts.onWarning?.(`${this.dir}: segment ${first} does not follow ${this.end()}; dropping it and later segments`);
@@ -101,7 +110,12 @@ export class FileShardLog implements ShardLog {
     const index = await fsp.readFile(seg.indexPath);
     // Only the last segment can hold a torn write: read its data to check CRCs; older ones need only their size.
     const data = isLast ? await fsp.readFile(seg.dataPath).catch(() => Buffer.alloc(0)) : undefined;
-    const dataLength = data ? data.length : await fsp.stat(seg.dataPath).then((st) => st.size, () => 0);
+    const dataLength = data
+      ? data.length
+      : await fsp.stat(seg.dataPath).then(
+          (st) => st.size,
+          () => 0,
+        );
     let good = 0;
     let offset = 0;
     const whole = Math.floor(index.length / ENTRY);
@@ -226,7 +240,7 @@ export class FileShardLog implements ShardLog {
     const last = Math.min(from + max, stop, this.end());
     if (last <= from) return { body: () => Buffer.alloc(0), rawLength: 0, count: 0, lastTime: undefined };
     const runs: RecordRun[] = [];
-    for (let seq = from; seq < last; ) {
+    for (let seq = from; seq < last;) {
       const seg = this.segmentOf(seq);
       const upto = Math.min(last, seg.first + seg.count);
       const start = this.offsets[seq - this.first];

@@ -44,7 +44,12 @@ export class FileStore implements Store {
 
   constructor(private readonly opts: FileStoreOptions) {
     this.handles = new FileHandles(opts.maxOpenFiles ?? 512);
-    this.shardOpts = { segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024, fsync: opts.fsync ?? true, handles: this.handles, onWarning: opts.onWarning };
+    this.shardOpts = {
+      segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
+      fsync: opts.fsync ?? true,
+      handles: this.handles,
+      onWarning: opts.onWarning,
+    };
   }
 
   private get metaPath(): string {
@@ -60,7 +65,10 @@ export class FileStore implements Store {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMeta();
       throw new Error(`${this.metaPath}: ${(e as Error).message}`, { cause: e });
     }
-    if (meta.version !== 1 && meta.version !== META_VERSION) throw new Error(`${this.metaPath}: unsupported meta.json version ${String(meta.version)} (this sls-trigger reads 1 and ${META_VERSION})`);
+    if (meta.version !== 1 && meta.version !== META_VERSION)
+      throw new Error(
+        `${this.metaPath}: unsupported meta.json version ${String(meta.version)} (this sls-trigger reads 1 and ${META_VERSION})`,
+      );
     const current = { ...meta, version: META_VERSION } as HubMeta;
     // Version 1 directories hold raw frames only, which version 2 reads as they are. Marking the
     // directory 2 before anything new is written makes older sls-trigger versions refuse it
@@ -77,7 +85,10 @@ export class FileStore implements Store {
     for (const p of Object.values(meta.projects)) {
       const stores = new Map<string, Set<string>>();
       for (const ls of Object.values(p.logstores)) {
-        stores.set(path.basename(this.logstoreDir({ project: p.projectName, logstore: ls.logstoreName, dataId: ls.dataId })), new Set(ls.shards.map((s) => String(s.shardID))));
+        stores.set(
+          path.basename(this.logstoreDir({ project: p.projectName, logstore: ls.logstoreName, dataId: ls.dataId })),
+          new Set(ls.shards.map((s) => String(s.shardID))),
+        );
       }
       live.set(p.projectName, stores);
     }
@@ -142,7 +153,8 @@ export class FileStore implements Store {
     for (const n of [ref.project, ref.logstore]) {
       if (!SAFE.test(n)) throw new Error(`unsafe name ${JSON.stringify(n)} refused for a data path`);
     }
-    if (ref.dataId !== undefined && !DATA_ID.test(ref.dataId)) throw new Error(`unsafe data id ${JSON.stringify(ref.dataId)} refused for a data path`);
+    if (ref.dataId !== undefined && !DATA_ID.test(ref.dataId))
+      throw new Error(`unsafe data id ${JSON.stringify(ref.dataId)} refused for a data path`);
     const name = ref.dataId === undefined ? ref.logstore : `${ref.logstore}.${ref.dataId}`;
     return path.join(this.opts.dataDir, 'shards', ref.project, name);
   }
@@ -165,7 +177,10 @@ export class FileStore implements Store {
       for (const [k, s] of [...this.shards]) {
         if (k.startsWith(dir + path.sep)) {
           this.shards.delete(k);
-          await s.then((log) => log.close(), () => undefined);
+          await s.then(
+            (log) => log.close(),
+            () => undefined,
+          );
         }
       }
       await fsp.rm(dir, { recursive: true, force: true });
@@ -174,7 +189,11 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {
     while (this.writing || this.waiting.length > 0) await (this.writing ?? new Promise((r) => setImmediate(r)));
-    for (const s of this.shards.values()) await s.then((log) => log.close(), () => undefined);
+    for (const s of this.shards.values())
+      await s.then(
+        (log) => log.close(),
+        () => undefined,
+      );
     this.shards.clear();
   }
 }

@@ -47,7 +47,7 @@ interface Shape {
 
 function shape(block: Buffer): Shape | undefined {
   let first: { token: number; litStart: number; litEnd: number } | undefined;
-  for (let s = 0; s < block.length; ) {
+  for (let s = 0; s < block.length;) {
     const token = block[s];
     const lit = extended(block, token >> 4, s + 1);
     if (!lit) return undefined;

@@ -31,7 +31,12 @@ class MemoryShardLog implements ShardLog {
     const last = Math.min(from + max, stop, this.end());
     const slice = last <= from ? [] : this.groups.slice(from - this.first, last - this.first);
     const body = Buffer.concat(slice);
-    return { body: () => body, rawLength: body.length, count: slice.length, lastTime: slice.length ? this.times[last - 1 - this.first] : undefined };
+    return {
+      body: () => body,
+      rawLength: body.length,
+      count: slice.length,
+      lastTime: slice.length ? this.times[last - 1 - this.first] : undefined,
+    };
   }
 
   seqAtTime(time: number): number {

@@ -63,7 +63,11 @@ export function readRecords(buf: Buffer, lengths: readonly number[], from: numbe
       lz4.push({ rawLength: raw, block: buf.subarray(at + used, at + lengths[i]) });
     } else throw new Error(`record at ${at}: unknown kind 0x${buf[at].toString(16)}`);
   }
-  return { rawLength, lz4: frames === 0 ? lz4 : undefined, logGroupList: () => (lz4.length === 0 ? buf : expand(buf, lengths, from, to, rawLength)) };
+  return {
+    rawLength,
+    lz4: frames === 0 ? lz4 : undefined,
+    logGroupList: () => (lz4.length === 0 ? buf : expand(buf, lengths, from, to, rawLength)),
+  };
 }
 
 /** Copies raw frames and decompresses lz4 records into one LogGroupList of `total` bytes. */

@@ -18,7 +18,14 @@ export interface FcInvokerOptions {
 }
 
 interface Fc2Client {
-  invokeFunction(s: string, f: string, event: Buffer, headers: Record<string, string>, qualifier?: string, opts?: { rawBuf?: boolean }): Promise<{ headers: Record<string, string>; data: unknown }>;
+  invokeFunction(
+    s: string,
+    f: string,
+    event: Buffer,
+    headers: Record<string, string>,
+    qualifier?: string,
+    opts?: { rawBuf?: boolean },
+  ): Promise<{ headers: Record<string, string>; data: unknown }>;
 }
 type Fc2Ctor = new (accountId: string, config: Record<string, unknown>) => Fc2Client;
 
@@ -39,7 +46,12 @@ function errorBody(data: unknown): FunctionErrorBody {
 
 function tailLogs(headers: Record<string, string>): string[] {
   const b64 = headers['x-fc-log-result'];
-  return b64 ? Buffer.from(b64, 'base64').toString('utf8').split('\n').filter((l) => l !== '') : [];
+  return b64
+    ? Buffer.from(b64, 'base64')
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }
 
 export class FcInvoker implements Invoker {
@@ -60,18 +72,33 @@ export class FcInvoker implements Invoker {
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const o = this.opts;
     try {
-      const res = await this.client.invokeFunction(o.serviceName, o.functionName, req.event, { 'x-fc-log-type': 'Tail', 'x-fc-invocation-type': 'Sync' }, o.qualifier, { rawBuf: true });
+      const res = await this.client.invokeFunction(
+        o.serviceName,
+        o.functionName,
+        req.event,
+        { 'x-fc-log-type': 'Tail', 'x-fc-invocation-type': 'Sync' },
+        o.qualifier,
+        { rawBuf: true },
+      );
       const logs = tailLogs(res.headers);
       const requestId = res.headers['x-fc-request-id'] ?? req.requestId;
       const errorType = res.headers['x-fc-error-type'];
-      if (errorType) return { ok: false, kind: 'function', errorType: errorType as FunctionErrorType, error: errorBody(res.data), logs, requestId };
+      if (errorType)
+        return { ok: false, kind: 'function', errorType: errorType as FunctionErrorType, error: errorBody(res.data), logs, requestId };
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data));
       return { ok: true, body, logs, requestId };
     } catch (e) {
       const err = e as Error & { code?: string };
       const status = Number(/failed with (\d{3})/.exec(err.message)?.[1] ?? 0);
       if (status === 0 || status === 429 || status >= 500) return { ok: false, kind: 'transport', error: err, requestId: req.requestId };
-      return { ok: false, kind: 'function', errorType: 'UnhandledInvocationError', error: { errorMessage: err.message, errorType: err.name }, logs: [], requestId: req.requestId };
+      return {
+        ok: false,
+        kind: 'function',
+        errorType: 'UnhandledInvocationError',
+        error: { errorMessage: err.message, errorType: err.name },
+        logs: [],
+        requestId: req.requestId,
+      };
     }
   }
 

@@ -35,7 +35,10 @@ export class InProcessInvoker implements Invoker {
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const logs: string[] = [];
-    const log = (level: string) => (...args: unknown[]) => logs.push(`${new Date().toISOString()} ${req.requestId} [${level}] ${args.map(String).join(' ')}`);
+    const log =
+      (level: string) =>
+      (...args: unknown[]) =>
+        logs.push(`${new Date().toISOString()} ${req.requestId} [${level}] ${args.map(String).join(' ')}`);
     const context: FcContext = {
       requestId: req.requestId,
       credentials: req.credentials,
@@ -46,9 +49,12 @@ export class InProcessInvoker implements Invoker {
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), log: log('info') },
     };
     let handled = false;
-    const run = this.handler.length >= 3
-      ? new Promise<unknown>((resolve, reject) => this.handler(req.event, context, (err, v) => (err ? ((handled = true), reject(err)) : resolve(v))))
-      : Promise.resolve().then(() => this.handler(req.event, context));
+    const run =
+      this.handler.length >= 3
+        ? new Promise<unknown>((resolve, reject) =>
+            this.handler(req.event, context, (err, v) => (err ? ((handled = true), reject(err)) : resolve(v))),
+          )
+        : Promise.resolve().then(() => this.handler(req.event, context));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Task timed out after ${(req.timeoutMs / 1000).toFixed(2)} seconds`)), req.timeoutMs);
@@ -59,7 +65,14 @@ export class InProcessInvoker implements Invoker {
       const v = await Promise.race([run, timeout]);
       return { ok: true, body: toBytes(v), logs, requestId: req.requestId };
     } catch (e) {
-      return { ok: false, kind: 'function', errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError', error: body(e), logs, requestId: req.requestId };
+      return {
+        ok: false,
+        kind: 'function',
+        errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
+        error: body(e),
+        logs,
+        requestId: req.requestId,
+      };
     } finally {
       clearTimeout(timer);
     }

@@ -35,7 +35,9 @@ const TS_MODULE = /\.[cm]?ts$/;
 /** The file URL of `pkg`'s ESM entry for `subpath`, resolved from `from` as Node would (its exports map). */
 function resolveEsmExport(pkg: string, subpath: string, from: string): string {
   const manifestPath = createRequire(from).resolve(`${pkg}/package.json`);
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports?: Record<string, { import?: string | { default?: string } }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports?: Record<string, { import?: string | { default?: string } }>;
+  };
   const entry = manifest.exports?.[subpath]?.import;
   const file = typeof entry === 'string' ? entry : entry?.default;
   if (!file) throw new Error(`${pkg} has no ESM export ${subpath}`);
@@ -80,7 +82,13 @@ export class LocalInvoker implements Invoker {
 
   private spawn(): Slot {
     const worker = new Worker(hostPath, {
-      workerData: { modulePath: this.modulePath, handlerName: this.opts.handler ?? 'handler', initializerName: this.opts.initializer, tsxApi: this.tsxApi, packageRoot },
+      workerData: {
+        modulePath: this.modulePath,
+        handlerName: this.opts.handler ?? 'handler',
+        initializerName: this.opts.initializer,
+        tsxApi: this.tsxApi,
+        packageRoot,
+      },
       stdout: false,
       stderr: false,
     });
@@ -93,7 +101,9 @@ export class LocalInvoker implements Invoker {
         worker.off('message', onMsg);
       };
       worker.on('message', onMsg);
-      worker.once('error', (e: Error) => resolve({ errorMessage: e.message, errorType: e.name, stackTrace: String(e.stack ?? '').split('\n') }));
+      worker.once('error', (e: Error) =>
+        resolve({ errorMessage: e.message, errorType: e.name, stackTrace: String(e.stack ?? '').split('\n') }),
+      );
     });
     const slot: Slot = { worker, ready, busy: false };
     this.slots.push(slot);
@@ -137,7 +147,12 @@ export class LocalInvoker implements Invoker {
     return {
       requestId: req.requestId,
       credentials: req.credentials,
-      function: { name, handler: `${path.basename(this.modulePath).replace(/\.[^.]+$/, '')}.${o.handler ?? 'handler'}`, memory: o.memoryMB ?? 512, timeout: Math.ceil(req.timeoutMs / 1000) },
+      function: {
+        name,
+        handler: `${path.basename(this.modulePath).replace(/\.[^.]+$/, '')}.${o.handler ?? 'handler'}`,
+        memory: o.memoryMB ?? 512,
+        timeout: Math.ceil(req.timeoutMs / 1000),
+      },
       service: { name: o.serviceName ?? 'local', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
       region: o.region ?? 'local',
       accountId: o.accountId ?? 'local',
@@ -150,15 +165,37 @@ export class LocalInvoker implements Invoker {
       const w = slot.worker;
       const fail = (errorType: FunctionErrorType, error: FunctionErrorBody, discard: boolean) =>
         finish({ ok: false, kind: 'function', errorType, error, logs, requestId: req.requestId }, discard);
-      const onMessage = (m: { type: string; id?: string; line?: string; ok?: boolean; body?: Uint8Array; errorType?: FunctionErrorType; error?: FunctionErrorBody }) => {
+      const onMessage = (m: {
+        type: string;
+        id?: string;
+        line?: string;
+        ok?: boolean;
+        body?: Uint8Array;
+        errorType?: FunctionErrorType;
+        error?: FunctionErrorBody;
+      }) => {
         if (m.id !== req.requestId) return;
         if (m.type === 'log') logs.push(m.line ?? '');
         else if (m.type === 'result' && m.ok) finish({ ok: true, body: Buffer.from(m.body ?? []), logs, requestId: req.requestId }, false);
-        else if (m.type === 'result') fail(m.errorType ?? 'UnhandledInvocationError', m.error ?? { errorMessage: 'unknown error' }, m.errorType === 'InitializationError');
+        else if (m.type === 'result')
+          fail(
+            m.errorType ?? 'UnhandledInvocationError',
+            m.error ?? { errorMessage: 'unknown error' },
+            m.errorType === 'InitializationError',
+          );
       };
-      const onError = (e: Error) => fail('UnhandledInvocationError', { errorMessage: e.message, errorType: e.name, stackTrace: String(e.stack ?? '').split('\n') }, true);
-      const onExit = () => fail('UnhandledInvocationError', { errorMessage: 'Process exited unexpectedly before completing request' }, true);
-      const timer = setTimeout(() => fail('UnhandledInvocationError', { errorMessage: `Task timed out after ${(req.timeoutMs / 1000).toFixed(2)} seconds` }, true), req.timeoutMs);
+      const onError = (e: Error) =>
+        fail(
+          'UnhandledInvocationError',
+          { errorMessage: e.message, errorType: e.name, stackTrace: String(e.stack ?? '').split('\n') },
+          true,
+        );
+      const onExit = () =>
+        fail('UnhandledInvocationError', { errorMessage: 'Process exited unexpectedly before completing request' }, true);
+      const timer = setTimeout(
+        () => fail('UnhandledInvocationError', { errorMessage: `Task timed out after ${(req.timeoutMs / 1000).toFixed(2)} seconds` }, true),
+        req.timeoutMs,
+      );
       let done = false;
       function finish(outcome: InvokeOutcome, discard: boolean) {
         if (done) return;

@@ -37,7 +37,13 @@ function emit(line) {
   parentPort.postMessage({ type: 'log', id: current, line });
 }
 
-for (const [method, level] of [['log', 'info'], ['info', 'info'], ['warn', 'warn'], ['error', 'error'], ['debug', 'debug']]) {
+for (const [method, level] of [
+  ['log', 'info'],
+  ['info', 'info'],
+  ['warn', 'warn'],
+  ['error', 'error'],
+  ['debug', 'debug'],
+]) {
   console[method] = (...args) => emit(stamp(current, level, args));
 }
 process.stdout.write = (chunk) => {
@@ -95,7 +101,8 @@ async function load() {
   const handler = pick(handlerName);
   if (typeof handler !== 'function') throw new Error(`Handler '${handlerName}' missing on module '${modulePath}'`);
   const initializer = initializerName ? pick(initializerName) : undefined;
-  if (initializerName && typeof initializer !== 'function') throw new Error(`Initializer '${initializerName}' missing on module '${modulePath}'`);
+  if (initializerName && typeof initializer !== 'function')
+    throw new Error(`Initializer '${initializerName}' missing on module '${modulePath}'`);
   return { handler, initializer };
 }
 

@@ -12,7 +12,14 @@ export type FunctionErrorType = 'HandledInvocationError' | 'UnhandledInvocationE
 
 export type InvokeOutcome =
   | { readonly ok: true; readonly body: Buffer; readonly logs: readonly string[]; readonly requestId: string }
-  | { readonly ok: false; readonly kind: 'function'; readonly errorType: FunctionErrorType; readonly error: FunctionErrorBody; readonly logs: readonly string[]; readonly requestId: string }
+  | {
+      readonly ok: false;
+      readonly kind: 'function';
+      readonly errorType: FunctionErrorType;
+      readonly error: FunctionErrorBody;
+      readonly logs: readonly string[];
+      readonly requestId: string;
+    }
   | { readonly ok: false; readonly kind: 'transport'; readonly error: Error; readonly requestId: string };
 
 export interface InvokeRequest {

@@ -38,7 +38,8 @@ export const handler = createHandler<Parameter>(
     };
     for (const g of batch.groups) {
       const key = metaKey(g);
-      if (pending && (pending.key !== key || pending.bytes + g.byteLength > maxBytes || pending.group.logs.length + g.logCount > maxLogs)) await flush();
+      if (pending && (pending.key !== key || pending.bytes + g.byteLength > maxBytes || pending.group.logs.length + g.logCount > maxLogs))
+        await flush();
       if (!pending) {
         const { logs: _logs, ...meta } = g.toLogGroup();
         pending = { key, group: { ...meta, logs: [] }, bytes: 0 };

@@ -14,16 +14,36 @@ test('copies the range exactly, merging groups that share topic, source and tags
     await c.createLogStore({ ...at, logstore: 'src', shardCount: 1 });
     await c.createLogStore({ ...at, logstore: 'dst', shardCount: 1 });
     const groups: LogGroup[] = [
-      { logs: [{ time: 1700000001, contents: [{ key: 'a', value: '1' }], timeNs: 5 }], topic: 'web', source: '10.0.0.1', logTags: [{ key: 'host', value: 'h1' }] },
-      { logs: [{ time: 1700000002, contents: [{ key: 'a', value: '2' }] }], topic: 'web', source: '10.0.0.1', logTags: [{ key: 'host', value: 'h1' }] },
+      {
+        logs: [{ time: 1700000001, contents: [{ key: 'a', value: '1' }], timeNs: 5 }],
+        topic: 'web',
+        source: '10.0.0.1',
+        logTags: [{ key: 'host', value: 'h1' }],
+      },
+      {
+        logs: [{ time: 1700000002, contents: [{ key: 'a', value: '2' }] }],
+        topic: 'web',
+        source: '10.0.0.1',
+        logTags: [{ key: 'host', value: 'h1' }],
+      },
       { logs: [{ time: 1700000003, contents: [{ key: 'a', value: '3' }] }], topic: 'api', source: '10.0.0.2', logTags: [] },
     ];
     const begin = await c.getCursor({ ...at, logstore: 'src', shardId: 0, from: 'begin' });
     for (const g of groups) await c.putLogs({ ...at, logstore: 'src', logGroup: g });
     const end = await c.getCursor({ ...at, logstore: 'src', shardId: 0, from: 'end' });
-    const event = { source: { endpoint: hub.endpoint, projectName: 'repl', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end }, parameter: { target: { projectName: 'repl', logstoreName: 'dst' } }, jobName: 'j', taskId: 't', cursorTime: 0 };
+    const event = {
+      source: { endpoint: hub.endpoint, projectName: 'repl', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end },
+      parameter: { target: { projectName: 'repl', logstoreName: 'dst' } },
+      jobName: 'j',
+      taskId: 't',
+      cursorTime: 0,
+    };
     const lines: string[] = [];
-    const r = await handler(JSON.stringify(event), { requestId: 'r', credentials: DEFAULT_ACCESS_KEY, logger: { info: (l: unknown) => lines.push(String(l)) } });
+    const r = await handler(JSON.stringify(event), {
+      requestId: 'r',
+      credentials: DEFAULT_ACCESS_KEY,
+      logger: { info: (l: unknown) => lines.push(String(l)) },
+    });
     assert.deepEqual([r.ingestLines, r.shipLines], [3, 3]);
     assert.match(lines[0], /copied 3 logs in 2 writes/);
     const dBegin = await c.getCursor({ ...at, logstore: 'dst', shardId: 0, from: 'begin' });

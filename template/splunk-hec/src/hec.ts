@@ -14,7 +14,11 @@ export interface HecOptions {
 
 export class HecError extends Error {
   override readonly name = 'HecError';
-  constructor(message: string, readonly status: number, readonly retriable: boolean) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retriable: boolean,
+  ) {
     super(message);
   }
 }
@@ -25,24 +29,39 @@ export class HecClient {
 
   constructor(private readonly o: HecOptions) {
     this.url = new URL('/services/collector/event', o.endpoint);
-    this.agent = this.url.protocol === 'https:' ? new https.Agent({ keepAlive: true, rejectUnauthorized: o.verifyTls }) : new http.Agent({ keepAlive: true });
+    this.agent =
+      this.url.protocol === 'https:'
+        ? new https.Agent({ keepAlive: true, rejectUnauthorized: o.verifyTls })
+        : new http.Agent({ keepAlive: true });
   }
 
   private once(body: Buffer): Promise<void> {
     const lib = this.url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(this.url, { method: 'POST', agent: this.agent, headers: { authorization: `Splunk ${this.o.token}`, 'content-type': 'application/json', 'content-length': body.length } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          const status = res.statusCode ?? 0;
-          if (status === 200) return resolve();
-          reject(new HecError(`HEC answered ${status}: ${text}`, status, status >= 500 || status === 429));
-        });
-      });
+      const req = lib.request(
+        this.url,
+        {
+          method: 'POST',
+          agent: this.agent,
+          headers: { authorization: `Splunk ${this.o.token}`, 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            const status = res.statusCode ?? 0;
+            if (status === 200) return resolve();
+            reject(new HecError(`HEC answered ${status}: ${text}`, status, status >= 500 || status === 429));
+          });
+        },
+      );
       req.setTimeout(this.o.timeoutMs, () => req.destroy(new HecError(`HEC request timed out after ${this.o.timeoutMs} ms`, 0, true)));
-      req.on('error', (e) => reject(e instanceof HecError ? e : new HecError(`HEC request failed: ${e.message}`, 0, !/certificate|self.signed|CERT/i.test(e.message))));
+      req.on('error', (e) =>
+        reject(
+          e instanceof HecError ? e : new HecError(`HEC request failed: ${e.message}`, 0, !/certificate|self.signed|CERT/i.test(e.message)),
+        ),
+      );
       req.end(body);
     });
   }

@@ -7,7 +7,17 @@ import { HecClient } from './hec.js';
 import parameterSchema from './parameter.schema.json' with { type: 'json' };
 
 interface Parameter {
-  hec: { endpoint: string; token: string; index?: string; source?: string; sourcetype?: string; verifyTls?: boolean; timeoutMs?: number; retries?: number; batchSize?: number };
+  hec: {
+    endpoint: string;
+    token: string;
+    index?: string;
+    source?: string;
+    sourcetype?: string;
+    verifyTls?: boolean;
+    timeoutMs?: number;
+    retries?: number;
+    batchSize?: number;
+  };
   skipTopics?: string[];
   unfoldJsonFields?: string[];
 }
@@ -35,7 +45,13 @@ function toEvents(g: FastLogGroup, p: Parameter, defaultSource: string): object[
     if (g.topic) fields.__topic__ = g.topic;
     for (const t of g.logTags) fields[`__tag__:${t.key}`] = t.value;
     const ns = g.timeNs(i);
-    const e: Record<string, unknown> = { time: ns === undefined ? g.time(i) : Number(`${g.time(i)}.${String(ns).padStart(9, '0').slice(0, 6)}`), host: g.source ?? '', source: p.hec.source ?? defaultSource, sourcetype: p.hec.sourcetype ?? 'sls:log', event: fields };
+    const e: Record<string, unknown> = {
+      time: ns === undefined ? g.time(i) : Number(`${g.time(i)}.${String(ns).padStart(9, '0').slice(0, 6)}`),
+      host: g.source ?? '',
+      source: p.hec.source ?? defaultSource,
+      sourcetype: p.hec.sourcetype ?? 'sls:log',
+      event: fields,
+    };
     if (p.hec.index) e.index = p.hec.index;
     out.push(e);
   }
@@ -47,7 +63,17 @@ export const handler = createHandler<Parameter>(
     const p = ctx.parameter;
     const key = JSON.stringify(p.hec);
     let hec = clients.get(key);
-    if (!hec) clients.set(key, (hec = new HecClient({ endpoint: p.hec.endpoint, token: p.hec.token, verifyTls: p.hec.verifyTls ?? true, timeoutMs: p.hec.timeoutMs ?? 10_000, retries: p.hec.retries ?? 3 })));
+    if (!hec)
+      clients.set(
+        key,
+        (hec = new HecClient({
+          endpoint: p.hec.endpoint,
+          token: p.hec.token,
+          verifyTls: p.hec.verifyTls ?? true,
+          timeoutMs: p.hec.timeoutMs ?? 10_000,
+          retries: p.hec.retries ?? 3,
+        })),
+      );
     const skip = new Set(p.skipTopics ?? []);
     const src = `sls:${ctx.event.source.projectName}/${ctx.event.source.logstoreName}`;
     const events = batch.groups.filter((g) => !skip.has(g.topic ?? '')).flatMap((g) => toEvents(g, p, src));

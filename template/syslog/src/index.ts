@@ -29,10 +29,24 @@ export const handler = createHandler<Parameter>(
         const kv: string[] = [];
         for (let j = 0, n = g.fieldCount(i); j < n; j++) kv.push(`${g.key(i, j)}=${g.value(i, j)}`);
         const ns = g.timeNs(i) ?? 0;
-        messages.push(formatRfc5424({ pri, time: g.time(i) + ns / 1e9, hostname: p.hostname ?? g.source, appName: p.tag ?? 'sls', msg: [...kv, ...extra].join(sep) }));
+        messages.push(
+          formatRfc5424({
+            pri,
+            time: g.time(i) + ns / 1e9,
+            hostname: p.hostname ?? g.source,
+            appName: p.tag ?? 'sls',
+            msg: [...kv, ...extra].join(sep),
+          }),
+        );
       }
     }
-    const t = await connect({ protocol: p.protocol ?? 'tcp', host: p.host, port: p.port, verifyTls: p.verifyTls ?? true, timeoutMs: p.timeoutMs ?? 10_000 });
+    const t = await connect({
+      protocol: p.protocol ?? 'tcp',
+      host: p.host,
+      port: p.port,
+      verifyTls: p.verifyTls ?? true,
+      timeoutMs: p.timeoutMs ?? 10_000,
+    });
     try {
       await t.send(messages);
     } finally {

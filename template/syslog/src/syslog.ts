@@ -4,7 +4,32 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import tls from 'node:tls';
 
-const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'security', 'console', 'solaris-cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'];
+const FACILITIES = [
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
+];
 const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 
 export const facilityCode = (f: number | string | undefined) => (typeof f === 'number' ? f : f === undefined ? 1 : FACILITIES.indexOf(f));
@@ -35,7 +60,13 @@ export interface Transport {
   close(): void;
 }
 
-export function connect(o: { protocol: 'tcp' | 'tls' | 'udp'; host: string; port: number; verifyTls: boolean; timeoutMs: number }): Promise<Transport> {
+export function connect(o: {
+  protocol: 'tcp' | 'tls' | 'udp';
+  host: string;
+  port: number;
+  verifyTls: boolean;
+  timeoutMs: number;
+}): Promise<Transport> {
   if (o.protocol === 'udp') {
     const sock = dgram.createSocket(net.isIPv6(o.host) ? 'udp6' : 'udp4');
     return Promise.resolve({
@@ -46,7 +77,10 @@ export function connect(o: { protocol: 'tcp' | 'tls' | 'udp'; host: string; port
     });
   }
   return new Promise((resolve, reject) => {
-    const s = o.protocol === 'tls' ? tls.connect({ host: o.host, port: o.port, rejectUnauthorized: o.verifyTls, servername: net.isIP(o.host) ? undefined : o.host }) : net.connect({ host: o.host, port: o.port });
+    const s =
+      o.protocol === 'tls'
+        ? tls.connect({ host: o.host, port: o.port, rejectUnauthorized: o.verifyTls, servername: net.isIP(o.host) ? undefined : o.host })
+        : net.connect({ host: o.host, port: o.port });
     s.setTimeout(o.timeoutMs, () => s.destroy(new Error(`syslog ${o.protocol} ${o.host}:${o.port} timed out after ${o.timeoutMs} ms`)));
     s.once('error', reject);
     s.once(o.protocol === 'tls' ? 'secureConnect' : 'connect', () => {
@@ -54,10 +88,12 @@ export function connect(o: { protocol: 'tcp' | 'tls' | 'udp'; host: string; port
       resolve({
         send: (msgs) =>
           new Promise<void>((res, rej) => {
-            const frames = Buffer.concat(msgs.map((m) => {
-              const b = Buffer.from(m);
-              return Buffer.concat([Buffer.from(`${b.length} `), b]);
-            }));
+            const frames = Buffer.concat(
+              msgs.map((m) => {
+                const b = Buffer.from(m);
+                return Buffer.concat([Buffer.from(`${b.length} `), b]);
+              }),
+            );
             s.once('error', rej);
             s.write(frames, (e) => {
               s.off('error', rej);

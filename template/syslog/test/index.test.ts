@@ -10,7 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_ACCESS_KEY, LogClient, startLogHub } from 'sls-trigger';
 import { handler } from '../src/index.js';
 
-const certs = { key: readFileSync(new URL('./fixtures/key.pem', import.meta.url)), cert: readFileSync(new URL('./fixtures/cert.pem', import.meta.url)) };
+const certs = {
+  key: readFileSync(new URL('./fixtures/key.pem', import.meta.url)),
+  cert: readFileSync(new URL('./fixtures/cert.pem', import.meta.url)),
+};
 
 /** Parses octet-counted frames ("<len> <msg>") from a stream. */
 function deframe(buf: Buffer): string[] {
@@ -33,7 +36,14 @@ async function receiver(kind: 'tcp' | 'tls' | 'udp') {
     const sock = dgram.createSocket('udp4');
     sock.on('message', (m) => got.push(m.toString()));
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    return { port: (sock.address() as AddressInfo).port, got, settled: async (n: number) => { while (got.length < n) await new Promise((r) => setImmediate(r)); }, close: async () => sock.close() };
+    return {
+      port: (sock.address() as AddressInfo).port,
+      got,
+      settled: async (n: number) => {
+        while (got.length < n) await new Promise((r) => setImmediate(r));
+      },
+      close: async () => sock.close(),
+    };
   }
   const onConn = (s: net.Socket) => {
     const chunks: Buffer[] = [];
@@ -45,7 +55,12 @@ async function receiver(kind: 'tcp' | 'tls' | 'udp') {
   };
   const server = kind === 'tls' ? tls.createServer(certs, onConn) : net.createServer(onConn);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { port: (server.address() as AddressInfo).port, got, settled: () => closed, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port: (server.address() as AddressInfo).port,
+    got,
+    settled: () => closed,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 async function event(parameter: object) {
@@ -54,10 +69,37 @@ async function event(parameter: object) {
   await c.createProject({ project: 'sys' });
   await c.createLogStore({ project: 'sys', logstore: 'src', shardCount: 1 });
   const begin = await c.getCursor({ project: 'sys', logstore: 'src', shardId: 0, from: 'begin' });
-  await c.putLogs({ project: 'sys', logstore: 'src', logGroup: { logs: [{ time: 1700000000, contents: [{ key: 'status', value: '200' }, { key: 'path', value: '/a' }] }, { time: 1700000001, timeNs: 500000000, contents: [{ key: 'status', value: '500' }] }], topic: 'nginx', source: 'web-01', logTags: [{ key: 'zone', value: 'a' }] } });
+  await c.putLogs({
+    project: 'sys',
+    logstore: 'src',
+    logGroup: {
+      logs: [
+        {
+          time: 1700000000,
+          contents: [
+            { key: 'status', value: '200' },
+            { key: 'path', value: '/a' },
+          ],
+        },
+        { time: 1700000001, timeNs: 500000000, contents: [{ key: 'status', value: '500' }] },
+      ],
+      topic: 'nginx',
+      source: 'web-01',
+      logTags: [{ key: 'zone', value: 'a' }],
+    },
+  });
   const end = await c.getCursor({ project: 'sys', logstore: 'src', shardId: 0, from: 'end' });
   c.close();
-  return { hub, e: { source: { endpoint: hub.endpoint, projectName: 'sys', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end }, parameter, jobName: 'j', taskId: 't', cursorTime: 0 } };
+  return {
+    hub,
+    e: {
+      source: { endpoint: hub.endpoint, projectName: 'sys', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end },
+      parameter,
+      jobName: 'j',
+      taskId: 't',
+      cursorTime: 0,
+    },
+  };
 }
 
 const ctx = { requestId: 'r', credentials: DEFAULT_ACCESS_KEY, logger: { info: () => undefined } };
@@ -65,7 +107,16 @@ const ctx = { requestId: 'r', credentials: DEFAULT_ACCESS_KEY, logger: { info: (
 for (const kind of ['tcp', 'tls', 'udp'] as const) {
   test(`RFC 5424 over ${kind}`, async () => {
     const rx = await receiver(kind);
-    const { hub, e } = await event({ host: '127.0.0.1', port: rx.port, protocol: kind, facility: 'local0', severity: 'warning', tag: 'nginx', verifyTls: false, separator: ' ' });
+    const { hub, e } = await event({
+      host: '127.0.0.1',
+      port: rx.port,
+      protocol: kind,
+      facility: 'local0',
+      severity: 'warning',
+      tag: 'nginx',
+      verifyTls: false,
+      separator: ' ',
+    });
     try {
       const r = await handler(e, ctx);
       assert.equal(r.shipLines, 2);

@@ -116,9 +116,7 @@ try {
     apiVersion: '2015-06-01',
     httpOptions: { host: '127.0.0.1', port, timeout: 120_000 },
   });
-  const batchGet = promisify(sls.batchGetLogs.bind(sls)) as (
-    p: object,
-  ) => Promise<{
+  const batchGet = promisify(sls.batchGetLogs.bind(sls)) as (p: object) => Promise<{
     headers: Record<string, string>;
     body: { logGroupList?: Array<{ logs: Array<{ time: number; contents: Array<{ key: string; value: string }> }> }> };
   }>;

@@ -148,16 +148,14 @@ test('hundreds of shards under a small `ulimit -n`: open files stay bounded, rea
     const everyShard = stores.flatMap((logstore) => Array.from({ length: 10 }, (_, shardId) => ({ logstore, shardId })));
     for (let i = 0; i < everyShard.length; i += 8) {
       await Promise.all(
-        everyShard
-          .slice(i, i + 8)
-          .map(({ logstore, shardId }) =>
-            client.putLogs({
-              project: 'p-fds',
-              logstore,
-              hashKey: ranges[shardId].inclusiveBeginKey,
-              logGroup: group(`${logstore}/${shardId}`),
-            }),
-          ),
+        everyShard.slice(i, i + 8).map(({ logstore, shardId }) =>
+          client.putLogs({
+            project: 'p-fds',
+            logstore,
+            hashKey: ranges[shardId].inclusiveBeginKey,
+            logGroup: group(`${logstore}/${shardId}`),
+          }),
+        ),
       );
     }
     for (let i = 0; i < everyShard.length; i += 8) {

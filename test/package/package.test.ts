@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../helpers/cli.js';
@@ -27,8 +27,11 @@ function npmInstall(dir: string): void {
 }
 
 before(() => {
+  assert.ok(existsSync(path.join(repoRoot, 'dist/index.js')), 'dist/ is built (npm test builds it first; alone: npm run build)');
   work = mkdtempSync(path.join(os.tmpdir(), 'slst-pkg-'));
-  const pack = sh('npm', ['pack', '--pack-destination', work, '--loglevel=error'], { cwd: repoRoot });
+  // --ignore-scripts: npm test built dist/ already; rebuilding it here would rewrite files other
+  // tests are running from at that moment.
+  const pack = sh('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], { cwd: repoRoot });
   assert.equal(pack.code, 0, pack.err);
   tarball = path.join(
     work,

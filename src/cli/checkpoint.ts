@@ -55,7 +55,7 @@ export function registerCheckpoint(program: Command): void {
         const moved = await resetCheckpoints(
           client,
           { project: src.project, logstore: src.logstore, jobName: src.jobName },
-          { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli' },
+          { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli', forceHint: 'pass --force' },
         );
         for (const m of moved) process.stdout.write(`shard ${m.shardId}: checkpoint -> ${m.checkpoint}\n`);
       } finally {

@@ -22,6 +22,8 @@ export interface ResetCheckpointsOptions {
   readonly force?: boolean;
   /** the name the commit is made under (default sls-trigger-admin) */
   readonly consumer?: string;
+  /** how the refusal tells the caller to force it (the CLI says "pass --force") */
+  readonly forceHint?: string;
   /** clock for the liveness rule (tests) */
   readonly now?: () => number;
 }
@@ -47,7 +49,7 @@ export async function resetCheckpoints(
   const held = cps.filter((c) => shards.includes(c.shard) && c.consumer && c.updateTime / 1000 > liveSince);
   if (held.length > 0 && !o.force) {
     throw new SlsArgumentError(
-      `shard(s) ${held.map((c) => `${c.shard} (${c.consumer})`).join(', ')} committed within the last ${group.timeout}s: stop the job first, or force it`,
+      `shard(s) ${held.map((c) => `${c.shard} (${c.consumer})`).join(', ')} committed within the last ${group.timeout}s: stop the job first, or ${o.forceHint ?? 'force the reset'}`,
     );
   }
   const out: Array<{ shardId: number; checkpoint: string }> = [];

@@ -1,7 +1,7 @@
 // A fixture: a range's log groups recorded with their event, so a function test (or `replay
 // --fixture`) replays real data byte for byte; loghub/fixture.ts serves one offline.
 import type { LogClient } from '../client/index.js';
-import { readRange } from './rangeReader.js';
+import { eventRange, readRange } from './rangeReader.js';
 import type { TriggerEvent } from './types.js';
 
 export interface Fixture {
@@ -15,16 +15,11 @@ export interface Fixture {
 
 /** Reads the event's range (raw LogGroupList bytes, unchanged) into a fixture. */
 export async function recordFixture(client: LogClient, event: TriggerEvent): Promise<Fixture> {
-  const s = event.source;
   const parts: Buffer[] = [];
   let groups = 0;
   const pages = readRange({
     client,
-    project: s.projectName,
-    logstore: s.logstoreName,
-    shardId: s.shardId,
-    beginCursor: s.beginCursor,
-    endCursor: s.endCursor,
+    ...eventRange(event),
     batchSize: 1000,
     retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
   });

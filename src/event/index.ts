@@ -5,5 +5,5 @@ export * from './types.js';
 export { eventSchema, parseEvent, taskIdOf, validateEvent } from './event.js';
 export * from './factory.js';
 export { compile, ValidationError, type Validator } from './schema.js';
-export { readRange, type Page, type RangeReaderOptions } from './rangeReader.js';
+export { eventRange, readRange, type Page, type RangeReaderOptions } from './rangeReader.js';
 export { recordFixture, type Fixture } from './fixture.js';

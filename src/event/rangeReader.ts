@@ -2,6 +2,7 @@
 // the first of: the end cursor reached, a pull with no groups, a next cursor equal to the current
 // one (the Java template's rules). Read throttling and transport errors are retried with backoff.
 import type { LogClient, PullLogsResult } from '../client/index.js';
+import type { TriggerEvent } from './types.js';
 import { withRetry, type RetryOptions } from '../client/retry.js';
 import { isReadThrottled, SlsTransportError } from '../errors/index.js';
 
@@ -65,4 +66,10 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
     yield { cursor: at, result: page };
   }
   return cursor;
+}
+
+/** The range an event names, as readRange takes it. */
+export function eventRange(e: TriggerEvent): Pick<RangeReaderOptions, 'project' | 'logstore' | 'shardId' | 'beginCursor' | 'endCursor'> {
+  const s = e.source;
+  return { project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, beginCursor: s.beginCursor, endCursor: s.endCursor };
 }

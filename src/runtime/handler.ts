@@ -4,7 +4,7 @@
 // (shipped), false (skipped: counted, not an error) or throws (the invocation fails, the trigger
 // retries). An empty range is an "empty trigger": no processData call, zero counters, success.
 import { LogClient, type RetryOptions } from '../client/index.js';
-import { compile, parseEvent, readRange, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
+import { compile, eventRange, parseEvent, readRange, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
 import { Batch } from './batch.js';
 
 /** The part of FC's context the handler uses. */
@@ -152,11 +152,7 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     };
     const pages = readRange({
       client,
-      project: s.projectName,
-      logstore: s.logstoreName,
-      shardId: s.shardId,
-      beginCursor: s.beginCursor,
-      endCursor: s.endCursor,
+      ...eventRange(event),
       batchSize,
       pageBytes: opts.pageBytes ?? 2 * 1024 * 1024,
       retry: pullRetry,

@@ -4,7 +4,7 @@ import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { parseJobConfig, type JobConfigInput } from '../../src/trigger/config.js';
 import { ManualClock } from '../../src/trigger/clock.js';
-import { parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
+import { eventRange, parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
 import { Scheduler } from '../../src/trigger/scheduler.js';
 import { randomName, startTestHub } from './hub.js';
@@ -18,14 +18,9 @@ export interface Seen {
 /** Every log's first value in the event's range, read with the handler's own range reader. */
 export async function readRange(client: LogClient, e: TriggerEvent): Promise<string[]> {
   const ids: string[] = [];
-  const s = e.source;
   const pages = readPages({
     client,
-    project: s.projectName,
-    logstore: s.logstoreName,
-    shardId: s.shardId,
-    beginCursor: s.beginCursor,
-    endCursor: s.endCursor,
+    ...eventRange(e),
     batchSize: 100,
     retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
   });

@@ -1,13 +1,14 @@
+export { createHandler, DEFAULT_PULL_RETRY } from './handler.js';
+export { createInitializer } from './fcAdapter.js';
 export {
-  createHandler,
-  createInitializer,
+  BatchOutcome,
   type ProcessData,
   type ProcessContext,
   type CreateHandlerOptions,
   type HandlerResult,
   type TaskLogger,
   type FcContextLike,
-} from './handler.js';
+} from './types.js';
 export { Batch, type LogRecord } from './batch.js';
 export { readRange, parseEvent, validateEvent, type Page, type TriggerEvent, type Credentials } from '../event/index.js';
 export { LogClient, type LogClientOptions } from '../client/client.js';

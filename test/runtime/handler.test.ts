@@ -224,3 +224,12 @@ test('an endpoint that never answers, or refuses, fails with a clear error befor
     silent.close();
   }
 });
+
+test('createHandler checks its options at construction, naming the bad one', () => {
+  const fn = () => true;
+  assert.throws(() => createHandler(fn, { batchsize: 5 } as never), /createHandler options is invalid: batchsize is not a known field/);
+  assert.throws(() => createHandler(fn, { batchSize: 0 }), /createHandler options is invalid: batchSize must be >= 1/);
+  assert.throws(() => createHandler(fn, { retry: { retires: 3 } } as never), /retry.retires is not a known field/);
+  assert.throws(() => createHandler(fn, { credentials: { accessKeyId: 'a' } } as never), /credentials.accessKeySecret is required/);
+  assert.equal(typeof createHandler(fn, { batchSize: 1000, retry: { retries: 0 } }), 'function');
+});

@@ -1,0 +1,78 @@
+// Resolving one invocation: the event (validated), the parameter (validated), the credentials (FC's
+// STS keys from the context, else the handler's), a client for the source, the deadline, and the
+// context processData gets.
+import { LogClient } from '../client/index.js';
+import { parseEvent, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
+import type { FcContextLike, ProcessContext, TaskLogger } from './types.js';
+
+/** time kept back from the function's timeout to report a failure before FC kills the instance */
+const REPORT_MARGIN_MS = 1000;
+
+export interface InvocationSetup<P> {
+  readonly validateParameter?: Validator<P>;
+  readonly credentials?: Credentials;
+  readonly endpoint?: string;
+  readonly now: () => number;
+  /** one client per endpoint and key, kept across invocations of a warm instance */
+  readonly clients: Map<string, LogClient>;
+}
+
+export interface Invocation<P> {
+  readonly event: TriggerEvent;
+  readonly ctx: ProcessContext<P>;
+  readonly client: LogClient;
+  /** epoch ms (real time) by which reading must end; undefined without a function timeout */
+  readonly readDeadline: number | undefined;
+  readonly startedAt: number;
+}
+
+function taskLogger(fc: FcContextLike, e: TriggerEvent): TaskLogger {
+  const prefix = `[job=${e.jobName} task=${e.taskId} shard=${e.source.shardId}]`;
+  const out = (level: 'debug' | 'info' | 'warn' | 'error') => (msg: string, fields?: Record<string, unknown>) => {
+    const line = fields ? `${prefix} ${msg} ${JSON.stringify(fields)}` : `${prefix} ${msg}`;
+    const sink = fc.logger?.[level];
+    if (sink) sink(line);
+    else (level === 'error' ? console.error : console.log)(line);
+  };
+  return { debug: out('debug'), info: out('info'), warn: out('warn'), error: out('error') };
+}
+
+function clientFor(clients: Map<string, LogClient>, endpoint: string, creds: Credentials): LogClient {
+  const key = `${endpoint}\n${creds.accessKeyId}\n${creds.securityToken ?? ''}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new LogClient({ endpoint, credentials: creds, retry: { retries: 0 } });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup: InvocationSetup<P>): Invocation<P> {
+  const startedAt = setup.now();
+  const event = parseEvent(rawEvent);
+  const parameter = setup.validateParameter ? setup.validateParameter(event.parameter) : (event.parameter as P);
+  const credentials = fc.credentials?.accessKeyId ? fc.credentials : setup.credentials;
+  if (!credentials) throw new Error('no credentials: the FC context has none and createHandler({credentials}) was not given');
+  const client = clientFor(setup.clients, setup.endpoint ?? event.source.endpoint, credentials);
+  const timeoutMs = fc.function?.timeout ? fc.function.timeout * 1000 : undefined;
+  const deadline = timeoutMs === undefined ? Infinity : startedAt + timeoutMs;
+  // Real time: the reads' timeouts are real (setup.now is for the reported timings only).
+  const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
+  const source = event.source;
+  const ctx: ProcessContext<P> = {
+    shardId: source.shardId,
+    beginCursor: source.beginCursor,
+    endCursor: source.endCursor,
+    cursorTime: event.cursorTime,
+    jobName: event.jobName,
+    taskId: event.taskId,
+    requestId: fc.requestId ?? '',
+    parameter,
+    event,
+    logger: taskLogger(fc, event),
+    client,
+    credentials,
+    remainingTimeMs: () => deadline - setup.now(),
+  };
+  return { event, ctx, client, readDeadline, startedAt };
+}

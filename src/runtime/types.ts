@@ -1,0 +1,88 @@
+// The handler runtime's public types: what processData gets, what the handler returns, its options.
+import type { LogClient, RetryOptions } from '../client/index.js';
+import type { Credentials, TriggerEvent } from '../event/index.js';
+import type { Batch } from './batch.js';
+
+/** The part of FC's context the handler uses. */
+export interface FcContextLike {
+  requestId?: string;
+  credentials?: Credentials;
+  function?: { name?: string; timeout?: number };
+  logger?: Partial<Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void>>;
+}
+
+export interface TaskLogger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ProcessContext<P = Record<string, unknown>> {
+  readonly shardId: number;
+  readonly beginCursor: string;
+  readonly endCursor: string;
+  readonly cursorTime: number;
+  readonly jobName: string;
+  readonly taskId: string;
+  readonly requestId: string;
+  readonly parameter: P;
+  readonly event: TriggerEvent;
+  readonly logger: TaskLogger;
+  /** milliseconds left before the function's timeout (Infinity when unknown) */
+  remainingTimeMs(): number;
+  /** a client for the source endpoint with the invocation's credentials */
+  readonly client: LogClient;
+  /** the invocation's credentials (FC's STS keys from the context), for clients of your own */
+  readonly credentials: Credentials;
+}
+
+/**
+ * Called per page of log groups. Returns true (shipped), false (skipped: counted, still a success),
+ * or throws (the invocation fails and the trigger retries the range).
+ */
+export type ProcessData<P = Record<string, unknown>> = (batch: Batch, ctx: ProcessContext<P>) => boolean | Promise<boolean>;
+
+/** What became of one batch: the explicit form of processData's answer. */
+export const BatchOutcome = {
+  Shipped: 'shipped',
+  Skipped: 'skipped',
+} as const;
+export type BatchOutcome = (typeof BatchOutcome)[keyof typeof BatchOutcome];
+
+export interface CreateHandlerOptions {
+  /** JSON Schema for event.parameter (the trigger's functionParameter) */
+  readonly parameterSchema?: object;
+  /** log groups per pull at most, 1..1000 (default 100) */
+  readonly batchSize?: number;
+  /** target raw bytes per pull; the group count adapts to it (default 2 MiB) */
+  readonly pageBytes?: number;
+  /** SLS endpoint to read from instead of event.source.endpoint (e.g. an intranet one) */
+  readonly endpoint?: string;
+  /** credentials when the context has none (local runs); default: the context's */
+  readonly credentials?: Credentials;
+  /**
+   * backoff for PullLogs on read throttling and transport errors (default 20 retries, like the
+   * Java template, from 100 ms doubling to at most 3.2 s); retries stop early when the
+   * invocation's deadline (FC's function timeout) would pass
+   */
+  readonly retry?: Partial<RetryOptions>;
+  /** clock for timings (tests) */
+  readonly now?: () => number;
+}
+
+export interface HandlerResult {
+  ingestLines: number;
+  ingestBytes: number;
+  shipLines: number;
+  shipBytes: number;
+  pulls: number;
+  emptyTrigger: boolean;
+  timings: { pullMs: number; processMs: number; totalMs: number };
+}
+
+export type FcHandler = (
+  event: unknown,
+  context: FcContextLike,
+  ...callback: Array<(err: unknown, result?: unknown) => void>
+) => Promise<HandlerResult>;

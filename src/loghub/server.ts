@@ -9,6 +9,7 @@ import type { ActionRequest, ActionResult } from './actions/common.js';
 import type { BufferPool } from './bufferPool.js';
 import { Hub, type Limits } from './hub.js';
 import { authenticate, type AuthOptions } from './http/auth.js';
+import { checkLogHubOptions } from './options.js';
 import { answerClientError, requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
 import { projectFromHost, route } from './http/route.js';
 import { FileStore } from './store/fileStore.js';
@@ -116,6 +117,7 @@ function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
 }
 
 export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
+  checkLogHubOptions(opts);
   const dataDir = opts.store || opts.memory ? undefined : path.resolve(opts.dataDir ?? path.join('.sls-trigger', 'loghub'));
   const store =
     opts.store ??

@@ -9,6 +9,7 @@ import type { LogClient, ShardInfo } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
 import { hasCode, isRetriable, isSlsError } from '../errors/index.js';
 import type { SchedulerEvents } from './events.js';
+import { checkSchedulerOptions } from './schedulerOptions.js';
 import type { JobConfig } from './config.js';
 import { realClock, type Clock } from './clock.js';
 import type { Invoker } from './invokers/types.js';
@@ -60,6 +61,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   constructor(opts: SchedulerOptions) {
     super();
+    checkSchedulerOptions(opts);
     this.o = opts;
     this.clock = opts.clock ?? realClock;
     this.consumer = opts.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;

@@ -1,0 +1,34 @@
+// The Scheduler's option bag, checked at construction (additionalProperties: false), so a misspelt
+// option fails at start-up naming itself instead of being ignored.
+import { compile } from '../event/index.js';
+
+const anything = {};
+const nonNegative = { type: 'number', minimum: 0 };
+
+export const checkSchedulerOptions = compile<unknown>(
+  {
+    type: 'object',
+    additionalProperties: false,
+    required: ['config', 'client', 'invoker'],
+    properties: {
+      config: { type: 'object' },
+      client: anything,
+      invoker: anything,
+      functionCredentials: {
+        type: 'object',
+        required: ['accessKeyId', 'accessKeySecret'],
+        properties: { accessKeyId: { type: 'string' }, accessKeySecret: { type: 'string' }, securityToken: { type: 'string' } },
+      },
+      clock: anything,
+      random: anything,
+      consumerName: { type: 'string', minLength: 1, maxLength: 128 },
+      scheduleSink: anything,
+      catchUpThresholdSeconds: nonNegative,
+      catchUpIntervalMs: nonNegative,
+      retryBaseMs: nonNegative,
+      retryMaxMs: nonNegative,
+      minTickMs: nonNegative,
+    },
+  },
+  'Scheduler options',
+);

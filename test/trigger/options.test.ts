@@ -1,0 +1,34 @@
+// Option bags are checked at construction: a misspelt or mistyped option fails naming itself.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogClient } from '../../src/client/index.js';
+import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
+import { parseJobConfig } from '../../src/trigger/config.js';
+import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
+import { Scheduler } from '../../src/trigger/scheduler.js';
+
+test('Scheduler and startLogHub refuse unknown or mistyped options by name', async () => {
+  const config = parseJobConfig({
+    endpoint: 'http://127.0.0.1:1',
+    project: 'p-opts',
+    sourceConfig: { logstore: 'src', startTime: 'begin' },
+    jobConfig: { triggerInterval: 60 },
+    logConfig: { project: 'p-opts', logstore: 'trigger-log' },
+    target: { type: 'local', module: 'unused.js' },
+  });
+  const client = new LogClient({ endpoint: 'http://127.0.0.1:1', credentials: DEFAULT_ACCESS_KEY });
+  const invoker = new InProcessInvoker(async () => ({}));
+  const base = { config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY };
+  assert.throws(
+    () => new Scheduler({ ...base, consumername: 'x' } as never),
+    /Scheduler options is invalid: consumername is not a known field/,
+  );
+  assert.throws(() => new Scheduler({ ...base, retryBaseMs: -1 }), /Scheduler options is invalid: retryBaseMs must be >= 0/);
+  assert.ok(new Scheduler({ ...base, consumerName: 'ok' }));
+  await assert.rejects(
+    startLogHub({ memory: true, ttlInterval: 5 } as never),
+    /startLogHub options is invalid: ttlInterval is not a known field/,
+  );
+  await assert.rejects(startLogHub({ memory: true, port: 70000 }), /startLogHub options is invalid: port must be <= 65535/);
+  client.close();
+});

@@ -47,7 +47,7 @@ function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): P
 
 export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly consumer: string;
-  private readonly o: SchedulerOptions;
+  private readonly options: SchedulerOptions;
   private readonly clock: Clock;
   private readonly deps: TaskDeps;
   private readonly shards = new Map<number, ShardState>();
@@ -62,7 +62,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   constructor(opts: SchedulerOptions) {
     super();
     checkSchedulerOptions(opts);
-    this.o = opts;
+    this.options = opts;
     this.clock = opts.clock ?? realClock;
     this.consumer = opts.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const creds = opts.functionCredentials ?? opts.config.credentials;
@@ -97,7 +97,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   }
 
   private get cfg(): JobConfig {
-    return this.o.config;
+    return this.options.config;
   }
 
   private get at() {
@@ -113,18 +113,23 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private async setup(): Promise<void> {
     const timeout = this.cfg.heartbeatIntervalSeconds * 3;
     try {
-      await this.o.client.createConsumerGroup({ ...this.at, timeout, order: true });
+      await this.options.client.createConsumerGroup({ ...this.at, timeout, order: true });
     } catch (e) {
       if (!hasCode(e, 'ConsumerGroupAlreadyExist')) throw e;
-      await this.o.client.updateConsumerGroup({ ...this.at, timeout, order: true });
+      await this.options.client.updateConsumerGroup({ ...this.at, timeout, order: true });
       this.ready = true;
       return;
     }
-    for (const s of await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })) {
+    for (const s of await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })) {
       const p = this.cfg.startPosition;
       const from = p === 'latest' ? 'end' : p;
-      const cursor = await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: s.shardID, from });
-      await this.o.client.updateCheckpoint({
+      const cursor = await this.options.client.getCursor({
+        project: this.cfg.project,
+        logstore: this.cfg.logstore,
+        shardId: s.shardID,
+        from,
+      });
+      await this.options.client.updateCheckpoint({
         ...this.at,
         consumer: this.consumer,
         shardId: s.shardID,
@@ -137,7 +142,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   private async heartbeat(): Promise<void> {
     const held = [...new Set([...this.assigned, ...this.inFlight.keys()])];
-    this.assigned = await this.o.client.heartbeat({ ...this.at, consumer: this.consumer, shards: held });
+    this.assigned = await this.options.client.heartbeat({ ...this.at, consumer: this.consumer, shards: held });
     this.lastHeartbeatMs = this.clock.now();
     for (const id of [...this.shards.keys()]) if (!this.assigned.includes(id) && !this.inFlight.has(id)) this.shards.delete(id);
   }
@@ -146,11 +151,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private async loadStates(ids: number[]): Promise<void> {
     const fresh = ids.filter((id) => !this.shards.has(id));
     if (fresh.length === 0) return;
-    const cps = new Map((await this.o.client.getCheckpoint({ ...this.at })).map((c) => [c.shard, c.checkpoint]));
+    const cps = new Map((await this.options.client.getCheckpoint({ ...this.at })).map((c) => [c.shard, c.checkpoint]));
     for (const id of fresh) {
       const checkpoint =
         cps.get(id) ||
-        (await this.o.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
+        (await this.options.client.getCursor({ project: this.cfg.project, logstore: this.cfg.logstore, shardId: id, from: 'begin' }));
       this.shards.set(id, newShardState(id, checkpoint, this.clock.now()));
     }
   }
@@ -163,7 +168,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (!this.ready) await this.setup();
     if (this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000) await this.heartbeat();
     const shards = new Map<number, ShardInfo>(
-      (await this.o.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]),
+      (await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]),
     );
     this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
     await this.loadStates(this.assigned.filter((id) => shards.has(id)));
@@ -252,7 +257,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async run(): Promise<void> {
     this.running = true;
-    const minTick = this.o.minTickMs ?? 100;
+    const minTick = this.options.minTickMs ?? 100;
     let failures = 0;
     while (this.running) {
       this.wakeSignal = new Promise<void>((r) => (this.wake = r));

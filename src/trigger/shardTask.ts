@@ -64,58 +64,65 @@ export interface TaskDeps {
   readonly newRequestId: () => string;
 }
 
-async function computeRange(d: TaskDeps, shardId: number, begin: string): Promise<{ range?: Range; shardEnd: string }> {
-  const c = d.config;
+async function computeRange(deps: TaskDeps, shardId: number, begin: string): Promise<{ range?: Range; shardEnd: string }> {
+  const c = deps.config;
   const at = { project: c.project, logstore: c.logstore, shardId };
-  const shardEnd = await d.client.getCursor({ ...at, from: 'end' });
+  const shardEnd = await deps.client.getCursor({ ...at, from: 'end' });
   if (compareCursors(begin, shardEnd) >= 0) return { shardEnd };
-  const beginTime = await d.client.getCursorTime({ ...at, cursor: begin });
-  const windowEnd = await d.client.getCursor({ ...at, from: beginTime + c.triggerInterval });
+  const beginTime = await deps.client.getCursorTime({ ...at, cursor: begin });
+  const windowEnd = await deps.client.getCursor({ ...at, from: beginTime + c.triggerInterval });
   const end = compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
-  const cursorTime = await lastGroupTime(d.client, at, begin, end);
+  const cursorTime = await lastGroupTime(deps.client, at, begin, end);
   return { range: { begin, end, cursorTime, taskId: taskIdOf(c.jobName, shardId, begin, end) }, shardEnd };
 }
 
-function buildEvent(d: TaskDeps, shardId: number, r: Range): TriggerEvent {
-  const c = d.config;
+function buildEvent(deps: TaskDeps, shardId: number, range: Range): TriggerEvent {
+  const c = deps.config;
   return eventOf(
-    { endpoint: d.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter },
+    { endpoint: deps.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter },
     shardId,
-    r.begin,
-    r.end,
-    r.cursorTime,
+    range.begin,
+    range.end,
+    range.cursorTime,
   );
 }
 
-async function commit(d: TaskDeps, s: ShardState, cursor: string): Promise<void> {
-  const c = d.config;
-  await d.client.updateCheckpoint({
+async function commit(deps: TaskDeps, shard: ShardState, cursor: string): Promise<void> {
+  const c = deps.config;
+  await deps.client.updateCheckpoint({
     project: c.project,
     logstore: c.logstore,
     consumerGroup: c.jobName,
-    consumer: d.consumer,
-    shardId: s.id,
+    consumer: deps.consumer,
+    shardId: shard.id,
     checkpoint: cursor,
     forceSuccess: true,
   });
-  s.checkpoint = cursor;
-  d.emit('checkpoint', { shardId: s.id, checkpoint: cursor });
+  shard.checkpoint = cursor;
+  deps.emit('checkpoint', { shardId: shard.id, checkpoint: cursor });
 }
 
-function record(d: TaskDeps, s: ShardState, r: Range, outcome: InvokeOutcome, status: TaskStatus, startMs: number): ScheduleRecord {
-  const endMs = d.now();
+function record(
+  deps: TaskDeps,
+  shard: ShardState,
+  range: Range,
+  outcome: InvokeOutcome,
+  status: TaskStatus,
+  startMs: number,
+): ScheduleRecord {
+  const endMs = deps.now();
   const counters = outcome.ok ? resultCounters(outcome.body) : { ingest_lines: 0, ingest_bytes: 0, ship_lines: 0, ship_bytes: 0, text: '' };
   const rec: ScheduleRecord = {
-    project_name: d.config.project,
-    logstore_name: d.config.logstore,
-    job_name: d.config.jobName,
-    task_id: r.taskId,
+    project_name: deps.config.project,
+    logstore_name: deps.config.logstore,
+    job_name: deps.config.jobName,
+    task_id: range.taskId,
     task_status: status,
-    shard_id: s.id,
-    begin_cursor: r.begin,
-    end_cursor: r.end,
-    cursor_time: r.cursorTime,
-    attempt: s.attempt + 1,
+    shard_id: shard.id,
+    begin_cursor: range.begin,
+    end_cursor: range.end,
+    cursor_time: range.cursorTime,
+    attempt: shard.attempt + 1,
     start_time: Math.floor(startMs / 1000),
     end_time: Math.floor(endMs / 1000),
     duration_ms: endMs - startMs,
@@ -136,8 +143,8 @@ function record(d: TaskDeps, s: ShardState, r: Range, outcome: InvokeOutcome, st
   return rec;
 }
 
-async function deadLetter(d: TaskDeps, event: TriggerEvent, rec: ScheduleRecord): Promise<void> {
-  const dl = d.config.deadLetter!;
+async function deadLetter(deps: TaskDeps, event: TriggerEvent, rec: ScheduleRecord): Promise<void> {
+  const dl = deps.config.deadLetter!;
   const contents = [
     { key: 'event', value: JSON.stringify(event) },
     { key: 'job_name', value: rec.job_name },
@@ -149,57 +156,67 @@ async function deadLetter(d: TaskDeps, event: TriggerEvent, rec: ScheduleRecord)
     { key: 'error_code', value: rec.error_code ?? '' },
     { key: 'error_message', value: rec.error_message ?? '' },
   ];
-  await d.client.putLogs({
+  await deps.client.putLogs({
     project: dl.project,
     logstore: dl.logstore,
     logGroup: { logs: [{ time: rec.end_time, contents }], topic: 'dead_letter', logTags: [] },
   });
 }
 
-async function updateLag(d: TaskDeps, s: ShardState, end: string, shardEnd: string): Promise<void> {
+async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEnd: string): Promise<void> {
   const behind = compareCursors(end, shardEnd) < 0;
-  const c = d.config;
-  s.lagSeconds = behind
+  const c = deps.config;
+  shard.lagSeconds = behind
     ? Math.max(
         0,
-        Math.floor(d.now() / 1000) -
-          (await d.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: s.id, cursor: end })),
+        Math.floor(deps.now() / 1000) -
+          (await deps.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: shard.id, cursor: end })),
       )
     : 0;
-  d.emit('lag', { shardId: s.id, seconds: s.lagSeconds });
-  const catchUp = behind && s.lagSeconds > d.timing.catchUpThresholdSeconds;
-  s.nextDueMs = d.now() + (catchUp ? d.timing.catchUpIntervalMs : c.triggerInterval * 1000);
+  deps.emit('lag', { shardId: shard.id, seconds: shard.lagSeconds });
+  const catchUp = behind && shard.lagSeconds > deps.timing.catchUpThresholdSeconds;
+  shard.nextDueMs = deps.now() + (catchUp ? deps.timing.catchUpIntervalMs : c.triggerInterval * 1000);
 }
 
 /** The range is done: what is owed now is writes only (the function is not called for it again). */
-function onSuccess(d: TaskDeps, s: ShardState, r: Range, shardEnd: string): void {
-  s.range = undefined;
-  s.attempt = 0;
-  s.pending.push({ what: 'checkpoint', run: () => commit(d, s, r.end) }, { what: 'lag', run: () => updateLag(d, s, r.end, shardEnd) });
+function onSuccess(deps: TaskDeps, shard: ShardState, range: Range, shardEnd: string): void {
+  shard.range = undefined;
+  shard.attempt = 0;
+  shard.pending.push(
+    { what: 'checkpoint', run: () => commit(deps, shard, range.end) },
+    { what: 'lag', run: () => updateLag(deps, shard, range.end, shardEnd) },
+  );
 }
 
 /** Runs the writes a decided range still owes, in order; a failure leaves it and those after it owed. */
-async function settle(s: ShardState): Promise<void> {
-  while (s.pending.length > 0) {
-    await s.pending[0].run();
-    s.pending.shift();
+async function settle(shard: ShardState): Promise<void> {
+  while (shard.pending.length > 0) {
+    await shard.pending[0].run();
+    shard.pending.shift();
   }
 }
 
-/** What to do when the function failed on `r`. Returns the status for the schedule log. */
-function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, rec: ScheduleRecord, counted: boolean): TaskStatus {
-  const t = d.timing;
-  if (counted) s.attempt++;
-  const exhausted = counted && s.attempt > d.config.maxRetryTime;
-  const delay = backoffDelay(Math.max(1, s.attempt), { baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs, random: d.random });
-  if (!exhausted || d.config.onRetriesExhausted === 'block') {
+/** What to do when the function failed on `range`. Returns the status for the schedule log. */
+function onFailure(
+  deps: TaskDeps,
+  shard: ShardState,
+  range: Range,
+  event: TriggerEvent,
+  rec: ScheduleRecord,
+  counted: boolean,
+): TaskStatus {
+  const t = deps.timing;
+  if (counted) shard.attempt++;
+  const exhausted = counted && shard.attempt > deps.config.maxRetryTime;
+  const delay = backoffDelay(Math.max(1, shard.attempt), { baseDelayMs: t.retryBaseMs, maxDelayMs: t.retryMaxMs, random: deps.random });
+  if (!exhausted || deps.config.onRetriesExhausted === 'block') {
     // FC's behaviour: the same range again, quickly up to maxRetryTime, then at each interval.
-    const wait = exhausted ? Math.max(delay, d.config.triggerInterval * 1000) : delay;
-    s.nextDueMs = d.now() + wait;
-    d.emit('retry', {
-      shardId: s.id,
-      taskId: r.taskId,
-      attempt: s.attempt,
+    const wait = exhausted ? Math.max(delay, deps.config.triggerInterval * 1000) : delay;
+    shard.nextDueMs = deps.now() + wait;
+    deps.emit('retry', {
+      shardId: shard.id,
+      taskId: range.taskId,
+      attempt: shard.attempt,
       delayMs: wait,
       counted,
       exhausted,
@@ -207,12 +224,12 @@ function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, re
     });
     return TaskStatus.Failed;
   }
-  s.range = undefined;
-  s.attempt = 0;
-  s.nextDueMs = d.now();
-  if (d.config.onRetriesExhausted === 'deadLetter') s.pending.push({ what: 'dead letter', run: () => deadLetter(d, event, rec) });
-  s.pending.push({ what: 'checkpoint', run: () => commit(d, s, r.end) });
-  return d.config.onRetriesExhausted === 'deadLetter' ? TaskStatus.DeadLettered : TaskStatus.Skipped;
+  shard.range = undefined;
+  shard.attempt = 0;
+  shard.nextDueMs = deps.now();
+  if (deps.config.onRetriesExhausted === 'deadLetter') shard.pending.push({ what: 'dead letter', run: () => deadLetter(deps, event, rec) });
+  shard.pending.push({ what: 'checkpoint', run: () => commit(deps, shard, range.end) });
+  return deps.config.onRetriesExhausted === 'deadLetter' ? TaskStatus.DeadLettered : TaskStatus.Skipped;
 }
 
 /**
@@ -220,69 +237,74 @@ function onFailure(d: TaskDeps, s: ShardState, r: Range, event: TriggerEvent, re
  * that finds writes still owed for the last range (a checkpoint or dead letter that failed) only
  * finishes those.
  */
-export async function runShardOnce(d: TaskDeps, s: ShardState, readonly: boolean): Promise<boolean> {
-  if (s.pending.length > 0) {
-    await settle(s);
+export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: boolean): Promise<boolean> {
+  if (shard.pending.length > 0) {
+    await settle(shard);
     return true;
   }
-  const begin = s.range?.begin ?? s.checkpoint!;
-  const { range, shardEnd } = s.range
+  const begin = shard.range?.begin ?? shard.checkpoint!;
+  const { range, shardEnd } = shard.range
     ? {
-        range: s.range,
-        shardEnd: await d.client.getCursor({ project: d.config.project, logstore: d.config.logstore, shardId: s.id, from: 'end' }),
+        range: shard.range,
+        shardEnd: await deps.client.getCursor({
+          project: deps.config.project,
+          logstore: deps.config.logstore,
+          shardId: shard.id,
+          from: 'end',
+        }),
       }
-    : await computeRange(d, s.id, begin);
+    : await computeRange(deps, shard.id, begin);
   if (!range) {
-    if (readonly && !s.finished) {
+    if (readonly && !shard.finished) {
       // The server counts a readonly shard as drained (and hands out its children) only once the
       // group's checkpoint equals its end: commit it even when this shard never had data.
-      await commit(d, s, begin);
-      s.finished = true;
-      d.emit('shardFinished', { shardId: s.id, checkpoint: begin });
+      await commit(deps, shard, begin);
+      shard.finished = true;
+      deps.emit('shardFinished', { shardId: shard.id, checkpoint: begin });
     }
-    s.lagSeconds = 0;
-    s.nextDueMs = d.now() + d.config.triggerInterval * 1000;
+    shard.lagSeconds = 0;
+    shard.nextDueMs = deps.now() + deps.config.triggerInterval * 1000;
     return false;
   }
-  s.range = range;
-  const event = buildEvent(d, s.id, range);
-  const startMs = d.now();
-  const requestId = d.newRequestId();
-  d.emit('invoke', {
-    shardId: s.id,
+  shard.range = range;
+  const event = buildEvent(deps, shard.id, range);
+  const startMs = deps.now();
+  const requestId = deps.newRequestId();
+  deps.emit('invoke', {
+    shardId: shard.id,
     taskId: range.taskId,
     beginCursor: range.begin,
     endCursor: range.end,
-    attempt: s.attempt + 1,
+    attempt: shard.attempt + 1,
     requestId,
   });
-  const release = await d.invocations.acquire();
+  const release = await deps.invocations.acquire();
   let outcome: InvokeOutcome;
   try {
-    outcome = await d.invoker.invoke({
+    outcome = await deps.invoker.invoke({
       event: Buffer.from(JSON.stringify(event)),
       requestId,
-      timeoutMs: d.config.invocationTimeoutSeconds * 1000,
-      credentials: d.credentials,
+      timeoutMs: deps.config.invocationTimeoutSeconds * 1000,
+      credentials: deps.credentials,
     });
   } finally {
     release();
   }
   if (outcome.ok || outcome.kind === 'function')
-    await d.processLog?.write(
+    await deps.processLog?.write(
       outcome.logs,
-      { requestId, taskId: range.taskId, shardId: s.id, jobName: d.config.jobName },
-      Math.floor(d.now() / 1000),
+      { requestId, taskId: range.taskId, shardId: shard.id, jobName: deps.config.jobName },
+      Math.floor(deps.now() / 1000),
     );
-  const rec = record(d, s, range, outcome, outcome.ok ? TaskStatus.Success : TaskStatus.Failed, startMs);
-  if (outcome.ok) onSuccess(d, s, range, shardEnd);
-  else rec.task_status = onFailure(d, s, range, event, rec, outcome.kind === 'function');
+  const rec = record(deps, shard, range, outcome, outcome.ok ? TaskStatus.Success : TaskStatus.Failed, startMs);
+  if (outcome.ok) onSuccess(deps, shard, range, shardEnd);
+  else rec.task_status = onFailure(deps, shard, range, event, rec, outcome.kind === 'function');
   try {
-    await settle(s);
+    await settle(shard);
   } finally {
     // The attempt happened whatever became of the writes after it: it is logged either way.
-    await d.scheduleLog.write(rec);
-    d.emit('task', { ...rec, logs: outcome.ok || outcome.kind === 'function' ? outcome.logs : [] });
+    await deps.scheduleLog.write(rec);
+    deps.emit('task', { ...rec, logs: outcome.ok || outcome.kind === 'function' ? outcome.logs : [] });
   }
   return true;
 }

@@ -3,12 +3,20 @@
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
 import { createHash } from 'node:crypto';
-import { compile, ValidationError } from '../event/index.js';
+import { compile, ValidationError, type LogstoreRef } from '../event/index.js';
 
 // Type only here; ranges are checked in num() so the message names the field and the range.
 const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$' };
 
 const name = { type: 'string', minLength: 1, maxLength: 128 };
+
+/** A {project, logstore} reference (LogstoreRef): the schedule log's and the process log's logstore. */
+const logstoreRef = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['project', 'logstore'],
+  properties: { project: name, logstore: name },
+} as const;
 
 export const jobConfigSchema = {
   type: 'object',
@@ -41,12 +49,7 @@ export const jobConfigSchema = {
       properties: { triggerInterval: numeric, maxRetryTime: numeric },
     },
     functionParameter: { type: 'object' },
-    logConfig: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['project', 'logstore'],
-      properties: { project: name, logstore: name },
-    },
+    logConfig: logstoreRef,
     enable: { type: 'boolean' },
     target: {
       oneOf: [
@@ -60,12 +63,7 @@ export const jobConfigSchema = {
             handler: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
             initializer: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
             functionName: name,
-            processLog: {
-              type: 'object',
-              additionalProperties: false,
-              required: ['project', 'logstore'],
-              properties: { project: name, logstore: name },
-            },
+            processLog: logstoreRef,
           },
         },
         {
@@ -105,7 +103,7 @@ export interface LocalTarget {
   handler?: string;
   initializer?: string;
   functionName?: string;
-  processLog?: { project: string; logstore: string };
+  processLog?: LogstoreRef;
 }
 
 export interface FcTarget {
@@ -128,7 +126,7 @@ export interface JobConfigInput {
   sourceConfig: { logstore: string; startTime?: number | string | null };
   jobConfig: { triggerInterval: number | string; maxRetryTime?: number | string };
   functionParameter?: Record<string, unknown>;
-  logConfig: { project: string; logstore: string };
+  logConfig: LogstoreRef;
   enable?: boolean;
   target: LocalTarget | FcTarget;
   concurrency?: number;
@@ -137,6 +135,24 @@ export interface JobConfigInput {
   deadLetter?: { project?: string; logstore: string };
   heartbeatIntervalSeconds?: number | string;
 }
+
+// The schema and the types above cannot drift: these fail to compile when a field is in one and
+// not the other (top level, every nested object, and both targets).
+type SchemaKeys<S> = S extends { readonly properties: infer P } ? keyof P : never;
+type SameKeys<T, S> = [keyof T] extends [SchemaKeys<S>] ? ([SchemaKeys<S>] extends [keyof T] ? true : false) : false;
+type Props = (typeof jobConfigSchema)['properties'];
+type Targets = Props['target']['oneOf'];
+const schemaMatchesTypes: [
+  SameKeys<JobConfigInput, typeof jobConfigSchema>,
+  SameKeys<JobConfigInput['sourceConfig'], Props['sourceConfig']>,
+  SameKeys<JobConfigInput['jobConfig'], Props['jobConfig']>,
+  SameKeys<JobConfigInput['logConfig'], Props['logConfig']>,
+  SameKeys<NonNullable<JobConfigInput['credentials']>, Props['credentials']>,
+  SameKeys<NonNullable<JobConfigInput['deadLetter']>, Props['deadLetter']>,
+  SameKeys<LocalTarget, Targets[0]>,
+  SameKeys<FcTarget, Targets[1]>,
+] = [true, true, true, true, true, true, true, true];
+void schemaMatchesTypes;
 
 /** The normalised config the scheduler runs with. */
 export interface JobConfig {
@@ -148,7 +164,7 @@ export interface JobConfig {
   triggerInterval: number;
   maxRetryTime: number;
   functionParameter: Record<string, unknown>;
-  logConfig: { project: string; logstore: string };
+  logConfig: LogstoreRef;
   enable: boolean;
   target: LocalTarget | FcTarget;
   concurrency: number;

@@ -1,4 +1,6 @@
-// Codec errors live here (not in src/errors) so the codec stays free of every other layer.
+// Codec errors: malformed bytes, cursors and bodies. Under the package's one error base (code
+// InvalidEncoding, HTTP 400 if one ever reaches a reply, never retriable); `kind` says what was wrong.
+import { SlsTriggerError } from '../errors/errors.js';
 
 export const CodecErrorKind = {
   Truncated: 'Truncated',
@@ -8,14 +10,18 @@ export const CodecErrorKind = {
 } as const;
 export type CodecErrorKind = (typeof CodecErrorKind)[keyof typeof CodecErrorKind];
 
-export class CodecError extends Error {
+export class CodecError extends SlsTriggerError {
   override readonly name: string = 'CodecError';
   readonly kind: CodecErrorKind;
   /** byte offset in the input where decoding failed, when known */
   readonly offset: number | undefined;
 
   constructor(kind: CodecErrorKind, message: string, offset?: number, options?: { cause?: unknown }) {
-    super(offset === undefined ? message : `${message} (at byte ${offset})`, options);
+    super('InvalidEncoding', offset === undefined ? message : `${message} (at byte ${offset})`, {
+      httpStatus: 400,
+      retriable: false,
+      cause: options?.cause,
+    });
     this.kind = kind;
     this.offset = offset;
   }

@@ -2,15 +2,17 @@
 // errors (the caller's input), and validation errors name the field.
 import AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SlsTriggerError } from '../errors/index.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 
-export class ValidationError extends Error {
+/** The caller's input (an event, a config, options, a parameter) is invalid; `errors` names each field. */
+export class ValidationError extends SlsTriggerError {
   override readonly name: string = 'ValidationError';
   readonly errors: readonly string[];
 
   constructor(what: string, errors: readonly string[], options?: { cause?: unknown }) {
-    super(`${what} is invalid: ${errors.join('; ')}`, options);
+    super('InvalidParameter', `${what} is invalid: ${errors.join('; ')}`, { httpStatus: 400, retriable: false, cause: options?.cause });
     this.errors = errors;
   }
 }

@@ -34,3 +34,16 @@ test('errors from the table carry status and retriability; predicates read them'
   assert.ok(errors.isInvalidCursor(errors.SlsServiceError.of('InvalidCursor')));
   assert.equal(errors.isRetriable(new errors.SlsArgumentError('bad')), false);
 });
+
+test('CodecError and ValidationError are under the one base, with a code and never retriable', () => {
+  const c = new codec.CodecError(codec.CodecErrorKind.Truncated, 'cut', 7);
+  const v = new ValidationError('event', ['source.shardId must be integer']);
+  for (const e of [c, v]) {
+    assert.ok(e instanceof errors.SlsTriggerError);
+    assert.equal(e.retriable, false);
+    assert.equal(errors.isRetriable(e), false);
+    assert.equal(e.httpStatus, 400);
+  }
+  assert.deepEqual([c.code, c.kind, c.offset, c.message], ['InvalidEncoding', 'Truncated', 7, 'cut (at byte 7)']);
+  assert.deepEqual([v.code, v.message], ['InvalidParameter', 'event is invalid: source.shardId must be integer']);
+});

@@ -1,5 +1,5 @@
 // The one table of SLS error codes, used by the client (reply -> error) and the embedded LogHub
-// (error -> reply). Code strings are the service's own. Statuses: see spec/sls-protocol.md §8;
+// (error -> reply). Code strings are the service's own. Statuses and their sources: docs/error-codes.md;
 // where no source gives one, the status below is our choice and is marked "chosen" in
 // docs/error-codes.md. `retriable` = a client may send the same request again unchanged.
 

@@ -1,5 +1,5 @@
 // Server-side shard assignment for one consumer group (the HeartBeat answer).
-// Rules (spec/sls-protocol.md §6.2, checklist 10):
+// Rules (docs/loghub.md, consumer groups):
 // - every assignable shard has exactly one owner among live consumers, spread evenly (counts differ
 //   by at most one); owners are sticky, so a shard moves only when balance requires it;
 // - a consumer not heard from within the group timeout is dropped and its shards handed on;

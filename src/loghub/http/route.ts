@@ -1,4 +1,4 @@
-// Maps (method, path, query) to an action, exactly as the SDKs address them (spec §5-7, checklist 7).
+// Maps (method, path, query) to an action, exactly as the SDKs address them (docs/protocol-notes.md).
 import { SlsServiceError } from '../../errors/index.js';
 import type { Action } from '../actions/common.js';
 import { createProject } from '../actions/createProject.js';

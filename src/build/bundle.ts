@@ -7,6 +7,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { SlsArgumentError } from '../errors/index.js';
 
 export interface BuildOptions {
   /** entry module (default: src/index.ts, index.ts, src/index.js or index.js in the project) */
@@ -54,7 +55,7 @@ function findEntry(dir: string): string {
     const p = path.join(dir, c);
     if (existsSync(p)) return p;
   }
-  throw new Error(`no entry in ${dir}: expected src/index.ts, index.ts, src/index.js or index.js (or give --entry)`);
+  throw new SlsArgumentError(`no entry in ${dir}: expected src/index.ts, index.ts, src/index.js or index.js (or give --entry)`);
 }
 
 /** Imports the bundle in a child process and measures it. */

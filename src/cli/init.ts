@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { initProject, listTemplates } from '../scaffold/init.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 export function registerInit(program: Command): void {
   program
@@ -24,7 +25,7 @@ export function registerInit(program: Command): void {
           for (const t of ts) process.stdout.write(`${t.name.padEnd(w)}  ${t.description}\n`);
           return;
         }
-        if (!dir) throw new Error('give a directory: sls-trigger init <dir> --template <name>');
+        if (!dir) throw new SlsArgumentError('give a directory: sls-trigger init <dir> --template <name>');
         const r = initProject(dir, flags);
         process.stdout.write(
           `created ${r.name} in ${r.dir} from ${flags.template}\nnext:\n  cd ${dir}\n  npm install\n  npm test\n  npx sls-trigger dev --config s.yaml\n`,

@@ -6,6 +6,7 @@ import { parseEndpoint } from '../client/endpoint.js';
 import { envCredentials, ENV } from '../config/env.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
 import { jobFromSYaml, parseJobConfig, type JobConfig, type JobConfigInput } from '../trigger/index.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 export interface JobFlags {
   config: string;
@@ -16,13 +17,13 @@ export interface JobFlags {
 }
 
 export function readJobInput(file: string, triggerName?: string): JobConfigInput {
-  if (!existsSync(file)) throw new Error(`config file ${file} not found (give -c, --config <s.yaml or job.json>)`);
+  if (!existsSync(file)) throw new SlsArgumentError(`config file ${file} not found (give -c, --config <s.yaml or job.json>)`);
   if (/\.ya?ml$/i.test(file)) return jobFromSYaml(file, { triggerName });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+    throw new SlsArgumentError(`${file}: ${(e as Error).message}`, { cause: e });
   }
   const input = raw as JobConfigInput;
   // A relative module path in a JSON config is relative to the config file.
@@ -48,7 +49,7 @@ export function credentialsFor(endpoint: string, fromConfig?: { accessKeyId: str
   const c = fromConfig ?? envCredentials();
   if (c) return c;
   if (parseEndpoint(endpoint).direct) return DEFAULT_ACCESS_KEY;
-  throw new Error(`no credentials: set ${ENV.accessKeyId} and ${ENV.accessKeySecret} (or "credentials" in the config)`);
+  throw new SlsArgumentError(`no credentials: set ${ENV.accessKeyId} and ${ENV.accessKeySecret} (or "credentials" in the config)`);
 }
 
 export function clientFor(endpoint: string, creds: ReturnType<typeof credentialsFor>): LogClient {
@@ -77,7 +78,7 @@ export interface ResolvedSource {
 
 /** Where the data is: from --config (s.yaml or JSON), with flags overriding, or from flags alone. */
 export function resolveSource(flags: SourceFlags, needsJob = false): ResolvedSource {
-  if (needsJob && !flags.job && !flags.config) throw new Error('give --job <name> (or --config, whose job is used)');
+  if (needsJob && !flags.job && !flags.config) throw new SlsArgumentError('give --job <name> (or --config, whose job is used)');
   let config: JobConfig | undefined;
   if (flags.config) config = loadJob({ config: flags.config, trigger: flags.trigger, endpoint: flags.endpoint, jobName: flags.job });
   const endpoint = flags.endpoint ?? config?.endpoint;
@@ -90,13 +91,13 @@ export function resolveSource(flags: SourceFlags, needsJob = false): ResolvedSou
   ]
     .filter(([, v]) => !v)
     .map(([k]) => k);
-  if (missing.length > 0) throw new Error(`give --config, or ${missing.join(', ')}`);
+  if (missing.length > 0) throw new SlsArgumentError(`give --config, or ${missing.join(', ')}`);
   let parameter = config?.functionParameter ?? {};
   if (flags.parameter) {
     try {
       parameter = JSON.parse(flags.parameter) as Record<string, unknown>;
     } catch (e) {
-      throw new Error(`--parameter is not JSON: ${(e as Error).message}`, { cause: e });
+      throw new SlsArgumentError(`--parameter is not JSON: ${(e as Error).message}`, { cause: e });
     }
   }
   return {

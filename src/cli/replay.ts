@@ -21,6 +21,7 @@ import {
 } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { intOption } from './util.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 interface ReplayFlags extends SourceFlags {
   module?: string;
@@ -43,7 +44,7 @@ function target(flags: ReplayFlags, src?: ReturnType<typeof resolveSource>) {
   const t = src?.config?.target;
   const local = t?.type === 'local' ? t : undefined;
   const module = flags.module ? path.resolve(flags.module) : local?.module;
-  if (!module) throw new Error('replay runs a local handler module: give --module (or a config whose target is local)');
+  if (!module) throw new SlsArgumentError('replay runs a local handler module: give --module (or a config whose target is local)');
   return {
     module,
     handler: flags.handler ?? local?.handler ?? 'handler',
@@ -64,7 +65,7 @@ async function liveEvents(
   }
   if (flags.beginCursor || flags.endCursor) {
     if (flags.shard === undefined || !flags.beginCursor || !flags.endCursor)
-      throw new Error('--begin-cursor and --end-cursor need each other and --shard');
+      throw new SlsArgumentError('--begin-cursor and --end-cursor need each other and --shard');
     return [await eventForCursors(s, flags.shard, flags.beginCursor, flags.endCursor)];
   }
   const shards =
@@ -196,7 +197,8 @@ export function registerReplay(program: Command): void {
         const t = target(flags, src);
         const events = await liveEvents(flags, src, client);
         if (flags.record) {
-          if (events.length !== 1) throw new Error(`--record saves one range: give --shard (this selection has ${events.length})`);
+          if (events.length !== 1)
+            throw new SlsArgumentError(`--record saves one range: give --shard (this selection has ${events.length})`);
           const fx = await recordFixture(client, events[0]);
           writeFileSync(flags.record, JSON.stringify(fx, null, 2) + '\n');
           process.stderr.write(`recorded ${fx.groups} log groups to ${flags.record}\n`);

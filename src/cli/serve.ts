@@ -5,6 +5,7 @@ import { lz4Implementation } from '../codec/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub, type AccessKey } from '../loghub/index.js';
 import { envCredentials } from '../config/env.js';
 import { intOption, onShutdown } from './util.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 export interface ServeFlags {
   port: number;
@@ -21,7 +22,8 @@ export interface ServeFlags {
 
 export function serveKeys(flags: { accessKeyId?: string; accessKeySecret?: string }): AccessKey {
   if (flags.accessKeyId || flags.accessKeySecret) {
-    if (!flags.accessKeyId || !flags.accessKeySecret) throw new Error('--access-key-id and --access-key-secret must be given together');
+    if (!flags.accessKeyId || !flags.accessKeySecret)
+      throw new SlsArgumentError('--access-key-id and --access-key-secret must be given together');
     return { accessKeyId: flags.accessKeyId, accessKeySecret: flags.accessKeySecret };
   }
   const env = envCredentials();

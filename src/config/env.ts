@@ -1,4 +1,5 @@
 // The one place that reads the environment. Names are the ones Alibaba Cloud tools and FC use.
+import { SlsArgumentError } from '../errors/index.js';
 export interface EnvCredentials {
   accessKeyId: string;
   accessKeySecret: string;
@@ -21,8 +22,8 @@ export function envCredentials(env: NodeJS.ProcessEnv = process.env): EnvCredent
   const accessKeyId = envString(ENV.accessKeyId, env);
   const accessKeySecret = envString(ENV.accessKeySecret, env);
   if (!accessKeyId && !accessKeySecret) return undefined;
-  if (!accessKeyId) throw new Error(`${ENV.accessKeyId} is not set (${ENV.accessKeySecret} is)`);
-  if (!accessKeySecret) throw new Error(`${ENV.accessKeySecret} is not set (${ENV.accessKeyId} is)`);
+  if (!accessKeyId) throw new SlsArgumentError(`${ENV.accessKeyId} is not set (${ENV.accessKeySecret} is)`);
+  if (!accessKeySecret) throw new SlsArgumentError(`${ENV.accessKeySecret} is not set (${ENV.accessKeyId} is)`);
   const securityToken = envString(ENV.securityToken, env);
   return securityToken ? { accessKeyId, accessKeySecret, securityToken } : { accessKeyId, accessKeySecret };
 }

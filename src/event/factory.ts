@@ -4,6 +4,7 @@ import { addToCursor, compareCursors, cursorDistance } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import { taskIdOf, validateEvent } from './event.js';
 import type { LogstoreRef, TriggerEvent } from './types.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 export type TimePoint = 'begin' | 'end' | number;
 
@@ -12,7 +13,7 @@ export function parseTimePoint(v: string, flag: string): TimePoint {
   if (v === 'begin' || v === 'end') return v;
   if (/^\d+$/.test(v)) return Number(v);
   const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new Error(`${flag} ${JSON.stringify(v)} is not begin, end, unix seconds or an ISO date`);
+  if (Number.isNaN(ms)) throw new SlsArgumentError(`${flag} ${JSON.stringify(v)} is not begin, end, unix seconds or an ISO date`);
   return Math.floor(ms / 1000);
 }
 

@@ -4,6 +4,7 @@
 import { LogClient } from '../client/index.js';
 import { parseEvent, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
 import type { FcContextLike, ProcessContext, TaskLogger } from './types.js';
+import { SlsArgumentError } from '../errors/index.js';
 
 /** time kept back from the function's timeout to report a failure before FC kills the instance */
 const REPORT_MARGIN_MS = 1000;
@@ -52,7 +53,7 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
   const event = parseEvent(rawEvent);
   const parameter = setup.validateParameter ? setup.validateParameter(event.parameter) : (event.parameter as P);
   const credentials = fc.credentials?.accessKeyId ? fc.credentials : setup.credentials;
-  if (!credentials) throw new Error('no credentials: the FC context has none and createHandler({credentials}) was not given');
+  if (!credentials) throw new SlsArgumentError('no credentials: the FC context has none and createHandler({credentials}) was not given');
   const client = clientFor(setup.clients, setup.endpoint ?? event.source.endpoint, credentials);
   const timeoutMs = fc.function?.timeout ? fc.function.timeout * 1000 : undefined;
   const deadline = timeoutMs === undefined ? Infinity : startedAt + timeoutMs;

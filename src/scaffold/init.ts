@@ -4,6 +4,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SlsArgumentError } from '../errors/index.js';
 
 export const templatesDir = fileURLToPath(new URL('../../template/', import.meta.url));
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,11 +52,13 @@ function replaceIn(file: string, pairs: Array<[RegExp, string]>): void {
 
 export function initProject(dir: string, o: InitOptions): { dir: string; name: string } {
   const known = listTemplates().map((t) => t.name);
-  if (!known.includes(o.template)) throw new Error(`unknown template ${JSON.stringify(o.template)}; one of: ${known.join(', ')}`);
+  if (!known.includes(o.template))
+    throw new SlsArgumentError(`unknown template ${JSON.stringify(o.template)}; one of: ${known.join(', ')}`);
   const target = path.resolve(dir);
-  if (existsSync(target) && readdirSync(target).length > 0) throw new Error(`${target} exists and is not empty`);
+  if (existsSync(target) && readdirSync(target).length > 0) throw new SlsArgumentError(`${target} exists and is not empty`);
   const name = o.name ?? path.basename(target);
-  if (!NAME.test(name)) throw new Error(`--name ${JSON.stringify(name)} must be 1-64 of a-z, 0-9, '-', '_', starting with a letter`);
+  if (!NAME.test(name))
+    throw new SlsArgumentError(`--name ${JSON.stringify(name)} must be 1-64 of a-z, 0-9, '-', '_', starting with a letter`);
   const src = path.join(templatesDir, o.template);
   cpSync(src, target, { recursive: true, filter: (f) => !/[/\\](node_modules|dist)([/\\]|$)/.test(f.slice(src.length)) });
   const pkgFile = path.join(target, 'package.json');

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LogClient, ShardInfo } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
-import { hasCode, isRetriable, isSlsError } from '../errors/index.js';
+import { hasCode, isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
 import type { JobConfig } from './config.js';
@@ -66,7 +66,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.clock = opts.clock ?? realClock;
     this.consumer = opts.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const creds = opts.functionCredentials ?? opts.config.credentials;
-    if (!creds) throw new Error('functionCredentials (or config.credentials) are required for the function context');
+    if (!creds) throw new SlsArgumentError('functionCredentials (or config.credentials) are required for the function context');
     this.deps = {
       config: opts.config,
       client: opts.client,

@@ -13,7 +13,8 @@ export function registerStatus(program: Command): void {
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: SourceFlags & { json?: boolean }) => {
       const src = resolveSource(flags, true);
-      const at = { project: src.project, logstore: src.logstore, jobName: src.jobName };
+      // The job's schedule log (from the config) gives each shard's last task.
+      const at = { project: src.project, logstore: src.logstore, jobName: src.jobName, logConfig: src.config?.logConfig };
       const client = clientFor(src.endpoint, src.credentials);
       try {
         const rows = await jobStatus(client, at);
@@ -30,6 +31,7 @@ export function registerStatus(program: Command): void {
                 last_data_time: time(r.lastDataTime),
                 pending_groups: r.pendingGroups,
                 lag_s: r.lagSeconds,
+                last_task: r.lastTask ? `${r.lastTask.status}${r.lastTask.errorCode ? ` (${r.lastTask.errorCode})` : ''}` : '-',
               })),
             ),
           );

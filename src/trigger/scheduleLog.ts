@@ -8,6 +8,8 @@ export const TaskStatus = {
   Failed: 'Failed',
   Skipped: 'Skipped',
   DeadLettered: 'DeadLettered',
+  /** a fault no retry can mend stopped the shard (a ShardErrorEvent); it resumes on restart */
+  Parked: 'Parked',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 

@@ -16,7 +16,7 @@ import type { Invoker } from './invokers/types.js';
 import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
 import { Semaphore } from './semaphore.js';
-import { newShardState, runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
+import { newShardState, parkedRecord, runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -195,7 +195,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    * throws). Retriable faults back off with jitter and try again (a write still owed is retried
    * alone, the function is not called again); anything else parks the shard and is surfaced.
    */
-  private onTaskError(s: ShardState, e: unknown): void {
+  private async onTaskError(s: ShardState, e: unknown): Promise<void> {
     const message = e instanceof Error ? e.message : String(e);
     if (isRetriable(e)) {
       s.failures++;
@@ -217,6 +217,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const code = isSlsError(e) ? e.code : e instanceof Error ? e.name : 'Error';
     s.parked = { code, message, sinceMs: this.clock.now() };
     this.emit('shardError', { shardId: s.id, code, message, error: e });
+    // `status` shows it as the shard's last task (a failed write here is only a warning).
+    await this.deps.scheduleLog.write(parkedRecord(this.deps, s, code, message));
   }
 
   /** Resolves when every task started so far has finished. */

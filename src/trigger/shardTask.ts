@@ -308,3 +308,30 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
   }
   return true;
 }
+
+/** The schedule-log record of a shard that parked: what `status` shows as its last task. */
+export function parkedRecord(deps: TaskDeps, shard: ShardState, code: string, message: string): ScheduleRecord {
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  return {
+    project_name: deps.config.project,
+    logstore_name: deps.config.logstore,
+    job_name: deps.config.jobName,
+    task_id: shard.range?.taskId ?? '',
+    task_status: TaskStatus.Parked,
+    shard_id: shard.id,
+    begin_cursor: shard.range?.begin ?? shard.checkpoint ?? '',
+    end_cursor: shard.range?.end ?? '',
+    cursor_time: shard.range?.cursorTime ?? 0,
+    attempt: shard.attempt,
+    start_time: nowSeconds,
+    end_time: nowSeconds,
+    duration_ms: 0,
+    ingest_lines: 0,
+    ingest_bytes: 0,
+    ship_lines: 0,
+    ship_bytes: 0,
+    error_code: code,
+    error_message: message,
+    request_id: '',
+  };
+}

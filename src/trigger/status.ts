@@ -2,6 +2,8 @@
 // (like the seed's ConsumerGroupTest output).
 import { addToCursor, compareCursors, decodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
+import type { LogstoreRef } from '../event/index.js';
+import { lastTasks, type LastTask } from './lastTasks.js';
 
 export interface ShardStatus {
   shardId: number;
@@ -16,13 +18,16 @@ export interface ShardStatus {
   pendingGroups: number;
   lagSeconds: number;
   updateTime: number;
+  /** the shard's last schedule-log record (when the job's logConfig is known): Success, Failed, Parked, ... */
+  lastTask?: LastTask;
 }
 
 export async function jobStatus(
   client: LogClient,
-  at: { project: string; logstore: string; jobName: string },
+  at: { project: string; logstore: string; jobName: string; logConfig?: LogstoreRef },
   nowMs = Date.now(),
 ): Promise<ShardStatus[]> {
+  const last = at.logConfig ? await lastTasks(client, at.logConfig, at.jobName) : new Map<number, LastTask>();
   const shards = await client.listShards({ project: at.project, logstore: at.logstore });
   const cps = new Map(
     (await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]),
@@ -48,6 +53,7 @@ export async function jobStatus(
       pendingGroups: Number(decodeCursor(end) - decodeCursor(checkpoint)),
       lagSeconds: checkpointTime === undefined ? 0 : Math.max(0, Math.floor(nowMs / 1000) - checkpointTime),
       updateTime: cp?.updateTime ?? 0,
+      lastTask: last.get(s.shardID),
     });
   }
   return out;

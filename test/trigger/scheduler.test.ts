@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareCursors } from '../../src/codec/index.js';
 import { SlsServiceError, SlsTransportError } from '../../src/errors/index.js';
+import { jobStatus } from '../../src/trigger/admin.js';
 import { startJob } from '../helpers/job.js';
 
 const keyFor = (shard: number, shards: number) => ((BigInt(shard) * (1n << 128n)) / BigInt(shards)).toString(16).padStart(32, '0');
@@ -369,6 +370,20 @@ test('a TypeError in a listener parks that shard and is surfaced; no retry loop,
     assert.equal(job.events.length, invoked + 1, 'the parked shard was not invoked again');
     assert.deepEqual(retries, [], 'a bug is not retried');
     assert.deepEqual(job.scheduler.snapshot().find((s) => s.shardId === 0)?.parked, { code: 'TypeError', message: 'listener bug' });
+    // `status` shows it: the shard's last schedule-log record says Parked, with the error.
+    const rows = await jobStatus(job.t.client, {
+      project: job.project,
+      logstore: 'source',
+      jobName: job.config.jobName,
+      logConfig: job.config.logConfig,
+    });
+    assert.deepEqual(
+      rows.map((r) => [r.shardId, r.lastTask?.status, r.lastTask?.errorCode, r.lastTask?.errorMessage]),
+      [
+        [0, 'Parked', 'TypeError', 'listener bug'],
+        [1, 'Success', undefined, undefined],
+      ],
+    );
   } finally {
     await job.close();
   }

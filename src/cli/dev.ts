@@ -26,7 +26,9 @@ interface DevFlags {
 
 function lagLine(scheduler: Scheduler): string {
   const shards = scheduler.snapshot().sort((a, b) => a.shardId - b.shardId);
-  return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s`).join(' ')}`;
+  const loss = (s: { timeToLossSeconds?: number }) =>
+    s.timeToLossSeconds === undefined ? '' : ` (loss in ${Math.floor(s.timeToLossSeconds / 3600)}h)`;
+  return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s${loss(s)}`).join(' ')}`;
 }
 
 export function registerDev(program: Command): void {

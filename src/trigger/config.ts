@@ -92,6 +92,7 @@ export const jobConfigSchema = {
       properties: { project: name, logstore: name },
     },
     heartbeatIntervalSeconds: numeric,
+    dataLossWarningSeconds: numeric,
   },
 } as const;
 
@@ -134,6 +135,7 @@ export interface JobConfigInput {
   onRetriesExhausted?: 'block' | 'skip' | 'deadLetter';
   deadLetter?: { project?: string; logstore: string };
   heartbeatIntervalSeconds?: number | string;
+  dataLossWarningSeconds?: number | string;
 }
 
 // The schema and the types above cannot drift: these fail to compile when a field is in one and
@@ -171,6 +173,8 @@ export interface JobConfig {
   invocationTimeoutSeconds: number;
   onRetriesExhausted: 'block' | 'skip' | 'deadLetter';
   deadLetter?: { project: string; logstore: string };
+  /** warn when a shard's unprocessed data expires within this (default: a quarter of the logstore's TTL) */
+  dataLossWarningSeconds: number | undefined;
   heartbeatIntervalSeconds: number;
   credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   /** notes about the config that are not errors (e.g. outside FC's ranges) */
@@ -244,6 +248,10 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
     onRetriesExhausted,
     deadLetter: input.deadLetter ? { project: input.deadLetter.project ?? project, logstore: input.deadLetter.logstore } : undefined,
+    dataLossWarningSeconds:
+      input.dataLossWarningSeconds === undefined
+        ? undefined
+        : num(input.dataLossWarningSeconds, 'dataLossWarningSeconds', 0, 3650 * 86400, 0),
     heartbeatIntervalSeconds: num(
       input.heartbeatIntervalSeconds,
       'heartbeatIntervalSeconds',

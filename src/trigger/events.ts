@@ -53,6 +53,9 @@ export interface LagEvent {
 }
 export interface WarningEvent {
   message: string;
+  /** set on a data-loss warning (dataLoss.ts) */
+  shardId?: number;
+  timeToLossSeconds?: number;
 }
 
 export interface SchedulerEvents {

@@ -10,6 +10,8 @@ export const TaskStatus = {
   DeadLettered: 'DeadLettered',
   /** a fault no retry can mend stopped the shard (a ShardErrorEvent); it resumes on restart */
   Parked: 'Parked',
+  /** the shard's unprocessed data is about to expire (dataLoss.ts); not an attempt */
+  DataLossWarning: 'DataLossWarning',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 

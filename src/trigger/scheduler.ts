@@ -93,6 +93,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         retryMaxMs: opts.retryMaxMs ?? 30_000,
       },
       newRequestId: () => randomUUID(),
+      retention: {},
     };
   }
 
@@ -110,8 +111,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    * resumes there and any shard without a checkpoint later is new (a split/merge child): it starts
    * from its beginning.
    */
+  /** The source's TTL, for the time to data loss (dataLoss.ts). Without GetLogStore rights the job runs without it. */
+  private async readRetention(): Promise<void> {
+    try {
+      const store = await this.options.client.getLogStore({ project: this.cfg.project, logstore: this.cfg.logstore });
+      this.deps.retention.ttlSeconds = store.ttl * 86400;
+    } catch (e) {
+      if (!isSlsError(e) || isRetriable(e)) throw e;
+      this.emit('warning', { message: `no time to data loss: GetLogStore ${this.cfg.logstore} failed (${e.code}): ${e.message}` });
+    }
+  }
+
   private async setup(): Promise<void> {
     const timeout = this.cfg.heartbeatIntervalSeconds * 3;
+    await this.readRetention();
     try {
       await this.options.client.createConsumerGroup({ ...this.at, timeout, order: true });
     } catch (e) {
@@ -235,6 +248,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     attempt: number;
     inFlight: boolean;
     parked?: { code: string; message: string };
+    /** TTL minus the age of the oldest unprocessed data; undefined when nothing is pending */
+    timeToLossSeconds?: number;
   }> {
     return [...this.shards.values()].map((s) => ({
       shardId: s.id,
@@ -244,6 +259,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       attempt: s.attempt,
       inFlight: this.inFlight.has(s.id),
       parked: s.parked && { code: s.parked.code, message: s.parked.message },
+      timeToLossSeconds: s.timeToLossSeconds,
     }));
   }
 

@@ -10,10 +10,13 @@ import type { ProcessLog } from './processLog.js';
 import type { Semaphore } from './semaphore.js';
 import { resultCounters, TaskStatus, type ScheduleLog, type ScheduleRecord } from './scheduleLog.js';
 import type { EmitFn } from './events.js';
+import { checkDataLoss, type DataLossState } from './dataLoss.js';
 
 export interface Range {
   begin: string;
   end: string;
+  /** receive time of the range's first group (the oldest unprocessed data: time to loss) */
+  beginTime: number;
   cursorTime: number;
   taskId: string;
 }
@@ -24,7 +27,7 @@ export interface PendingWrite {
   readonly run: () => Promise<void>;
 }
 
-export interface ShardState {
+export interface ShardState extends DataLossState {
   readonly id: number;
   /** next cursor to process; undefined until loaded */
   checkpoint?: string;
@@ -44,7 +47,7 @@ export interface ShardState {
 }
 
 export function newShardState(id: number, checkpoint: string, nowMs: number): ShardState {
-  return { id, checkpoint, attempt: 0, nextDueMs: nowMs, finished: false, lagSeconds: 0, pending: [], failures: 0 };
+  return { id, checkpoint, attempt: 0, nextDueMs: nowMs, finished: false, lagSeconds: 0, pending: [], failures: 0, lossWarned: false };
 }
 
 export interface TaskDeps {
@@ -62,6 +65,8 @@ export interface TaskDeps {
   readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   readonly timing: { catchUpThresholdSeconds: number; catchUpIntervalMs: number; retryBaseMs: number; retryMaxMs: number };
   readonly newRequestId: () => string;
+  /** the source logstore's TTL in seconds, once known (the scheduler reads it at setup) */
+  readonly retention: { ttlSeconds?: number };
 }
 
 async function computeRange(deps: TaskDeps, shardId: number, begin: string): Promise<{ range?: Range; shardEnd: string }> {
@@ -73,7 +78,7 @@ async function computeRange(deps: TaskDeps, shardId: number, begin: string): Pro
   const windowEnd = await deps.client.getCursor({ ...at, from: beginTime + c.triggerInterval });
   const end = compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
   const cursorTime = await lastGroupTime(deps.client, at, begin, end);
-  return { range: { begin, end, cursorTime, taskId: taskIdOf(c.jobName, shardId, begin, end) }, shardEnd };
+  return { range: { begin, end, beginTime, cursorTime, taskId: taskIdOf(c.jobName, shardId, begin, end) }, shardEnd };
 }
 
 function buildEvent(deps: TaskDeps, shardId: number, range: Range): TriggerEvent {
@@ -254,6 +259,7 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
         }),
       }
     : await computeRange(deps, shard.id, begin);
+  await watchDataLoss(deps, shard, range);
   if (!range) {
     if (readonly && !shard.finished) {
       // The server counts a readonly shard as drained (and hands out its children) only once the
@@ -334,4 +340,20 @@ export function parkedRecord(deps: TaskDeps, shard: ShardState, code: string, me
     error_message: message,
     request_id: '',
   };
+}
+
+/** Time to loss from the oldest unprocessed group; a warning (event and schedule-log record) when it crosses the threshold. */
+async function watchDataLoss(deps: TaskDeps, shard: ShardState, range: Range | undefined): Promise<void> {
+  const nowSeconds = Math.floor(deps.now() / 1000);
+  const fired = checkDataLoss(shard, {
+    shardId: shard.id,
+    ttlSeconds: deps.retention.ttlSeconds,
+    warningSeconds: deps.config.dataLossWarningSeconds,
+    oldestTime: range?.beginTime,
+    nowSeconds,
+    emit: deps.emit,
+  });
+  if (!fired) return;
+  const rec = parkedRecord(deps, shard, 'DataLossWarning', `unprocessed data expires in ${shard.timeToLossSeconds} s`);
+  await deps.scheduleLog.write({ ...rec, task_status: TaskStatus.DataLossWarning, begin_cursor: range?.begin ?? rec.begin_cursor });
 }

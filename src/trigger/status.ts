@@ -3,6 +3,7 @@
 import { addToCursor, compareCursors, decodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import type { LogstoreRef } from '../event/index.js';
+import { timeToLoss } from './dataLoss.js';
 import { lastTasks, type LastTask } from './lastTasks.js';
 
 export interface ShardStatus {
@@ -18,6 +19,8 @@ export interface ShardStatus {
   pendingGroups: number;
   lagSeconds: number;
   updateTime: number;
+  /** the logstore's TTL minus the age of the oldest unprocessed data; undefined when caught up */
+  timeToLossSeconds: number | undefined;
   /** the shard's last schedule-log record (when the job's logConfig is known): Success, Failed, Parked, ... */
   lastTask?: LastTask;
 }
@@ -28,6 +31,8 @@ export async function jobStatus(
   nowMs = Date.now(),
 ): Promise<ShardStatus[]> {
   const last = at.logConfig ? await lastTasks(client, at.logConfig, at.jobName) : new Map<number, LastTask>();
+  const ttlSeconds = (await client.getLogStore({ project: at.project, logstore: at.logstore })).ttl * 86400;
+  const nowSeconds = Math.floor(nowMs / 1000);
   const shards = await client.listShards({ project: at.project, logstore: at.logstore });
   const cps = new Map(
     (await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]),
@@ -53,6 +58,7 @@ export async function jobStatus(
       pendingGroups: Number(decodeCursor(end) - decodeCursor(checkpoint)),
       lagSeconds: checkpointTime === undefined ? 0 : Math.max(0, Math.floor(nowMs / 1000) - checkpointTime),
       updateTime: cp?.updateTime ?? 0,
+      timeToLossSeconds: checkpointTime === undefined ? undefined : timeToLoss(ttlSeconds, checkpointTime, nowSeconds),
       lastTask: last.get(s.shardID),
     });
   }

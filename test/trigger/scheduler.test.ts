@@ -464,3 +464,42 @@ test('an SLS outage backs off with jitter and recovers; every log is delivered o
     await job.close();
   }
 });
+
+test('time to data loss: TTL minus the age of the oldest unprocessed data; one warning below the threshold', async () => {
+  let healthy = false;
+  const ttlSeconds = 30 * 86400; // the test logstores' TTL (the client's default)
+  const job = await startJob({ shards: 1, fail: () => !healthy, config: { dataLossWarningSeconds: ttlSeconds - 1000 } });
+  try {
+    const warnings: Array<{ shardId?: number; timeToLossSeconds?: number }> = [];
+    job.scheduler.on(
+      'warning',
+      (w) => w.shardId !== undefined && warnings.push({ shardId: w.shardId, timeToLossSeconds: w.timeToLossSeconds }),
+    );
+    await job.put(['old']); // received now: the oldest unprocessed data
+    const putAt = Math.floor(job.clock.now() / 1000);
+    await job.runUntil(() => job.events.length >= 1, job.scheduler, 0);
+    assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, ttlSeconds, 'nothing aged yet');
+    assert.equal(warnings.length, 0);
+    // 2,000 s later, still failing (blocked): 1,000 s past the threshold of TTL - 1,000 s.
+    job.clock.advance(2000_000);
+    await job.runUntil(() => job.events.length >= 3, job.scheduler, 1000);
+    // runUntil moves the clock 1 s after its last tick
+    const lastTickMs = job.clock.now() - 1000;
+    const expected = ttlSeconds - (Math.floor(lastTickMs / 1000) - putAt);
+    assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, expected);
+    assert.equal(warnings.length, 1, 'once, not at every retry');
+    assert.equal(warnings[0].shardId, 0);
+    assert.ok(warnings[0].timeToLossSeconds! < ttlSeconds - 1000);
+    const rows = await jobStatus(job.t.client, { project: job.project, logstore: 'source', jobName: job.config.jobName }, lastTickMs);
+    assert.equal(rows[0].timeToLossSeconds, expected, 'status computes the same from the checkpoint');
+    const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
+    assert.equal(statuses.filter((s) => s === 'DataLossWarning').length, 1);
+    // Processed: nothing pending, no time to loss.
+    healthy = true;
+    await job.runUntil(() => job.seen.length >= 1, job.scheduler, 61_000);
+    await job.runUntil(() => false, job.scheduler, 61_000, 2);
+    assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, undefined);
+  } finally {
+    await job.close();
+  }
+});

@@ -16,7 +16,8 @@ import type { Invoker } from './invokers/types.js';
 import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
 import { Semaphore } from './semaphore.js';
-import { newShardState, parkedRecord, runShardOnce, type ShardState, type TaskDeps } from './shardTask.js';
+import { TaskStatus } from './scheduleLog.js';
+import { newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -231,7 +232,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     s.parked = { code, message, sinceMs: this.clock.now() };
     this.emit('shardError', { shardId: s.id, code, message, error: e });
     // `status` shows it as the shard's last task (a failed write here is only a warning).
-    await this.deps.scheduleLog.write(parkedRecord(this.deps, s, code, message));
+    await this.deps.scheduleLog.write(shardRecord(this.deps, s, TaskStatus.Parked, code, message));
   }
 
   /** Resolves when every task started so far has finished. */

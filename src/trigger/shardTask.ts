@@ -315,15 +315,15 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
   return true;
 }
 
-/** The schedule-log record of a shard that parked: what `status` shows as its last task. */
-export function parkedRecord(deps: TaskDeps, shard: ShardState, code: string, message: string): ScheduleRecord {
+/** A schedule-log record about the shard rather than an attempt (Parked, DataLossWarning): what `status` shows as its last task. */
+export function shardRecord(deps: TaskDeps, shard: ShardState, status: TaskStatus, code: string, message: string): ScheduleRecord {
   const nowSeconds = Math.floor(deps.now() / 1000);
   return {
     project_name: deps.config.project,
     logstore_name: deps.config.logstore,
     job_name: deps.config.jobName,
     task_id: shard.range?.taskId ?? '',
-    task_status: TaskStatus.Parked,
+    task_status: status,
     shard_id: shard.id,
     begin_cursor: shard.range?.begin ?? shard.checkpoint ?? '',
     end_cursor: shard.range?.end ?? '',
@@ -354,6 +354,7 @@ async function watchDataLoss(deps: TaskDeps, shard: ShardState, range: Range | u
     emit: deps.emit,
   });
   if (!fired) return;
-  const rec = parkedRecord(deps, shard, 'DataLossWarning', `unprocessed data expires in ${shard.timeToLossSeconds} s`);
-  await deps.scheduleLog.write({ ...rec, task_status: TaskStatus.DataLossWarning, begin_cursor: range?.begin ?? rec.begin_cursor });
+  await deps.scheduleLog.write(
+    shardRecord(deps, shard, TaskStatus.DataLossWarning, 'DataLossWarning', `unprocessed data expires in ${shard.timeToLossSeconds} s`),
+  );
 }

@@ -189,35 +189,30 @@ const crossesLogBoundary = [
   '0a030801001201', // a Log ending in a Content tag whose length is cut
 ];
 
+/** Neither the decoder nor the validator accepts the bytes `hex`. */
+function assertBothReject(hex: string): void {
+  const bytes = Buffer.from(hex, 'hex');
+  assert.equal(
+    accepts(() => decodeLogGroup(bytes)),
+    false,
+    `decoder accepted ${hex}`,
+  );
+  assert.equal(
+    accepts(() => validateLogGroup(bytes)),
+    false,
+    `validator accepted ${hex}`,
+  );
+}
+
 test('a Log whose last field runs past its end is rejected by decoder and validator alike', () => {
   for (const hex of crossesLogBoundary) {
-    const bytes = Buffer.from(hex, 'hex');
-    assert.equal(
-      accepts(() => decodeLogGroup(bytes)),
-      false,
-      `decoder accepted ${hex}`,
-    );
-    assert.equal(
-      accepts(() => validateLogGroup(bytes)),
-      false,
-      `validator accepted ${hex}`,
-    );
+    assertBothReject(hex);
   }
 });
 
 test('field number 0 is rejected at every level', () => {
   for (const hex of ['0000', '32080a81001203010101', '0a0408011000', '320600000a001200']) {
-    const bytes = Buffer.from(hex, 'hex');
-    assert.equal(
-      accepts(() => decodeLogGroup(bytes)),
-      false,
-      `decoder accepted ${hex}`,
-    );
-    assert.equal(
-      accepts(() => validateLogGroup(bytes)),
-      false,
-      `validator accepted ${hex}`,
-    );
+    assertBothReject(hex);
   }
   assert.throws(() => decodeLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);
   assert.throws(() => splitLogGroupList(Buffer.from('0000', 'hex')), /field number 0/);

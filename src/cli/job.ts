@@ -26,9 +26,12 @@ export function readJobInput(file: string, triggerName?: string): JobConfigInput
     throw new SlsArgumentError(`${file}: ${(e as Error).message}`, { cause: e });
   }
   const input = raw as JobConfigInput;
-  // A relative module path in a JSON config is relative to the config file.
+  // Relative paths in a JSON config (the module, a dead-letter directory) are relative to the config file.
   if (input?.target?.type === 'local' && input.target.module && !path.isAbsolute(input.target.module)) {
     input.target.module = path.resolve(path.dirname(file), input.target.module);
+  }
+  if (input?.deadLetter?.dir && !path.isAbsolute(input.deadLetter.dir)) {
+    input.deadLetter.dir = path.resolve(path.dirname(file), input.deadLetter.dir);
   }
   return input;
 }

@@ -21,4 +21,21 @@ export interface TriggerEvent {
   jobName: string;
   taskId: string;
   cursorTime: number;
+  /** sls-trigger's scheduler only (FC never sends it): what it understands in the result (EventCapability) */
+  capabilities?: string[];
+}
+
+/** What a caller can advertise in `event.capabilities`. */
+export const EventCapability = {
+  /** a result with `partialFailure.resumeCursor` commits up to that cursor and retries the rest */
+  PartialProgress: 'partialProgress',
+} as const;
+export type EventCapability = (typeof EventCapability)[keyof typeof EventCapability];
+
+/** What a handler returns, with the `partialProgress` capability, when processing failed after earlier batches succeeded. */
+export interface PartialFailure {
+  /** the first unprocessed log group: (beginCursor, endCursor) */
+  resumeCursor: string;
+  errorType: string;
+  errorMessage: string;
 }

@@ -5,6 +5,8 @@ import { LogClient } from '../client/index.js';
 import { parseEvent, type Credentials, type TriggerEvent, type Validator } from '../event/index.js';
 import type { FcContextLike, ProcessContext, TaskLogger } from './types.js';
 import { SlsArgumentError } from '../errors/index.js';
+import { decodeCursor, type FastLogGroup } from '../codec/index.js';
+import type { Batch } from './batch.js';
 
 /** time kept back from the function's timeout to report a failure before FC kills the instance */
 const REPORT_MARGIN_MS = 1000;
@@ -25,6 +27,8 @@ export interface Invocation<P> {
   /** epoch ms (real time) by which reading must end; undefined without a function timeout */
   readonly readDeadline: number | undefined;
   readonly startedAt: number;
+  /** makes the batch's groups known to ctx.logId */
+  track(batch: Batch): void;
 }
 
 function taskLogger(fc: FcContextLike, e: TriggerEvent): TaskLogger {
@@ -48,6 +52,23 @@ function clientFor(clients: Map<string, LogClient>, endpoint: string, creds: Cre
   return client;
 }
 
+/** ctx.logId: each tracked group's position in the shard (cursors step one per group) names its logs. */
+function logIds(source: TriggerEvent['source']) {
+  const positions = new WeakMap<FastLogGroup, bigint>();
+  const track = (batch: Batch) => {
+    const first = decodeCursor(batch.cursor);
+    batch.groups.forEach((g, i) => positions.set(g, first + BigInt(i)));
+  };
+  const logId = (group: FastLogGroup, index: number) => {
+    const at = positions.get(group);
+    if (at === undefined) throw new SlsArgumentError('ctx.logId: the group is not from a batch of this invocation');
+    if (!Number.isInteger(index) || index < 0 || index >= group.logCount)
+      throw new SlsArgumentError(`ctx.logId: log index ${index} is outside the group's ${group.logCount} logs`);
+    return `${source.projectName}/${source.logstoreName}/${source.shardId}/${at}/${index}`;
+  };
+  return { track, logId };
+}
+
 export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup: InvocationSetup<P>): Invocation<P> {
   const startedAt = setup.now();
   const event = parseEvent(rawEvent);
@@ -60,6 +81,7 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
   // Real time: the reads' timeouts are real (setup.now is for the reported timings only).
   const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
   const source = event.source;
+  const { track, logId } = logIds(source);
   const ctx: ProcessContext<P> = {
     shardId: source.shardId,
     beginCursor: source.beginCursor,
@@ -74,6 +96,7 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
     client,
     credentials,
     remainingTimeMs: () => deadline - setup.now(),
+    logId,
   };
-  return { event, ctx, client, readDeadline, startedAt };
+  return { event, ctx, client, readDeadline, startedAt, track };
 }

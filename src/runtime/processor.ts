@@ -2,7 +2,7 @@
 // batch -> the Java template's counters and timings. An empty range is an "empty trigger": no
 // processData call, zero counters, success.
 import type { RetryOptions } from '../client/index.js';
-import { eventRange, readRange } from '../event/index.js';
+import { EventCapability, eventRange, readRange, type PartialFailure } from '../event/index.js';
 import { Batch } from './batch.js';
 import type { Invocation } from './invocation.js';
 import { BatchOutcome, type HandlerResult, type ProcessData } from './types.js';
@@ -33,6 +33,42 @@ function emptyResult(): HandlerResult {
 
 export async function processRange<P>(inv: Invocation<P>, processData: ProcessData<P>, s: ProcessorSettings): Promise<HandlerResult> {
   const result = emptyResult();
+  // The first group not yet processed: where a retry resumes when a later batch fails.
+  let resumeCursor = inv.event.source.beginCursor;
+  try {
+    await processPages(inv, processData, s, result, (next) => (resumeCursor = next));
+  } catch (e) {
+    const partial = partialFailure(inv, resumeCursor, e);
+    if (!partial) throw e;
+    inv.ctx.logger.error(`failed at cursor ${resumeCursor}, reporting the progress before it: ${partial.errorMessage}`);
+    result.partialFailure = partial;
+  }
+  if (result.pulls === 0) {
+    result.emptyTrigger = true;
+    inv.ctx.logger.info(`empty trigger: no log groups in [${inv.event.source.beginCursor}, ${inv.event.source.endCursor})`);
+  }
+  result.timings.totalMs = s.now() - inv.startedAt;
+  return result;
+}
+
+/**
+ * With the caller's partialProgress capability and some progress made, the failure becomes a result
+ * naming where to resume; without either, undefined (the handler throws, as FC expects).
+ */
+function partialFailure<P>(inv: Invocation<P>, resumeCursor: string, e: unknown): PartialFailure | undefined {
+  if (!inv.event.capabilities?.includes(EventCapability.PartialProgress)) return undefined;
+  if (resumeCursor === inv.event.source.beginCursor) return undefined;
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { resumeCursor, errorType: err.name, errorMessage: err.message };
+}
+
+async function processPages<P>(
+  inv: Invocation<P>,
+  processData: ProcessData<P>,
+  s: ProcessorSettings,
+  result: HandlerResult,
+  processedUpTo: (cursor: string) => void,
+): Promise<void> {
   const now = s.now;
   const pages = readRange({
     client: inv.client,
@@ -45,9 +81,10 @@ export async function processRange<P>(inv: Invocation<P>, processData: ProcessDa
   for (let pullStart = now(); ; pullStart = now()) {
     const next = await pages.next();
     result.timings.pullMs += now() - pullStart;
-    if (next.done) break;
+    if (next.done) return;
     result.pulls++;
     const batch = new Batch(next.value.result.groups, next.value.cursor, next.value.result.nextCursor);
+    inv.track(batch);
     result.ingestLines += batch.logCount;
     result.ingestBytes += batch.byteLength;
     const processStart = now();
@@ -57,11 +94,6 @@ export async function processRange<P>(inv: Invocation<P>, processData: ProcessDa
       result.shipLines += batch.logCount;
       result.shipBytes += batch.byteLength;
     }
+    processedUpTo(batch.nextCursor);
   }
-  if (result.pulls === 0) {
-    result.emptyTrigger = true;
-    inv.ctx.logger.info(`empty trigger: no log groups in [${inv.event.source.beginCursor}, ${inv.event.source.endCursor})`);
-  }
-  result.timings.totalMs = now() - inv.startedAt;
-  return result;
 }

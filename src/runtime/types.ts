@@ -1,6 +1,7 @@
 // The handler runtime's public types: what processData gets, what the handler returns, its options.
 import type { LogClient, RetryOptions } from '../client/index.js';
-import type { Credentials, TriggerEvent } from '../event/index.js';
+import type { FastLogGroup } from '../codec/index.js';
+import type { Credentials, PartialFailure, TriggerEvent } from '../event/index.js';
 import type { Batch } from './batch.js';
 
 /** The part of FC's context the handler uses. */
@@ -35,11 +36,18 @@ export interface ProcessContext<P = Record<string, unknown>> {
   readonly client: LogClient;
   /** the invocation's credentials (FC's STS keys from the context), for clients of your own */
   readonly credentials: Credentials;
+  /**
+   * A stable id for log `index` of `group` (a group of a batch of this invocation): project,
+   * logstore, shard, the group's cursor position and the index. The same log gets the same id on
+   * every retry and redrive, so a sink that dedupes by it writes each log once.
+   */
+  logId(group: FastLogGroup, index: number): string;
 }
 
 /**
  * Called per page of log groups. Returns true (shipped), false (skipped: counted, still a success),
- * or throws (the invocation fails and the trigger retries the range).
+ * or throws (the invocation fails and the trigger retries the range — from the failed batch on,
+ * when the trigger is sls-trigger's scheduler, which advertises the partialProgress capability).
  */
 export type ProcessData<P = Record<string, unknown>> = (batch: Batch, ctx: ProcessContext<P>) => boolean | Promise<boolean>;
 
@@ -79,6 +87,11 @@ export interface HandlerResult {
   pulls: number;
   emptyTrigger: boolean;
   timings: { pullMs: number; processMs: number; totalMs: number };
+  /**
+   * Only when the event advertised the partialProgress capability and a batch failed after earlier
+   * ones succeeded: the counters cover the processed part, and the caller resumes at resumeCursor.
+   */
+  partialFailure?: PartialFailure;
 }
 
 export type FcHandler = (

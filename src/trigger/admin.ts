@@ -88,7 +88,8 @@ export async function ensureJobResources(
   ];
   if (config.target.type === 'local' && config.target.processLog)
     stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
-  if (config.deadLetter) stores.push([config.deadLetter.project, config.deadLetter.logstore, 1]);
+  const dl = config.deadLetter?.target;
+  if (dl?.kind === 'logstore') stores.push([dl.project, dl.logstore, 1]);
   for (const [project, logstore, shardCount] of stores) {
     await ignoring(client.createProject({ project, description: opts.description ?? 'created by sls-trigger' }), 'ProjectAlreadyExist');
     await ignoring(client.createLogStore({ project, logstore, shardCount, ttl: opts.ttlDays ?? 7 }), 'LogStoreAlreadyExist');

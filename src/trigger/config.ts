@@ -88,9 +88,16 @@ export const jobConfigSchema = {
     deadLetter: {
       type: 'object',
       additionalProperties: false,
-      required: ['logstore'],
-      properties: { project: name, logstore: name },
+      properties: {
+        project: name,
+        logstore: name,
+        dir: { type: 'string', minLength: 1 },
+        includeData: { type: 'boolean' },
+        maxDataBytes: numeric,
+      },
     },
+    bisectOnError: { type: 'boolean' },
+    maxRecordAgeSeconds: numeric,
     heartbeatIntervalSeconds: numeric,
     dataLossWarningSeconds: numeric,
   },
@@ -133,10 +140,26 @@ export interface JobConfigInput {
   concurrency?: number;
   invocationTimeoutSeconds?: number | string;
   onRetriesExhausted?: 'block' | 'skip' | 'deadLetter';
-  deadLetter?: { project?: string; logstore: string };
+  deadLetter?: { project?: string; logstore?: string; dir?: string; includeData?: boolean; maxDataBytes?: number | string };
+  bisectOnError?: boolean;
+  maxRecordAgeSeconds?: number | string;
   heartbeatIntervalSeconds?: number | string;
   dataLossWarningSeconds?: number | string;
 }
+
+/** Where dead letters go: a logstore (as FC users keep them), or a local directory (development). */
+export type DeadLetterTarget =
+  { readonly kind: 'logstore'; readonly project: string; readonly logstore: string } | { readonly kind: 'dir'; readonly dir: string };
+
+export interface DeadLetterConfig {
+  readonly target: DeadLetterTarget;
+  /** keep the range's log-group bytes, so the letter stays replayable after the source expired */
+  readonly includeData: boolean;
+  /** at most this many bytes of data per letter; whole groups, and marked when cut */
+  readonly maxDataBytes: number;
+}
+
+export const DEFAULT_DEAD_LETTER_MAX_DATA_BYTES = 16 * 1024 * 1024;
 
 // The schema and the types above cannot drift: these fail to compile when a field is in one and
 // not the other (top level, every nested object, and both targets).
@@ -172,7 +195,11 @@ export interface JobConfig {
   concurrency: number;
   invocationTimeoutSeconds: number;
   onRetriesExhausted: 'block' | 'skip' | 'deadLetter';
-  deadLetter?: { project: string; logstore: string };
+  deadLetter?: DeadLetterConfig;
+  /** on a function error, split a range of several log groups in halves down to the failing group */
+  bisectOnError: boolean;
+  /** data older than this (by receive time) when its task starts goes to the dead letter or is skipped; undefined = off */
+  maxRecordAgeSeconds: number | undefined;
   /** warn when a shard's unprocessed data expires within this (default: a quarter of the logstore's TTL) */
   dataLossWarningSeconds: number | undefined;
   heartbeatIntervalSeconds: number;
@@ -219,6 +246,21 @@ function source(input: JobConfigInput, defaults: { endpoint?: string }): { endpo
   return { endpoint, project };
 }
 
+function deadLetterConfig(input: NonNullable<JobConfigInput['deadLetter']>, project: string): DeadLetterConfig {
+  if ((input.logstore === undefined) === (input.dir === undefined))
+    throw new ValidationError('trigger config', ['deadLetter needs exactly one of logstore (with an optional project) or dir']);
+  if (input.dir !== undefined && input.project !== undefined)
+    throw new ValidationError('trigger config', ['deadLetter.project applies to deadLetter.logstore, not to deadLetter.dir']);
+  return {
+    target:
+      input.dir !== undefined
+        ? { kind: 'dir', dir: input.dir }
+        : { kind: 'logstore', project: input.project ?? project, logstore: input.logstore! },
+    includeData: input.includeData ?? true,
+    maxDataBytes: num(input.maxDataBytes, 'deadLetter.maxDataBytes', 0, 1024 * 1024 * 1024, DEFAULT_DEAD_LETTER_MAX_DATA_BYTES),
+  };
+}
+
 /** Validates and normalises a job config; throws ValidationError naming every bad field. */
 export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {}): JobConfig {
   const input = validateInput(raw);
@@ -231,7 +273,7 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
   }
   const onRetriesExhausted = input.onRetriesExhausted ?? 'block';
   if (onRetriesExhausted === 'deadLetter' && !input.deadLetter)
-    throw new ValidationError('trigger config', ['deadLetter.logstore is required when onRetriesExhausted is deadLetter']);
+    throw new ValidationError('trigger config', ['deadLetter (logstore or dir) is required when onRetriesExhausted is deadLetter']);
   return {
     jobName: input.jobName ?? defaultJobName(project, input.sourceConfig.logstore, input.target),
     endpoint,
@@ -247,7 +289,10 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     concurrency: input.concurrency ?? 8,
     invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
     onRetriesExhausted,
-    deadLetter: input.deadLetter ? { project: input.deadLetter.project ?? project, logstore: input.deadLetter.logstore } : undefined,
+    deadLetter: input.deadLetter ? deadLetterConfig(input.deadLetter, project) : undefined,
+    bisectOnError: input.bisectOnError ?? false,
+    maxRecordAgeSeconds:
+      input.maxRecordAgeSeconds === undefined ? undefined : num(input.maxRecordAgeSeconds, 'maxRecordAgeSeconds', 1, 3650 * 86400, 0),
     dataLossWarningSeconds:
       input.dataLossWarningSeconds === undefined
         ? undefined

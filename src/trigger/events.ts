@@ -58,6 +58,27 @@ export interface WarningEvent {
   timeToLossSeconds?: number;
 }
 
+/** bisectOnError split a failed range: [beginCursor, splitCursor) runs next, then [splitCursor, endCursor). */
+export interface BisectEvent {
+  shardId: number;
+  taskId: string;
+  beginCursor: string;
+  splitCursor: string;
+  endCursor: string;
+}
+/** A range left the shard for the dead letter (retries exhausted, or older than maxRecordAgeSeconds). */
+export interface DeadLetterEvent {
+  shardId: number;
+  id: string;
+  reason: string;
+  beginCursor: string;
+  endCursor: string;
+  /** groups and bytes of data the letter keeps, and whether maxDataBytes cut it */
+  groups: number;
+  bytes: number;
+  truncated: boolean;
+}
+
 export interface SchedulerEvents {
   poll: [PollEvent];
   invoke: [InvokeEvent];
@@ -68,6 +89,8 @@ export interface SchedulerEvents {
   lag: [LagEvent];
   shardFinished: [CheckpointEvent];
   warning: [WarningEvent];
+  bisect: [BisectEvent];
+  deadLetter: [DeadLetterEvent];
 }
 
 export type EmitFn = <K extends keyof SchedulerEvents>(event: K, ...args: SchedulerEvents[K]) => void;

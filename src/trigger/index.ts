@@ -8,3 +8,6 @@ export * from './clock.js';
 export * from './invokers/index.js';
 export * from './sYaml.js';
 export * from './replay.js';
+export * from './deadLetter.js';
+export * from './deadLetterStore.js';
+export * from './redrive.js';

@@ -12,6 +12,14 @@ export const TaskStatus = {
   Parked: 'Parked',
   /** the shard's unprocessed data is about to expire (dataLoss.ts); not an attempt */
   DataLossWarning: 'DataLossWarning',
+  /** bisectOnError split the failed range at split_cursor; its halves follow, the left first */
+  Bisected: 'Bisected',
+  /** bisectOnError narrowed a failure down to the one log group at begin_cursor */
+  Isolated: 'Isolated',
+  /** the function processed [begin_cursor, resume_cursor) and failed after it (partialProgress) */
+  PartialFailure: 'PartialFailure',
+  /** [begin_cursor, end_cursor) was older than maxRecordAgeSeconds: dead-lettered, or skipped without a dead letter */
+  RecordAgeExceeded: 'RecordAgeExceeded',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
@@ -37,6 +45,12 @@ export interface ScheduleRecord {
   error_message?: string;
   function_result?: string;
   request_id: string;
+  /** Bisected: where the range was split */
+  split_cursor?: string;
+  /** PartialFailure: the first group not processed */
+  resume_cursor?: string;
+  /** DeadLettered, RecordAgeExceeded: the letter's id */
+  dead_letter_id?: string;
 }
 
 export interface ScheduleLogOptions {

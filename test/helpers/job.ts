@@ -1,11 +1,12 @@
 // A trigger job against an embedded LogHub, with a manual clock and an in-process handler that
 // reads its range and records every log id it saw, in order.
 import { LogClient } from '../../src/client/index.js';
+import { decodeLogGroupListFast } from '../../src/codec/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { parseJobConfig, type JobConfigInput } from '../../src/trigger/config.js';
 import { ManualClock } from '../../src/trigger/clock.js';
 import { eventRange, parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
-import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
+import { InProcessInvoker, type FcHandler } from '../../src/trigger/invokers/inProcess.js';
 import { Scheduler } from '../../src/trigger/scheduler.js';
 import { randomName, startTestHub } from './hub.js';
 
@@ -25,6 +26,13 @@ export async function readRange(client: LogClient, e: TriggerEvent): Promise<str
     retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
   });
   for await (const page of pages) for (const g of page.result.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
+  return ids;
+}
+
+/** The first value of every log in a base64 LogGroupList (a dead letter's or a fixture's data). */
+export function idsIn(logGroupList: string): string[] {
+  const ids: string[] = [];
+  for (const g of decodeLogGroupListFast(Buffer.from(logGroupList, 'base64'))) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
   return ids;
 }
 
@@ -51,6 +59,8 @@ export async function startJob(opts: {
   config?: Partial<JobConfigInput>;
   fail?: (e: TriggerEvent, attempt: number) => boolean;
   afterRead?: (e: TriggerEvent) => Promise<void>;
+  /** the function instead of the recording one (e.g. a createHandler handler) */
+  handler?: FcHandler;
   /** faults for the scheduler's client only (the function reads through its own) */
   schedulerFault?: (method: string, params: Record<string, unknown>) => Error | undefined;
 }) {
@@ -70,7 +80,7 @@ export async function startJob(opts: {
   const seen: Seen[] = [];
   const events: TriggerEvent[] = [];
   const attempts = new Map<string, number>();
-  const invoker = new InProcessInvoker(async (buf: Buffer) => {
+  const invoker = new InProcessInvoker(opts.handler ?? async (buf: Buffer) => {
     const e = parseEvent(buf);
     events.push(e);
     const n = (attempts.get(e.taskId) ?? 0) + 1;

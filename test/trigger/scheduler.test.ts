@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { compareCursors } from '../../src/codec/index.js';
 import { SlsServiceError, SlsTransportError } from '../../src/errors/index.js';
 import { jobStatus } from '../../src/trigger/admin.js';
-import { startJob } from '../helpers/job.js';
+import { readDeadLetters } from '../../src/trigger/deadLetterStore.js';
+import { idsIn, startJob } from '../helpers/job.js';
 
 const keyFor = (shard: number, shards: number) => ((BigInt(shard) * (1n << 128n)) / BigInt(shards)).toString(16).padStart(32, '0');
 
@@ -136,11 +137,12 @@ test('skip and dead-letter move on after maxRetryTime; dead letters hold the eve
       const statuses = (await job.scheduleLogs()).map((r) => r.task_status);
       assert.deepEqual(statuses, ['Failed', 'Failed', policy === 'skip' ? 'Skipped' : 'DeadLettered', 'Success']);
       if (policy === 'deadLetter') {
-        const b = await job.t.client.getCursor({ project: job.project, logstore: 'dead-letter', shardId: 0, from: 'begin' });
-        const dl = (await job.t.client.pullLogs({ project: job.project, logstore: 'dead-letter', shardId: 0, cursor: b })).groups[0].log(0);
-        const f = Object.fromEntries(dl.contents.map((c) => [c.key, c.value]));
-        assert.equal(JSON.parse(f.event).source.beginCursor, first);
-        assert.match(f.error_message, /planned failure 3/);
+        const { letters } = await readDeadLetters(job.t.client, { kind: 'logstore', project: job.project, logstore: 'dead-letter' });
+        assert.equal(letters.length, 1);
+        assert.equal(letters[0].event.source.beginCursor, first);
+        assert.equal(letters[0].attempts, 3);
+        assert.match(letters[0].errorMessage, /planned failure 3/);
+        assert.deepEqual(idsIn(letters[0].logGroupList), ['bad'], 'the letter keeps the data');
       }
     } finally {
       await job.close();
@@ -415,9 +417,9 @@ test('a failing dead-letter write is retried alone: the function is not invoked 
         [false, 2000],
       ],
     );
-    const b = await job.t.client.getCursor({ project: job.project, logstore: 'dead-letter', shardId: 0, from: 'begin' });
-    const letters = await job.t.client.pullLogs({ project: job.project, logstore: 'dead-letter', shardId: 0, cursor: b });
-    assert.equal(letters.count, 1, 'one dead letter');
+    const { letters } = await readDeadLetters(job.t.client, { kind: 'logstore', project: job.project, logstore: 'dead-letter' });
+    assert.equal(letters.length, 1, 'one dead letter');
+    assert.deepEqual(idsIn(letters[0].logGroupList), ['poison']);
     const end = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'end' });
     assert.equal(job.scheduler.snapshot()[0].checkpoint, end, 'checkpoint past the dead-lettered range');
   } finally {

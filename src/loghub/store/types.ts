@@ -135,22 +135,5 @@ export function emptyMeta(): HubMeta {
   return { version: META_VERSION, projects: {} };
 }
 
-/** One tag byte then `length` as a varint: how stored records begin (see records.ts). */
-export function taggedLength(tag: number, length: number): Buffer {
-  let len = length;
-  const prefix: number[] = [tag];
-  while (len >= 0x80) {
-    prefix.push((len & 0x7f) | 0x80);
-    len >>>= 7;
-  }
-  prefix.push(len);
-  return Buffer.from(prefix);
-}
-
-/** The bytes that frame a LogGroup of `length` bytes as one LogGroupList entry (field 1, wire type 2). */
-export const framePrefix = (length: number): Buffer => taggedLength(0x0a, length);
-
-/** A LogGroup framed as one LogGroupList entry. */
-export function frameGroup(group: Uint8Array): Buffer {
-  return Buffer.concat([framePrefix(group.byteLength), group]);
-}
+// Framing lives in the codec (the trigger's dead letters frame groups too).
+export { taggedLength, framePrefix, frameGroup } from '../../codec/index.js';

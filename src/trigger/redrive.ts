@@ -1,0 +1,179 @@
+// Redrive: re-invoke a job's target with each dead letter's original event. The function reads
+// the source when the range is still there; once the TTL removed it, the letter's saved bytes are
+// served under the same cursors (as `replay --fixture` does). Each success is marked, so a second
+// redrive skips it unless `all`.
+import type { LogClient } from '../client/index.js';
+import { compareCursors } from '../codec/index.js';
+import type { Fixture, TriggerEvent } from '../event/index.js';
+import type { DeadLetterTarget } from './config.js';
+import type { DeadLetter } from './deadLetter.js';
+import { markRedriven, readDeadLetters } from './deadLetterStore.js';
+import type { Invoker, InvokeOutcome } from './invokers/types.js';
+
+/** Serves a fixture under its own project, logstore, shard and cursors; the event it returns points at it. */
+export type ServeSaved = (fixture: Fixture) => Promise<{ event: TriggerEvent; close(): Promise<void> }>;
+
+export interface RedriveFilter {
+  /** letters dead-lettered at or after this (unix seconds) */
+  readonly since?: number;
+  readonly shardId?: number;
+  /** a task id or a dead-letter id */
+  readonly task?: string;
+  /** also letters already redriven */
+  readonly all?: boolean;
+}
+
+export interface RedriveOptions {
+  /** reads the source and the dead-letter logstore */
+  readonly client: LogClient;
+  readonly target: DeadLetterTarget;
+  readonly invoker: Invoker;
+  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly timeoutMs: number;
+  readonly filter?: RedriveFilter;
+  /** decide and report, invoke nothing, mark nothing */
+  readonly dryRun?: boolean;
+  readonly serveSaved: ServeSaved;
+  /** false when the target cannot reach a loopback server (FC): saved bytes then cannot be served */
+  readonly canServeSaved: boolean;
+  readonly onItem?: (item: RedriveItem, done: number, total: number) => void;
+  readonly now?: () => number;
+}
+
+export const RedriveAction = {
+  Redriven: 'redriven',
+  Failed: 'failed',
+  /** dry run: what would be done */
+  WouldRedrive: 'wouldRedrive',
+} as const;
+export type RedriveAction = (typeof RedriveAction)[keyof typeof RedriveAction];
+
+export interface RedriveItem {
+  readonly id: string;
+  readonly taskId: string;
+  readonly shardId: number;
+  readonly beginCursor: string;
+  readonly endCursor: string;
+  readonly action: RedriveAction;
+  readonly dataSource?: 'source' | 'saved';
+  /** saved data cut by maxDataBytes: groups of the range past it were not delivered */
+  readonly truncated?: boolean;
+  readonly error?: string;
+  readonly requestId?: string;
+}
+
+export interface RedriveReport {
+  readonly items: RedriveItem[];
+  /** letters left out because they were redriven before (without `all`) */
+  readonly skipped: number;
+  readonly redriven: number;
+  readonly failed: number;
+}
+
+function matches(letter: DeadLetter, f: RedriveFilter): boolean {
+  if (f.shardId !== undefined && letter.shardId !== f.shardId) return false;
+  return f.task === undefined || letter.taskId === f.task || letter.id === f.task;
+}
+
+/** True when the source shard still holds the letter's first group. */
+async function sourceReadable(client: LogClient, e: TriggerEvent): Promise<boolean> {
+  const s = e.source;
+  try {
+    const first = await client.getCursor({ project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, from: 'begin' });
+    return compareCursors(first, s.beginCursor) <= 0;
+  } catch {
+    // the logstore or shard is gone: only the saved bytes are left
+    return false;
+  }
+}
+
+/** Where the data comes from, or why it cannot be had. */
+async function planData(o: RedriveOptions, letter: DeadLetter): Promise<{ dataSource: 'source' | 'saved' } | { error: string }> {
+  if (await sourceReadable(o.client, letter.event)) return { dataSource: 'source' };
+  if (!letter.data.included || letter.data.groups === 0)
+    return {
+      error: `the source range has expired and the letter holds no data (${letter.data.error ?? (letter.data.included ? 'no groups saved' : 'includeData was off')})`,
+    };
+  if (!o.canServeSaved) return { error: 'the source range has expired; saved bytes can be served only to a local target' };
+  return { dataSource: 'saved' };
+}
+
+function outcomeError(out: InvokeOutcome): string | undefined {
+  if (!out.ok) return out.kind === 'function' ? `${out.errorType}: ${out.error.errorMessage}` : out.error.message;
+  return undefined;
+}
+
+async function invokeLetter(
+  o: RedriveOptions,
+  letter: DeadLetter,
+  dataSource: 'source' | 'saved',
+  requestId: string,
+): Promise<string | undefined> {
+  // The original event, without capabilities: the handler throws on any failure, so a redrive is all or nothing.
+  const { capabilities: _, ...original } = letter.event;
+  let event: TriggerEvent = original;
+  let served: Awaited<ReturnType<ServeSaved>> | undefined;
+  if (dataSource === 'saved') {
+    const range = { ...original.source, endCursor: letter.data.truncated ? letter.data.endCursor : original.source.endCursor };
+    const fixture: Fixture = {
+      version: 1,
+      event: { ...original, source: range },
+      logGroupList: letter.logGroupList,
+      groups: letter.data.groups,
+      recordedAt: new Date(letter.time * 1000).toISOString(),
+    };
+    served = await o.serveSaved(fixture);
+    event = served.event;
+  }
+  try {
+    const out = await o.invoker.invoke({
+      event: Buffer.from(JSON.stringify(event)),
+      requestId,
+      timeoutMs: o.timeoutMs,
+      credentials: o.credentials,
+    });
+    return outcomeError(out);
+  } finally {
+    await served?.close();
+  }
+}
+
+async function redriveOne(o: RedriveOptions, letter: DeadLetter): Promise<RedriveItem> {
+  const base = {
+    id: letter.id,
+    taskId: letter.taskId,
+    shardId: letter.shardId,
+    beginCursor: letter.beginCursor,
+    endCursor: letter.endCursor,
+  };
+  const plan = await planData(o, letter);
+  if ('error' in plan) return { ...base, action: RedriveAction.Failed, error: plan.error };
+  const truncated = plan.dataSource === 'saved' && letter.data.truncated ? true : undefined;
+  if (o.dryRun) return { ...base, action: RedriveAction.WouldRedrive, dataSource: plan.dataSource, truncated };
+  const requestId = `redrive-${letter.id}`;
+  const error = await invokeLetter(o, letter, plan.dataSource, requestId);
+  if (error) return { ...base, action: RedriveAction.Failed, dataSource: plan.dataSource, truncated, error, requestId };
+  const now = o.now ?? Date.now;
+  await markRedriven(o.client, o.target, { id: letter.id, time: Math.floor(now() / 1000), requestId, dataSource: plan.dataSource });
+  return { ...base, action: RedriveAction.Redriven, dataSource: plan.dataSource, truncated, requestId };
+}
+
+/** Redrives the selected letters one at a time, oldest first (a shard's letters stay in order). */
+export async function redrive(o: RedriveOptions): Promise<RedriveReport> {
+  const { letters, redriven } = await readDeadLetters(o.client, o.target, o.filter?.since);
+  const f = o.filter ?? {};
+  const matching = letters.filter((l) => matches(l, f));
+  const chosen = matching.filter((l) => f.all === true || !redriven.has(l.id));
+  const items: RedriveItem[] = [];
+  for (const letter of chosen) {
+    const item = await redriveOne(o, letter);
+    items.push(item);
+    o.onItem?.(item, items.length, chosen.length);
+  }
+  return {
+    items,
+    skipped: matching.length - chosen.length,
+    redriven: items.filter((i) => i.action === RedriveAction.Redriven).length,
+    failed: items.filter((i) => i.action === RedriveAction.Failed).length,
+  };
+}

@@ -80,17 +80,21 @@ export async function startJob(opts: {
   const seen: Seen[] = [];
   const events: TriggerEvent[] = [];
   const attempts = new Map<string, number>();
-  const invoker = new InProcessInvoker(opts.handler ?? async (buf: Buffer) => {
-    const e = parseEvent(buf);
-    events.push(e);
-    const n = (attempts.get(e.taskId) ?? 0) + 1;
-    attempts.set(e.taskId, n);
-    if (opts.fail?.(e, n)) throw new Error(`planned failure ${n} of ${e.taskId}`);
-    const ids = await readRange(client, e);
-    for (const id of ids) seen.push({ shardId: e.source.shardId, id, taskId: e.taskId });
-    await opts.afterRead?.(e);
-    return { ingestLines: ids.length, ingestBytes: 0, shipLines: ids.length, shipBytes: 0 };
-  });
+  const invoker = new InProcessInvoker(
+    opts.handler ??
+      (async (buf: Buffer) => {
+        const e = parseEvent(buf);
+        events.push(e);
+        const n = (attempts.get(e.taskId) ?? 0) + 1;
+        attempts.set(e.taskId, n);
+        if (opts.fail?.(e, n)) throw new Error(`planned failure ${n} of ${e.taskId}`);
+        const ids = await readRange(client, e);
+        for (const id of ids) seen.push({ shardId: e.source.shardId, id, taskId: e.taskId });
+        await opts.afterRead?.(e);
+        return { ingestLines: ids.length, ingestBytes: 0, shipLines: ids.length, shipBytes: 0 };
+      }),
+  );
+
   const config = parseJobConfig({
     endpoint: t.hub.endpoint,
     project,

@@ -233,3 +233,52 @@ test('createHandler checks its options at construction, naming the bad one', () 
   assert.throws(() => createHandler(fn, { credentials: { accessKeyId: 'a' } } as never), /credentials.accessKeySecret is required/);
   assert.equal(typeof createHandler(fn, { batchSize: 1000, retry: { retries: 0 } }), 'function');
 });
+
+test('partial progress: with the capability a later batch failing reports where to resume; without it the handler throws as on FC', async () => {
+  let pages = 0;
+  const h = createHandler(
+    () => {
+      if (++pages === 2) throw new Error('sink rejected the batch');
+      return true;
+    },
+    { batchSize: 2 },
+  );
+  pages = 0;
+  await assert.rejects(h(event(begin, end), ctx), /sink rejected the batch/, 'no capability: FC semantics');
+  pages = 0;
+  const r = await h(
+    { ...event(begin, end), capabilities: ['partialProgress'] },
+    { ...ctx, logger: { info: () => undefined, error: () => undefined } },
+  );
+  assert.deepEqual(r.partialFailure, { resumeCursor: addToCursor(begin, 2), errorType: 'Error', errorMessage: 'sink rejected the batch' });
+  assert.deepEqual([r.ingestLines, r.shipLines], [12, 6], 'the first page shipped; the failed one was read, not shipped');
+  pages = 1;
+  await assert.rejects(
+    h({ ...event(begin, end), capabilities: ['partialProgress'] }, ctx),
+    /sink rejected the batch/,
+    'a failure before any progress throws even with the capability',
+  );
+});
+
+test('ctx.logId names each log by shard position: the same on every read, distinct across logs', async () => {
+  const ids: string[][] = [[], []];
+  for (const run of [0, 1]) {
+    const h = createHandler(
+      (batch, c) => {
+        for (const g of batch.groups) for (let i = 0; i < g.logCount; i++) ids[run].push(c.logId(g, i));
+        return true;
+      },
+      { batchSize: run === 0 ? 2 : 5 },
+    );
+    await h(event(begin, end), ctx);
+  }
+  assert.equal(ids[0].length, 15);
+  assert.deepEqual(ids[0], ids[1], 'page size does not change the ids');
+  assert.equal(new Set(ids[0]).size, 15);
+  assert.equal(ids[0][4], `${P}/src/0/${Buffer.from(addToCursor(begin, 1), 'base64').toString()}/1`);
+  const h = createHandler((batch, c) => {
+    c.logId(batch.groups[0], 3);
+    return true;
+  });
+  await assert.rejects(h(event(begin, end), ctx), /log index 3 is outside the group's 3 logs/);
+});

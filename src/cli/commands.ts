@@ -35,6 +35,11 @@ export const COMMANDS = {
     description: 'build real events (time range, cursors, event/dead-letter file, or a fixture) and invoke the function locally',
     load: async () => (await import('./replay.js')).registerReplay,
   },
+  redrive: {
+    usage: 'redrive',
+    description: "re-invoke a job's function with its dead letters (source data, or the saved bytes once the source expired)",
+    load: async () => (await import('./redrive.js')).registerRedrive,
+  },
   events: {
     usage: 'events',
     description: 'generate or validate FC log-trigger events',

@@ -3,6 +3,7 @@
 // per task, the function's process-log lines, and lag per shard. Ctrl-C stops everything; a second
 // run resumes from the checkpoints.
 import type { Command } from 'commander';
+import path from 'node:path';
 import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
@@ -22,6 +23,9 @@ interface DevFlags {
   shards: number;
   producer: boolean;
   json?: boolean;
+  bisect?: boolean;
+  deadLetterDir?: string;
+  maxRetryTime?: number;
 }
 
 function lagLine(scheduler: Scheduler): string {
@@ -29,6 +33,12 @@ function lagLine(scheduler: Scheduler): string {
   const loss = (s: { timeToLossSeconds?: number }) =>
     s.timeToLossSeconds === undefined ? '' : ` (loss in ${Math.floor(s.timeToLossSeconds / 3600)}h)`;
   return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s${loss(s)}`).join(' ')}`;
+}
+
+function failurePolicy(config: ReturnType<typeof parseJobConfig>): string {
+  const dl = config.deadLetter?.target;
+  const where = dl ? ` -> ${dl.kind === 'dir' ? dl.dir : `${dl.project}/${dl.logstore}`}` : '';
+  return `${config.bisectOnError ? 'bisect, then ' : ''}${config.onRetriesExhausted}${where}`;
 }
 
 export function registerDev(program: Command): void {
@@ -44,6 +54,9 @@ export function registerDev(program: Command): void {
     .option('--shards <n>', 'shards of the source logstore when it is created', intOption('--shards', 1, 64), 2)
     .option('--no-producer', 'do not write sample logs (bring your own data)')
     .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
+    .option('--bisect', 'bisectOnError: split a failing range down to the one failing log group')
+    .option('--dead-letter-dir <dir>', 'onRetriesExhausted deadLetter into this directory (letters keep their data; see redrive)')
+    .option('--max-retry-time <n>', 'jobConfig.maxRetryTime, overriding s.yaml', intOption('--max-retry-time', 0, 100))
     .action(async (flags: DevFlags) => {
       const hub = await startLogHub({
         port: flags.port,
@@ -53,6 +66,12 @@ export function registerDev(program: Command): void {
       const input = readJobInput(flags.config, flags.trigger);
       input.endpoint = hub.endpoint;
       if (flags.interval) input.jobConfig = { ...input.jobConfig, triggerInterval: flags.interval };
+      if (flags.maxRetryTime !== undefined) input.jobConfig = { ...input.jobConfig, maxRetryTime: flags.maxRetryTime };
+      if (flags.bisect) input.bisectOnError = true;
+      if (flags.deadLetterDir) {
+        input.onRetriesExhausted = 'deadLetter';
+        input.deadLetter = { dir: path.resolve(flags.deadLetterDir) };
+      }
       const config = parseJobConfig(input);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
       const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
@@ -83,6 +102,7 @@ export function registerDev(program: Command): void {
           `LogHub   ${hub.endpoint}  data ${hub.dataDir}  keys ${DEFAULT_ACCESS_KEY.accessKeyId} / ${DEFAULT_ACCESS_KEY.accessKeySecret}`,
           `source   ${config.project}/${config.logstore}  producer ${flags.producer ? `${flags.rate} nginx logs/s` : 'off'}`,
           `trigger  job ${config.jobName}  every ${config.triggerInterval}s  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
+          `failures ${failurePolicy(config)}`,
           `function ${config.target.type === 'local' ? config.target.module : 'fc'}`,
           'Ctrl-C to stop; run again to resume from the checkpoints.',
           '',

@@ -40,6 +40,16 @@ export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolea
   );
   scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
   scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
+  scheduler.on('bisect', (b) =>
+    process.stderr.write(
+      `bisect shard=${b.shardId} [${short(b.beginCursor)}, ${short(b.endCursor)}) failed: [${short(b.beginCursor)}, ${short(b.splitCursor)}) next, then [${short(b.splitCursor)}, ${short(b.endCursor)})\n`,
+    ),
+  );
+  scheduler.on('deadLetter', (d) =>
+    process.stderr.write(
+      `dead letter shard=${d.shardId} [${short(d.beginCursor)}, ${short(d.endCursor)}) ${d.reason}: ${d.groups} groups, ${d.bytes} bytes saved${d.truncated ? ' (cut by maxDataBytes)' : ''}  id ${d.id}\n`,
+    ),
+  );
 }
 
 export function table(rows: Array<Record<string, string | number>>): string {
@@ -52,4 +62,14 @@ export function table(rows: Array<Record<string, string | number>>): string {
       .join('  ')
       .trimEnd() + '\n';
   return line(cols) + rows.map((r) => line(cols.map((c) => String(r[c])))).join('');
+}
+
+/** `[#####.....] 50% 500/1000 <unit>` on stderr — redrawn in place on a terminal, a line per call otherwise. */
+export function progressBar(done: number, total: number, unit: string, last: boolean): void {
+  const width = 24;
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} ${unit}`;
+  if (process.stderr.isTTY) process.stderr.write(`\r${line}${last ? '\n' : ''}`);
+  else process.stderr.write(`${line}\n`);
 }

@@ -21,6 +21,7 @@ import {
 } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { intOption } from './util.js';
+import { progressBar } from './print.js';
 import { SlsArgumentError } from '../errors/index.js';
 
 interface ReplayFlags extends SourceFlags {
@@ -82,16 +83,6 @@ async function liveEvents(
 
 const groupsIn = (e: TriggerEvent) => Number(cursorDistance(e.source.beginCursor, e.source.endCursor));
 
-/** `[#####.....] 50% 500/1000 groups, event 2/4` — redrawn in place on a terminal, a line per event otherwise. */
-function progress(done: number, total: number, i: number, n: number): void {
-  const width = 24;
-  const filled = total === 0 ? width : Math.round((done / total) * width);
-  const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
-  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}% ${done}/${total} groups, event ${i}/${n}`;
-  if (process.stderr.isTTY) process.stderr.write(`\r${line}${i === n ? '\n' : ''}`);
-  else process.stderr.write(`${line}\n`);
-}
-
 function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: InvokeOutcome, ms: number): boolean {
   const result = o.ok ? (JSON.parse(o.body.toString() || 'null') as unknown) : undefined;
   if (flags.json) {
@@ -141,7 +132,7 @@ async function invokeAll(
       });
       allOk = report(flags, i, events.length, events[i], o, Date.now() - started) && allOk;
       done += groupsIn(events[i]);
-      if (events.length > 1 && !flags.json) progress(done, total, i + 1, events.length);
+      if (events.length > 1 && !flags.json) progressBar(done, total, `groups, event ${i + 1}/${events.length}`, i + 1 === events.length);
     }
   } finally {
     await inv.close();

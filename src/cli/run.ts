@@ -24,7 +24,7 @@ export function registerRun(program: Command): void {
     .option('--consumer <name>', "this instance's name in the job's consumer group (default: host-pid-random)")
     .option(
       '--once',
-      'run one tick, wait for its tasks, and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)',
+      'run one tick, wait for its tasks (and any bisect they started), and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)',
     )
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
     .action(async (flags: RunFlags) => {
@@ -55,8 +55,7 @@ export function registerRun(program: Command): void {
         client.close();
       };
       if (flags.once) {
-        await scheduler.tick();
-        await scheduler.idle();
+        await scheduler.runOnce();
         await stop();
         return;
       }

@@ -240,6 +240,23 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
   }
 
+  /**
+   * One tick and its tasks, then whatever bisectOnError started in it, to the end: its halves live
+   * only in memory, so a run that stopped in between would bisect the same range again next time.
+   */
+  async runOnce(): Promise<void> {
+    await this.tick();
+    await this.idle();
+    for (;;) {
+      // A group that exhausted its retries under `block` waits for the next run, as FC waits.
+      const bisecting = [...this.shards.values()].filter((s) => s.deferred.length > 0 && !s.parked && s.attempt <= this.cfg.maxRetryTime);
+      if (bisecting.length === 0) return;
+      await this.clock.sleep(Math.max(0, Math.min(...bisecting.map((s) => s.nextDueMs)) - this.clock.now()));
+      await this.tick();
+      await this.idle();
+    }
+  }
+
   /** Held shards with their progress (for status and lag). */
   snapshot(): Array<{
     shardId: number;
@@ -251,6 +268,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     parked?: { code: string; message: string };
     /** TTL minus the age of the oldest unprocessed data; undefined when nothing is pending */
     timeToLossSeconds?: number;
+    /** ranges bisectOnError still has to deliver before the next window */
+    deferred: number;
   }> {
     return [...this.shards.values()].map((s) => ({
       shardId: s.id,
@@ -261,6 +280,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       inFlight: this.inFlight.has(s.id),
       parked: s.parked && { code: s.parked.code, message: s.parked.message },
       timeToLossSeconds: s.timeToLossSeconds,
+      deferred: s.deferred.length,
     }));
   }
 

@@ -2,7 +2,7 @@
 // offline fixture), run --once, status, checkpoint reset, preview. Exit codes, output, files.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,6 +181,55 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
   );
   const shard0 = rows[1].split(/\s+/);
   assert.equal(shard0[2], 'cron', 'shard 0 last committed by the cron consumer');
+});
+
+test('run --once with --bisect isolates the poison log into a directory letter; redrive with the fixed function, then skips', async () => {
+  const letters = path.join(dir, 'letters');
+  const job = path.join(dir, 'bisect-job.json');
+  writeFileSync(
+    job,
+    JSON.stringify({
+      endpoint,
+      project: P,
+      jobName: 'bisect-job',
+      sourceConfig: { logstore: 'access', startTime: 'begin' },
+      jobConfig: { triggerInterval: 60, maxRetryTime: 0 },
+      logConfig: { project: P, logstore: 'trigger-log' },
+      target: {
+        type: 'local',
+        module: fileURLToPath(new URL('../fixtures/functions/poison.ts', import.meta.url)),
+        initializer: 'initialize',
+      },
+      bisectOnError: true,
+      onRetriesExhausted: 'deadLetter',
+      deadLetter: { dir: 'letters' },
+    }),
+  );
+  const run = await runCli(['run', '--config', job, '--once', '--consumer', 'cron', '--quiet']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stderr, /^bisect shard=0 /m);
+  assert.match(run.stderr, /^dead letter shard=0 .* RetriesExhausted: 1 groups, \d+ bytes saved/m);
+  const files = readdirSync(letters).filter((f) => f.endsWith('.json'));
+  assert.equal(files.length, 1, 'one letter, relative to the config file');
+  const dry = await runCli(['redrive', '--config', job, '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stderr, /would redrive from the source/);
+  const stillBroken = await runCli(['redrive', '--config', job]);
+  assert.equal(stillBroken.code, 1, 'a failed redrive exits 1');
+  assert.match(stillBroken.stderr, /FAILED from the source: .*cannot process log n=1/);
+  const fixed = await runCli(['redrive', '--config', job, '--module', fnModule, '--json']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+  const items = fixed.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    items.map((i) => i.action ?? i.summary.redriven),
+    ['redriven', 1],
+  );
+  const again = await runCli(['redrive', '--config', job, '--module', fnModule]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stderr, /0 redriven, 0 failed, 0 to redrive, 1 skipped/);
 });
 
 test('preview prints the first groups; bad flags name the value', async () => {

@@ -59,10 +59,14 @@ function printItem(item: RedriveItem, json: boolean): void {
   const what =
     item.action === 'failed' ? `FAILED${from}: ${item.error}` : `${item.action === 'redriven' ? 'redriven' : 'would redrive'}${from}${cut}`;
   process.stderr.write(`${item.id} shard=${item.shardId} ${what}\n`);
+  for (const l of item.logs ?? []) process.stderr.write(`  | ${l}\n`);
 }
 
 function printSummary(r: RedriveReport, dryRun: boolean, json: boolean): void {
-  const line = `${dryRun ? 'dry run: ' : ''}${r.redriven} redriven, ${r.failed} failed, ${r.items.length - r.redriven - r.failed} to redrive, ${r.skipped} skipped (redriven before; --all includes them)`;
+  const skipped = `${r.skipped} skipped (redriven before; --all includes them)`;
+  const line = dryRun
+    ? `dry run: ${r.items.length - r.failed} to redrive, ${r.failed} cannot be, ${skipped}`
+    : `${r.redriven} redriven, ${r.failed} failed, ${skipped}`;
   if (json)
     process.stdout.write(JSON.stringify({ summary: { redriven: r.redriven, failed: r.failed, skipped: r.skipped, dryRun } }) + '\n');
   else process.stderr.write(line + '\n');

@@ -60,6 +60,8 @@ export interface RedriveItem {
   readonly truncated?: boolean;
   readonly error?: string;
   readonly requestId?: string;
+  /** the function's log lines */
+  readonly logs?: readonly string[];
 }
 
 export interface RedriveReport {
@@ -98,9 +100,10 @@ async function planData(o: RedriveOptions, letter: DeadLetter): Promise<{ dataSo
   return { dataSource: 'saved' };
 }
 
-function outcomeError(out: InvokeOutcome): string | undefined {
-  if (!out.ok) return out.kind === 'function' ? `${out.errorType}: ${out.error.errorMessage}` : out.error.message;
-  return undefined;
+function outcomeOf(out: InvokeOutcome): { error?: string; logs: readonly string[] } {
+  if (out.ok) return { logs: out.logs };
+  if (out.kind === 'function') return { error: `${out.errorType}: ${out.error.errorMessage}`, logs: out.logs };
+  return { error: out.error.message, logs: [] };
 }
 
 async function invokeLetter(
@@ -108,7 +111,7 @@ async function invokeLetter(
   letter: DeadLetter,
   dataSource: 'source' | 'saved',
   requestId: string,
-): Promise<string | undefined> {
+): Promise<{ error?: string; logs: readonly string[] }> {
   // The original event, without capabilities: the handler throws on any failure, so a redrive is all or nothing.
   const { capabilities: _, ...original } = letter.event;
   let event: TriggerEvent = original;
@@ -132,7 +135,7 @@ async function invokeLetter(
       timeoutMs: o.timeoutMs,
       credentials: o.credentials,
     });
-    return outcomeError(out);
+    return outcomeOf(out);
   } finally {
     await served?.close();
   }
@@ -151,11 +154,11 @@ async function redriveOne(o: RedriveOptions, letter: DeadLetter): Promise<Redriv
   const truncated = plan.dataSource === 'saved' && letter.data.truncated ? true : undefined;
   if (o.dryRun) return { ...base, action: RedriveAction.WouldRedrive, dataSource: plan.dataSource, truncated };
   const requestId = `redrive-${letter.id}`;
-  const error = await invokeLetter(o, letter, plan.dataSource, requestId);
-  if (error) return { ...base, action: RedriveAction.Failed, dataSource: plan.dataSource, truncated, error, requestId };
+  const { error, logs } = await invokeLetter(o, letter, plan.dataSource, requestId);
+  if (error) return { ...base, action: RedriveAction.Failed, dataSource: plan.dataSource, truncated, error, requestId, logs };
   const now = o.now ?? Date.now;
   await markRedriven(o.client, o.target, { id: letter.id, time: Math.floor(now() / 1000), requestId, dataSource: plan.dataSource });
-  return { ...base, action: RedriveAction.Redriven, dataSource: plan.dataSource, truncated, requestId };
+  return { ...base, action: RedriveAction.Redriven, dataSource: plan.dataSource, truncated, requestId, logs };
 }
 
 /** Redrives the selected letters one at a time, oldest first (a shard's letters stay in order). */

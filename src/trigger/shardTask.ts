@@ -48,7 +48,9 @@ async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEn
     : 0;
   deps.emit('lag', { shardId: shard.id, seconds: shard.lagSeconds });
   const catchUp = behind && shard.lagSeconds > deps.timing.catchUpThresholdSeconds;
-  shard.nextDueMs = deps.now() + (catchUp ? deps.timing.catchUpIntervalMs : c.triggerInterval * 1000);
+  // The other halves of a bisect are owed now: they are data from before this window.
+  shard.nextDueMs =
+    shard.deferred.length > 0 ? deps.now() : deps.now() + (catchUp ? deps.timing.catchUpIntervalMs : c.triggerInterval * 1000);
 }
 
 /** The range is done: what is owed now is writes only (the function is not called for it again). */

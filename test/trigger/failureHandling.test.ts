@@ -309,3 +309,64 @@ test('the failure options are checked, naming the field', async () => {
   ];
   for (const [extra, message] of bad) assert.throws(() => parseJobConfig({ ...base, ...extra }), message);
 });
+
+test('a large dead letter is split over several data logs and read back byte for byte', async () => {
+  const job = await startJob({
+    shards: 1,
+    fail: () => true,
+    config: {
+      jobConfig: { triggerInterval: 60, maxRetryTime: 0 },
+      onRetriesExhausted: 'deadLetter',
+      deadLetter: { logstore: 'dead-letter' },
+    },
+  });
+  try {
+    const begin = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
+    const big = 'x'.repeat(700 * 1024);
+    for (let i = 0; i < 3; i++)
+      await job.t.client.putLogs({
+        project: job.project,
+        logstore: 'source',
+        logGroup: {
+          logs: [
+            {
+              time: Math.floor(job.clock.now() / 1000),
+              contents: [
+                { key: 'id', value: `big${i}` },
+                { key: 'pad', value: big },
+              ],
+            },
+          ],
+          logTags: [],
+        },
+      });
+    const end = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'end' });
+    await job.runUntil(() => job.scheduler.snapshot()[0]?.checkpoint === end);
+    const stored = await job.t.client.pullLogs({ project: job.project, logstore: 'source', shardId: 0, cursor: begin, count: 3 });
+    const { letters } = await readDeadLetters(job.t.client, DL(job.project));
+    assert.equal(letters.length, 1);
+    assert.equal(letters[0].data.groups, 3);
+    assert.equal(letters[0].logGroupList, stored.rawBody.toString('base64'));
+    const parts = Math.ceil(stored.rawBody.length / (512 * 1024));
+    assert.ok(parts >= 4, `${parts} parts`);
+    const headers = (await pullAll(job, 'dead-letter')).filter((f) => f.data_parts !== undefined);
+    assert.deepEqual(
+      headers.map((h) => h.data_parts),
+      [String(parts)],
+    );
+  } finally {
+    await job.close();
+  }
+});
+
+async function pullAll(job: Awaited<ReturnType<typeof startJob>>, logstore: string): Promise<Record<string, string>[]> {
+  const out: Record<string, string>[] = [];
+  let cursor = await job.t.client.getCursor({ project: job.project, logstore, shardId: 0, from: 'begin' });
+  for (;;) {
+    const r = await job.t.client.pullLogs({ project: job.project, logstore, shardId: 0, cursor });
+    for (const g of r.groups)
+      for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
+    if (r.count === 0) return out;
+    cursor = r.nextCursor;
+  }
+}

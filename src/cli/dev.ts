@@ -8,7 +8,7 @@ import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { createInvoker, ensureJobResources, parseJobConfig, Scheduler } from '../trigger/index.js';
+import { createInvoker, ensureJobResources, parseJobConfig, Scheduler, targetName } from '../trigger/index.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
@@ -63,7 +63,7 @@ export function registerDev(program: Command): void {
         dataDir: flags.dataDir,
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       });
-      const input = readJobInput(flags.config, flags.trigger);
+      const input = readJobInput(flags.config, { trigger: flags.trigger });
       input.endpoint = hub.endpoint;
       if (flags.interval) input.jobConfig = { ...input.jobConfig, triggerInterval: flags.interval };
       if (flags.maxRetryTime !== undefined) input.jobConfig = { ...input.jobConfig, maxRetryTime: flags.maxRetryTime };
@@ -103,7 +103,7 @@ export function registerDev(program: Command): void {
           `source   ${config.project}/${config.logstore}  producer ${flags.producer ? `${flags.rate} nginx logs/s` : 'off'}`,
           `trigger  job ${config.jobName}  every ${config.triggerInterval}s  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
           `failures ${failurePolicy(config)}`,
-          `function ${config.target.type === 'local' ? config.target.module : 'fc'}`,
+          `function ${targetName(config.target)}`,
           'Ctrl-C to stop; run again to resume from the checkpoints.',
           '',
         ].join('\n'),

@@ -1,5 +1,6 @@
 // Loading a trigger job for the CLI: JSON config or s.yaml, flag overrides, credentials.
 import { existsSync, readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
@@ -14,11 +15,20 @@ export interface JobFlags {
   endpoint?: string;
   module?: string;
   jobName?: string;
+  /** s.yaml only: invoke the local code (default) or the deployed FC 3.0 function */
+  target?: 'local' | 'fc';
+  fcEndpoint?: string;
 }
 
-export function readJobInput(file: string, triggerName?: string): JobConfigInput {
+/** What picks the job out of an s.yaml besides its path. */
+export type SYamlChoice = Pick<JobFlags, 'target' | 'fcEndpoint'> & { trigger?: string };
+
+export function readJobInput(file: string, choice: SYamlChoice = {}): JobConfigInput {
   if (!existsSync(file)) throw new SlsArgumentError(`config file ${file} not found (give -c, --config <s.yaml or job.json>)`);
-  if (/\.ya?ml$/i.test(file)) return jobFromSYaml(file, { triggerName });
+  if (/\.ya?ml$/i.test(file))
+    return jobFromSYaml(file, { triggerName: choice.trigger, target: choice.target, fcEndpoint: choice.fcEndpoint });
+  if (choice.target || choice.fcEndpoint)
+    throw new SlsArgumentError('--target and --fc-endpoint apply to an s.yaml; a JSON config names its own target');
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -37,7 +47,7 @@ export function readJobInput(file: string, triggerName?: string): JobConfigInput
 }
 
 export function loadJob(flags: JobFlags): JobConfig {
-  const input = readJobInput(flags.config, flags.trigger);
+  const input = readJobInput(flags.config, flags);
   if (flags.endpoint) input.endpoint = flags.endpoint;
   if (flags.jobName) input.jobName = flags.jobName;
   if (flags.module && input.target.type === 'local') input.target.module = path.resolve(flags.module);
@@ -53,6 +63,21 @@ export function credentialsFor(endpoint: string, fromConfig?: { accessKeyId: str
   if (c) return c;
   if (parseEndpoint(endpoint).direct) return DEFAULT_ACCESS_KEY;
   throw new SlsArgumentError(`no credentials: set ${ENV.accessKeyId} and ${ENV.accessKeySecret} (or "credentials" in the config)`);
+}
+
+/** --target and --fc-endpoint, for the commands that invoke a job's function. */
+export function targetOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--target <where>', 'with an s.yaml: local runs its code here; fc invokes the deployed FC 3.0 function').choices([
+        'local',
+        'fc',
+      ]),
+    )
+    .option(
+      '--fc-endpoint <url>',
+      'FC 3.0 invoke endpoint for --target fc (default $FC_CLIENT_CUSTOM_ENDPOINT, else https://<account>.<region>.fc.aliyuncs.com)',
+    );
 }
 
 export function clientFor(endpoint: string, creds: ReturnType<typeof credentialsFor>): LogClient {

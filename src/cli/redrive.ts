@@ -13,7 +13,7 @@ import {
   type RedriveItem,
   type RedriveReport,
 } from '../trigger/index.js';
-import { clientFor, credentialsFor, readJobInput, type JobFlags } from './job.js';
+import { clientFor, credentialsFor, readJobInput, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
 import { intOption } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -32,7 +32,7 @@ interface RedriveFlags extends JobFlags {
 }
 
 function loadConfig(flags: RedriveFlags) {
-  const input = readJobInput(flags.config, flags.trigger);
+  const input = readJobInput(flags.config, flags);
   if (flags.endpoint) input.endpoint = flags.endpoint;
   if (flags.jobName) input.jobName = flags.jobName;
   if (flags.module && input.target.type === 'local') input.target.module = path.resolve(flags.module);
@@ -73,11 +73,13 @@ function printSummary(r: RedriveReport, dryRun: boolean, json: boolean): void {
 }
 
 export function registerRedrive(program: Command): void {
-  program
-    .command(COMMANDS.redrive.usage)
-    .description(COMMANDS.redrive.description)
-    .requiredOption('-c, --config <file>', "the job's config (JSON or s.yaml): its target is invoked, its deadLetter read")
-    .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
+  targetOptions(
+    program
+      .command(COMMANDS.redrive.usage)
+      .description(COMMANDS.redrive.description)
+      .requiredOption('-c, --config <file>', "the job's config (JSON or s.yaml): its target is invoked, its deadLetter read")
+      .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
+  )
     .option('--endpoint <url>', 'SLS endpoint, overriding the config')
     .option('--module <path>', 'local handler module, overriding the config (e.g. the fixed function)')
     .option('--job-name <name>', 'job name, overriding the config')

@@ -1,8 +1,8 @@
 // sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { createInvoker, Scheduler } from '../trigger/index.js';
-import { clientFor, credentialsFor, loadJob, type JobFlags } from './job.js';
+import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
+import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
 
@@ -13,11 +13,13 @@ interface RunFlags extends JobFlags {
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command(COMMANDS.run.usage)
-    .description(COMMANDS.run.description)
-    .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
-    .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
+  targetOptions(
+    program
+      .command(COMMANDS.run.usage)
+      .description(COMMANDS.run.description)
+      .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
+      .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
+  )
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')
     .option('--module <path>', 'local handler module, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
@@ -47,7 +49,7 @@ export function registerRun(program: Command): void {
       });
       printSchedulerEvents(scheduler, { tasks: true });
       process.stderr.write(
-        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${config.target.type === 'local' ? config.target.module : `fc:${config.target.serviceName}/${config.target.functionName}`} (consumer ${scheduler.consumer})\n`,
+        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
       const stop = async () => {
         await scheduler.stop();

@@ -80,6 +80,19 @@ export const jobConfigSchema = {
             endpoint: { type: 'string' },
           },
         },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'accountId', 'region', 'functionName'],
+          properties: {
+            type: { const: 'fc3' },
+            accountId: name,
+            region: name,
+            functionName: name,
+            qualifier: name,
+            endpoint: { type: 'string' },
+          },
+        },
       ],
     },
     concurrency: { type: 'integer', minimum: 1, maximum: 256 },
@@ -124,6 +137,25 @@ export interface FcTarget {
   endpoint?: string;
 }
 
+/** A function on FC 3.0 (what Serverless Devs' fc3 component deploys): functions are first-level, no service. */
+export interface Fc3Target {
+  type: 'fc3';
+  accountId: string;
+  region: string;
+  functionName: string;
+  qualifier?: string;
+  endpoint?: string;
+}
+
+export type Target = LocalTarget | FcTarget | Fc3Target;
+
+/** How a target is shown: the module, fc:<service>/<function> (FC 2.0), fc3:<function> (FC 3.0), with the qualifier. */
+export function targetName(t: Target): string {
+  if (t.type === 'local') return t.module;
+  const q = t.qualifier ? `:${t.qualifier}` : '';
+  return t.type === 'fc' ? `fc:${t.serviceName}/${t.functionName}${q}` : `fc3:${t.functionName}${q} (${t.region}, account ${t.accountId})`;
+}
+
 /** The config as written (FC field names). */
 export interface JobConfigInput {
   jobName?: string;
@@ -136,7 +168,7 @@ export interface JobConfigInput {
   functionParameter?: Record<string, unknown>;
   logConfig: LogstoreRef;
   enable?: boolean;
-  target: LocalTarget | FcTarget;
+  target: Target;
   concurrency?: number;
   invocationTimeoutSeconds?: number | string;
   onRetriesExhausted?: 'block' | 'skip' | 'deadLetter';
@@ -176,7 +208,8 @@ const schemaMatchesTypes: [
   SameKeys<NonNullable<JobConfigInput['deadLetter']>, Props['deadLetter']>,
   SameKeys<LocalTarget, Targets[0]>,
   SameKeys<FcTarget, Targets[1]>,
-] = [true, true, true, true, true, true, true, true];
+  SameKeys<Fc3Target, Targets[2]>,
+] = [true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;
 
 /** The normalised config the scheduler runs with. */
@@ -191,7 +224,7 @@ export interface JobConfig {
   functionParameter: Record<string, unknown>;
   logConfig: LogstoreRef;
   enable: boolean;
-  target: LocalTarget | FcTarget;
+  target: Target;
   concurrency: number;
   invocationTimeoutSeconds: number;
   onRetriesExhausted: 'block' | 'skip' | 'deadLetter';
@@ -225,11 +258,13 @@ function startPosition(v: number | string | null | undefined): StartPosition {
 }
 
 /** FC names jobs with 40 hex digits; ours is derived from what identifies the trigger, so it is stable. */
-export function defaultJobName(project: string, logstore: string, target: LocalTarget | FcTarget): string {
+export function defaultJobName(project: string, logstore: string, target: Target): string {
   const t =
     target.type === 'fc'
       ? `${target.accountId}/${target.region}/${target.serviceName}/${target.functionName}/${target.qualifier ?? ''}`
-      : `${target.module}#${target.handler ?? 'handler'}`;
+      : target.type === 'fc3'
+        ? `fc3:${target.accountId}/${target.region}/${target.functionName}/${target.qualifier ?? ''}`
+        : `${target.module}#${target.handler ?? 'handler'}`;
   return createHash('sha1').update(`${project}/${logstore}/${t}`).digest('hex');
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { compile, ValidationError } from '../event/index.js';
 import fc3Schema from './fc3.schema.json' with { type: 'json' };
-import type { JobConfigInput, LocalTarget } from './config.js';
+import type { Fc3Target, JobConfigInput, LocalTarget } from './config.js';
 
 export interface SYamlOptions {
   /** which log trigger, by triggerName (default: the first) */
@@ -14,6 +14,13 @@ export interface SYamlOptions {
   /** value for ${config("AccountID")} (default: $ALIBABA_CLOUD_ACCOUNT_ID or "local") */
   readonly accountId?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * what the job invokes: the function's code locally (default), or the deployed function on FC 3.0
+   * (the fc3 component deploys there), named by region, account and the trigger's qualifier
+   */
+  readonly target?: 'local' | 'fc';
+  /** FC 3.0 invoke endpoint (default: $FC_CLIENT_CUSTOM_ENDPOINT, as Serverless Devs honours it, else FC's own) */
+  readonly fcEndpoint?: string;
 }
 
 interface Fc3Props {
@@ -24,7 +31,13 @@ interface Fc3Props {
   timeout?: number;
   logConfig?: { project?: string; logstore?: string } | 'auto';
   instanceLifecycleConfig?: { initializer?: { handler?: string } };
-  triggers?: Array<{ triggerName?: string; triggerType?: string; sourceArn?: string; triggerConfig?: Record<string, unknown> }>;
+  triggers?: Array<{
+    triggerName?: string;
+    triggerType?: string;
+    sourceArn?: string;
+    qualifier?: string;
+    triggerConfig?: Record<string, unknown>;
+  }>;
 }
 
 /** Replaces ${vars.x}, ${config("AccountID")} and ${env("X")} / ${env.X} the way Serverless Devs does. */
@@ -51,12 +64,37 @@ function resolveModule(dir: string, code: string | undefined, handler: string): 
   return { module: found ?? candidates[0], exportName: handler.slice(dot + 1) };
 }
 
+function localTarget(file: string, props: Fc3Props, name: string): LocalTarget {
+  const { module, exportName } = resolveModule(path.dirname(path.resolve(file)), props.code, props.handler ?? 'index.handler');
+  const init = props.instanceLifecycleConfig?.initializer?.handler;
+  const target: LocalTarget = { type: 'local', module, handler: exportName, functionName: props.functionName ?? name };
+  if (init) target.initializer = init.slice(init.lastIndexOf('.') + 1);
+  if (props.logConfig && props.logConfig !== 'auto' && props.logConfig.project && props.logConfig.logstore) {
+    target.processLog = { project: props.logConfig.project, logstore: props.logConfig.logstore };
+  }
+  return target;
+}
+
+/** The deployed function on FC 3.0: what `s deploy` created from these props. */
+function fc3Target(props: Fc3Props, name: string, qualifier: string | undefined, at: { accountId?: string; endpoint?: string }): Fc3Target {
+  const problems: string[] = [];
+  if (!at.accountId)
+    problems.push('the FC target needs the account id: set ALIBABA_CLOUD_ACCOUNT_ID (what ${config("AccountID")} stands for)');
+  if (!props.region) problems.push(`resources.${name}.props.region is required for the FC target`);
+  if (problems.length > 0) throw new ValidationError('s.yaml', problems);
+  const target: Fc3Target = { type: 'fc3', accountId: at.accountId!, region: props.region!, functionName: props.functionName ?? name };
+  if (qualifier) target.qualifier = qualifier;
+  if (at.endpoint) target.endpoint = at.endpoint;
+  return target;
+}
+
 export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigInput {
   const env = opts.env ?? process.env;
   const raw = parse(readFileSync(file, 'utf8')) as {
     vars?: Record<string, unknown>;
     resources?: Record<string, { component?: string; props?: Fc3Props }>;
   };
+  // `local` only fills ${config("AccountID")} for a local run; the FC target insists on a real one.
   const accountId = opts.accountId ?? env.ALIBABA_CLOUD_ACCOUNT_ID ?? 'local';
   const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env)) as typeof raw;
   for (const [name, res] of Object.entries(doc?.resources ?? {})) {
@@ -65,13 +103,13 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
     const trig = props.triggers.find((t) => t.triggerType === 'log' && (!opts.triggerName || t.triggerName === opts.triggerName));
     if (!trig) continue;
     const tc = (trig.triggerConfig ?? {}) as Record<string, unknown> & Pick<JobConfigInput, 'sourceConfig' | 'jobConfig' | 'logConfig'>;
-    const { module, exportName } = resolveModule(path.dirname(path.resolve(file)), props.code, props.handler ?? 'index.handler');
-    const init = props.instanceLifecycleConfig?.initializer?.handler;
-    const target: LocalTarget = { type: 'local', module, handler: exportName, functionName: props.functionName ?? name };
-    if (init) target.initializer = init.slice(init.lastIndexOf('.') + 1);
-    if (props.logConfig && props.logConfig !== 'auto' && props.logConfig.project && props.logConfig.logstore) {
-      target.processLog = { project: props.logConfig.project, logstore: props.logConfig.logstore };
-    }
+    const target =
+      opts.target === 'fc'
+        ? fc3Target(props, name, trig.qualifier, {
+            accountId: opts.accountId ?? env.ALIBABA_CLOUD_ACCOUNT_ID,
+            endpoint: opts.fcEndpoint ?? env.FC_CLIENT_CUSTOM_ENDPOINT,
+          })
+        : localTarget(file, props, name);
     const job: JobConfigInput = {
       endpoint: props.region ? `https://${props.region}.log.aliyuncs.com` : undefined,
       sourceArn: trig.sourceArn,

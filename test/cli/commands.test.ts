@@ -232,6 +232,64 @@ test('run --once with --bisect isolates the poison log into a directory letter; 
   assert.match(again.stderr, /0 redriven, 0 failed, 1 skipped/);
 });
 
+test('run -c s.yaml --target fc invokes the deployed FC 3.0 function: name, region, account and qualifier from the s.yaml', async () => {
+  const { startFc3Server } = await import('../helpers/fc3Server.js');
+  const seen: Array<{ fn: string; qualifier?: string; shard: number }> = [];
+  const fc = await startFc3Server({ [DEFAULT_ACCESS_KEY.accessKeyId]: DEFAULT_ACCESS_KEY.accessKeySecret }, (call) => {
+    const e = JSON.parse(call.event.toString()) as { source: { shardId: number } };
+    seen.push({ fn: call.functionName, qualifier: call.qualifier, shard: e.source.shardId });
+    return { ok: { ingestLines: 1, ingestBytes: 0, shipLines: 1, shipBytes: 0 }, logs: ['ran on fc3'] };
+  });
+  try {
+    const project = 'sls-trigger-demo';
+    await client.createProject({ project });
+    await client.createLogStore({ project, logstore: 'nginx-access', shardCount: 1 });
+    await client.createLogStore({ project, logstore: 'etl-trigger-log', shardCount: 1 });
+    // the s.yaml's trigger starts at the latest data: checkpoints first, then the data
+    const args = [
+      'run',
+      '-c',
+      's.yaml',
+      '--target',
+      'fc',
+      '--fc-endpoint',
+      fc.endpoint,
+      '--endpoint',
+      endpoint,
+      '--once',
+      '--consumer',
+      'fc3',
+    ];
+    const env = { ALIBABA_CLOUD_ACCOUNT_ID: '1234567890', ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' };
+    const first = await runCli(args, { env });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /-> fc3:user-defined-function:LATEST \(cn-hangzhou, account 1234567890\)/);
+    await client.putLogs({
+      project,
+      logstore: 'nginx-access',
+      logGroup: { logs: [{ time: Math.floor(Date.now() / 1000), contents: [{ key: 'status', value: '200' }] }], logTags: [] },
+    });
+    const second = await runCli(args, { env });
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(seen, [{ fn: 'user-defined-function', qualifier: 'LATEST', shard: 0 }]);
+    const records = second.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { task_status: string; ingest_lines: number });
+    assert.deepEqual(
+      records.map((r) => [r.task_status, r.ingest_lines]),
+      [['Success', 1]],
+    );
+    const noAccount = await runCli(['run', '-c', 's.yaml', '--target', 'fc', '--endpoint', endpoint, '--once'], {
+      env: { ...env, ALIBABA_CLOUD_ACCOUNT_ID: '' },
+    });
+    assert.equal(noAccount.code, 1);
+    assert.match(noAccount.stderr, /the FC target needs the account id: set ALIBABA_CLOUD_ACCOUNT_ID/);
+  } finally {
+    await fc.close();
+  }
+});
+
 test('preview prints the first groups; bad flags name the value', async () => {
   const p = await runCli(['preview', ...src(), '--shard', '0', '--count', '2']);
   assert.equal(p.code, 0, p.stderr);

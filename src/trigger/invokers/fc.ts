@@ -1,9 +1,10 @@
-// FC invoker: @alicloud/fc2 invokeFunction, synchronous as the real log trigger calls it, with log
+// FC 2.0 invoker: @alicloud/fc2 invokeFunction, synchronous as the real log trigger calls it, with log
 // tail. A function error is HTTP 200 + X-Fc-Error-Type (counted against the function); throttling
 // (429), server errors (5xx) and network failures are transport errors, retried without counting.
 // Other 4xx (a missing function, bad credentials) are counted: the trigger's policy applies.
 import { createRequire } from 'node:module';
-import type { FunctionErrorBody, FunctionErrorType, InvokeOutcome, InvokeRequest, Invoker } from './types.js';
+import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcCommon.js';
+import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 
 export interface FcInvokerOptions {
   readonly accountId: string;
@@ -31,29 +32,6 @@ type Fc2Ctor = new (accountId: string, config: Record<string, unknown>) => Fc2Cl
 
 const FC2 = createRequire(import.meta.url)('@alicloud/fc2') as Fc2Ctor;
 
-function errorBody(data: unknown): FunctionErrorBody {
-  let v = data;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return { errorMessage: v as string };
-    }
-  }
-  const o = (v ?? {}) as Partial<FunctionErrorBody>;
-  return { errorMessage: String(o.errorMessage ?? JSON.stringify(v)), errorType: o.errorType, stackTrace: o.stackTrace };
-}
-
-function tailLogs(headers: Record<string, string>): string[] {
-  const b64 = headers['x-fc-log-result'];
-  return b64
-    ? Buffer.from(b64, 'base64')
-        .toString('utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-    : [];
-}
-
 export class FcInvoker implements Invoker {
   private readonly client: Fc2Client;
 
@@ -72,33 +50,15 @@ export class FcInvoker implements Invoker {
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const o = this.opts;
     try {
-      const res = await this.client.invokeFunction(
-        o.serviceName,
-        o.functionName,
-        req.event,
-        { 'x-fc-log-type': 'Tail', 'x-fc-invocation-type': 'Sync' },
-        o.qualifier,
-        { rawBuf: true },
-      );
-      const logs = tailLogs(res.headers);
-      const requestId = res.headers['x-fc-request-id'] ?? req.requestId;
-      const errorType = res.headers['x-fc-error-type'];
-      if (errorType)
-        return { ok: false, kind: 'function', errorType: errorType as FunctionErrorType, error: errorBody(res.data), logs, requestId };
+      const res = await this.client.invokeFunction(o.serviceName, o.functionName, req.event, { ...SYNC_WITH_TAIL }, o.qualifier, {
+        rawBuf: true,
+      });
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data));
-      return { ok: true, body, logs, requestId };
+      return answerOf(res.headers, body, req.requestId);
     } catch (e) {
-      const err = e as Error & { code?: string };
-      const status = Number(/failed with (\d{3})/.exec(err.message)?.[1] ?? 0);
-      if (status === 0 || status === 429 || status >= 500) return { ok: false, kind: 'transport', error: err, requestId: req.requestId };
-      return {
-        ok: false,
-        kind: 'function',
-        errorType: 'UnhandledInvocationError',
-        error: { errorMessage: err.message, errorType: err.name },
-        logs: [],
-        requestId: req.requestId,
-      };
+      const err = e as Error;
+      // @alicloud/fc2 names the status only in the message
+      return failureOf(err, Number(/failed with (\d{3})/.exec(err.message)?.[1] ?? 0), req.requestId);
     }
   }
 

@@ -2,119 +2,11 @@
 // enable) plus what the runtime needs (endpoint, project or sourceArn, credentials, target,
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
-import { createHash } from 'node:crypto';
 import { compile, ValidationError, type LogstoreRef } from '../event/index.js';
+import { defaultJobName } from './targets.js';
+import { jobConfigSchema } from './configSchema.js';
 
-// Type only here; ranges are checked in num() so the message names the field and the range.
-const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$' };
-
-const name = { type: 'string', minLength: 1, maxLength: 128 };
-
-/** A {project, logstore} reference (LogstoreRef): the schedule log's and the process log's logstore. */
-const logstoreRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['project', 'logstore'],
-  properties: { project: name, logstore: name },
-} as const;
-
-export const jobConfigSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['sourceConfig', 'jobConfig', 'logConfig', 'target'],
-  properties: {
-    jobName: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
-    endpoint: { type: 'string', minLength: 1 },
-    project: name,
-    sourceArn: { type: 'string', pattern: '^acs:log:[^:]*:[^:]*:project/[^/]+$' },
-    credentials: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['accessKeyId', 'accessKeySecret'],
-      properties: { accessKeyId: name, accessKeySecret: { type: 'string', minLength: 1 }, securityToken: { type: 'string' } },
-    },
-    sourceConfig: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['logstore'],
-      properties: {
-        logstore: name,
-        startTime: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^([0-9]+|begin|latest)$' }, { type: 'null' }] },
-      },
-    },
-    jobConfig: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['triggerInterval'],
-      properties: { triggerInterval: numeric, maxRetryTime: numeric },
-    },
-    functionParameter: { type: 'object' },
-    logConfig: logstoreRef,
-    enable: { type: 'boolean' },
-    target: {
-      oneOf: [
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'module'],
-          properties: {
-            type: { const: 'local' },
-            module: { type: 'string', minLength: 1 },
-            handler: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
-            initializer: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
-            functionName: name,
-            processLog: logstoreRef,
-          },
-        },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'accountId', 'region', 'serviceName', 'functionName'],
-          properties: {
-            type: { const: 'fc' },
-            accountId: name,
-            region: name,
-            serviceName: name,
-            functionName: name,
-            qualifier: name,
-            endpoint: { type: 'string' },
-          },
-        },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'accountId', 'region', 'functionName'],
-          properties: {
-            type: { const: 'fc3' },
-            accountId: name,
-            region: name,
-            functionName: name,
-            qualifier: name,
-            endpoint: { type: 'string' },
-          },
-        },
-      ],
-    },
-    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
-    invocationTimeoutSeconds: numeric,
-    onRetriesExhausted: { enum: ['block', 'skip', 'deadLetter'] },
-    deadLetter: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        project: name,
-        logstore: name,
-        dir: { type: 'string', minLength: 1 },
-        includeData: { type: 'boolean' },
-        maxDataBytes: numeric,
-      },
-    },
-    bisectOnError: { type: 'boolean' },
-    maxRecordAgeSeconds: numeric,
-    heartbeatIntervalSeconds: numeric,
-    dataLossWarningSeconds: numeric,
-  },
-} as const;
+export { jobConfigSchema } from './configSchema.js';
 
 export type StartPosition = 'latest' | 'begin' | number;
 
@@ -148,13 +40,6 @@ export interface Fc3Target {
 }
 
 export type Target = LocalTarget | FcTarget | Fc3Target;
-
-/** How a target is shown: the module, fc:<service>/<function> (FC 2.0), fc3:<function> (FC 3.0), with the qualifier. */
-export function targetName(t: Target): string {
-  if (t.type === 'local') return t.module;
-  const q = t.qualifier ? `:${t.qualifier}` : '';
-  return t.type === 'fc' ? `fc:${t.serviceName}/${t.functionName}${q}` : `fc3:${t.functionName}${q} (${t.region}, account ${t.accountId})`;
-}
 
 /** The config as written (FC field names). */
 export interface JobConfigInput {
@@ -255,17 +140,6 @@ function startPosition(v: number | string | null | undefined): StartPosition {
   if (v === undefined || v === null || v === 'latest') return 'latest';
   if (v === 'begin') return 'begin';
   return Number(v);
-}
-
-/** FC names jobs with 40 hex digits; ours is derived from what identifies the trigger, so it is stable. */
-export function defaultJobName(project: string, logstore: string, target: Target): string {
-  const t =
-    target.type === 'fc'
-      ? `${target.accountId}/${target.region}/${target.serviceName}/${target.functionName}/${target.qualifier ?? ''}`
-      : target.type === 'fc3'
-        ? `fc3:${target.accountId}/${target.region}/${target.functionName}/${target.qualifier ?? ''}`
-        : `${target.module}#${target.handler ?? 'handler'}`;
-  return createHash('sha1').update(`${project}/${logstore}/${t}`).digest('hex');
 }
 
 function source(input: JobConfigInput, defaults: { endpoint?: string }): { endpoint: string; project: string } {

@@ -1,4 +1,5 @@
 export * from './config.js';
+export * from './targets.js';
 export * from '../event/index.js';
 export * from './scheduler.js';
 export type * from './events.js';

@@ -1,0 +1,111 @@
+// The trigger config's JSON Schema (config.ts parses with it and checks its types against it).
+// Type only here; ranges are checked in num() so the message names the field and the range.
+const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$' };
+
+const name = { type: 'string', minLength: 1, maxLength: 128 };
+
+/** A {project, logstore} reference (LogstoreRef): the schedule log's and the process log's logstore. */
+const logstoreRef = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['project', 'logstore'],
+  properties: { project: name, logstore: name },
+} as const;
+
+export const jobConfigSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['sourceConfig', 'jobConfig', 'logConfig', 'target'],
+  properties: {
+    jobName: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+    endpoint: { type: 'string', minLength: 1 },
+    project: name,
+    sourceArn: { type: 'string', pattern: '^acs:log:[^:]*:[^:]*:project/[^/]+$' },
+    credentials: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['accessKeyId', 'accessKeySecret'],
+      properties: { accessKeyId: name, accessKeySecret: { type: 'string', minLength: 1 }, securityToken: { type: 'string' } },
+    },
+    sourceConfig: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['logstore'],
+      properties: {
+        logstore: name,
+        startTime: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^([0-9]+|begin|latest)$' }, { type: 'null' }] },
+      },
+    },
+    jobConfig: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['triggerInterval'],
+      properties: { triggerInterval: numeric, maxRetryTime: numeric },
+    },
+    functionParameter: { type: 'object' },
+    logConfig: logstoreRef,
+    enable: { type: 'boolean' },
+    target: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'module'],
+          properties: {
+            type: { const: 'local' },
+            module: { type: 'string', minLength: 1 },
+            handler: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+            initializer: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+            functionName: name,
+            processLog: logstoreRef,
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'accountId', 'region', 'serviceName', 'functionName'],
+          properties: {
+            type: { const: 'fc' },
+            accountId: name,
+            region: name,
+            serviceName: name,
+            functionName: name,
+            qualifier: name,
+            endpoint: { type: 'string' },
+          },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'accountId', 'region', 'functionName'],
+          properties: {
+            type: { const: 'fc3' },
+            accountId: name,
+            region: name,
+            functionName: name,
+            qualifier: name,
+            endpoint: { type: 'string' },
+          },
+        },
+      ],
+    },
+    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+    invocationTimeoutSeconds: numeric,
+    onRetriesExhausted: { enum: ['block', 'skip', 'deadLetter'] },
+    deadLetter: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        project: name,
+        logstore: name,
+        dir: { type: 'string', minLength: 1 },
+        includeData: { type: 'boolean' },
+        maxDataBytes: numeric,
+      },
+    },
+    bisectOnError: { type: 'boolean' },
+    maxRecordAgeSeconds: numeric,
+    heartbeatIntervalSeconds: numeric,
+    dataLossWarningSeconds: numeric,
+  },
+} as const;

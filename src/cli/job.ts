@@ -46,11 +46,13 @@ export function readJobInput(file: string, choice: SYamlChoice = {}): JobConfigI
   return input;
 }
 
-export function loadJob(flags: JobFlags): JobConfig {
+/** The job from --config with the flags' overrides; `edit` changes the input before it is checked (a command's own flags). */
+export function loadJob(flags: JobFlags, edit?: (input: JobConfigInput) => void): JobConfig {
   const input = readJobInput(flags.config, flags);
   if (flags.endpoint) input.endpoint = flags.endpoint;
   if (flags.jobName) input.jobName = flags.jobName;
   if (flags.module && input.target.type === 'local') input.target.module = path.resolve(flags.module);
+  edit?.(input);
   return parseJobConfig(input);
 }
 

@@ -4,16 +4,8 @@
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { serveFixture } from '../loghub/index.js';
-import {
-  createInvoker,
-  parseJobConfig,
-  parseTimePoint,
-  redrive,
-  type DeadLetterTarget,
-  type RedriveItem,
-  type RedriveReport,
-} from '../trigger/index.js';
-import { clientFor, credentialsFor, readJobInput, targetOptions, type JobFlags } from './job.js';
+import { createInvoker, parseTimePoint, redrive, type DeadLetterTarget, type RedriveItem, type RedriveReport } from '../trigger/index.js';
+import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
 import { intOption } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -32,16 +24,13 @@ interface RedriveFlags extends JobFlags {
 }
 
 function loadConfig(flags: RedriveFlags) {
-  const input = readJobInput(flags.config, flags);
-  if (flags.endpoint) input.endpoint = flags.endpoint;
-  if (flags.jobName) input.jobName = flags.jobName;
-  if (flags.module && input.target.type === 'local') input.target.module = path.resolve(flags.module);
   if (flags.deadLetterDir && flags.deadLetterLogstore)
     throw new SlsArgumentError('give --dead-letter-dir or --dead-letter-logstore, not both');
-  if (flags.deadLetterDir)
-    input.deadLetter = { ...input.deadLetter, logstore: undefined, project: undefined, dir: path.resolve(flags.deadLetterDir) };
-  if (flags.deadLetterLogstore) input.deadLetter = { ...input.deadLetter, dir: undefined, logstore: flags.deadLetterLogstore };
-  const config = parseJobConfig(input);
+  const config = loadJob(flags, (input) => {
+    if (flags.deadLetterDir)
+      input.deadLetter = { ...input.deadLetter, logstore: undefined, project: undefined, dir: path.resolve(flags.deadLetterDir) };
+    if (flags.deadLetterLogstore) input.deadLetter = { ...input.deadLetter, dir: undefined, logstore: flags.deadLetterLogstore };
+  });
   if (!config.deadLetter)
     throw new SlsArgumentError('the config has no deadLetter: give --dead-letter-dir <dir> or --dead-letter-logstore <name>');
   return { config, target: config.deadLetter.target };

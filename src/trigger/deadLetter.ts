@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addToCursor, frameGroup, splitLogGroupList } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
-import { readRange, type LogstoreRef, type TriggerEvent } from '../event/index.js';
+import { readRange, type Fixture, type LogstoreRef, type TriggerEvent } from '../event/index.js';
 import type { DeadLetterConfig } from './config.js';
 
 export const DeadLetterReason = {
@@ -119,20 +119,34 @@ export async function sendDeadLetter(client: LogClient, config: DeadLetterConfig
 /** The file name of a letter in a dead-letter directory (ids are digits, hex and dashes). */
 export const letterFile = (dir: string, id: string): string => path.join(dir, `${id}.json`);
 
-/** The directory form: the letter plus the fixture fields, so the file replays as a fixture. */
-async function writeLetterFile(dir: string, letter: DeadLetter): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const file = letterFile(dir, letter.id);
-  const fixture = {
+/**
+ * The letter's saved data as a fixture: its event over the saved groups (a letter cut by
+ * maxDataBytes covers [beginCursor, data.endCursor) only), replayable offline.
+ */
+export function letterFixture(letter: DeadLetter, event: TriggerEvent = letter.event): Fixture {
+  const source = letter.data.truncated ? { ...event.source, endCursor: letter.data.endCursor } : event.source;
+  return {
     version: 1,
-    event: letter.event,
+    event: { ...event, source },
     logGroupList: letter.logGroupList,
     groups: letter.data.groups,
     recordedAt: new Date(letter.time * 1000).toISOString(),
   };
+}
+
+/** Writes JSON to `file` through a temporary file and a rename: a reader never sees half a file. */
+export async function writeJsonAtomically(file: string, value: unknown): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ ...fixture, deadLetter: { ...letter, logGroupList: undefined, event: undefined } }, null, 2));
+  await writeFile(tmp, JSON.stringify(value, null, 2));
   await rename(tmp, file);
+}
+
+/** The directory form: the letter plus the fixture fields, so the file replays as a fixture. */
+async function writeLetterFile(dir: string, letter: DeadLetter): Promise<void> {
+  // The top-level event stays the whole range: it is the letter's event (deadLetterStore reads it back).
+  const deadLetter = { ...letter, logGroupList: undefined, event: undefined };
+  await writeJsonAtomically(letterFile(dir, letter.id), { ...letterFixture(letter), event: letter.event, deadLetter });
 }
 
 /** The header log's contents: the letter's facts, FC-style snake_case keys. */

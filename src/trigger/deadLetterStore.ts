@@ -1,13 +1,20 @@
 // Reading dead letters back (for `redrive`, `status` and tests) and marking them redriven: from
 // the logstore (headers, data parts and `redrive` marks, every shard) or from the directory
 // (<id>.json letters, redriven/<id>.json marks).
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogClient } from '../client/index.js';
 import type { FastLogGroup } from '../codec/index.js';
 import { parseEvent, type LogstoreRef } from '../event/index.js';
 import type { DeadLetterTarget } from './config.js';
-import { DEAD_LETTER_DATA_TOPIC, DEAD_LETTER_TOPIC, letterFile, type DeadLetter, type DeadLetterReason } from './deadLetter.js';
+import {
+  DEAD_LETTER_DATA_TOPIC,
+  DEAD_LETTER_TOPIC,
+  letterFile,
+  writeJsonAtomically,
+  type DeadLetter,
+  type DeadLetterReason,
+} from './deadLetter.js';
 
 export const REDRIVE_TOPIC = 'redrive';
 
@@ -136,10 +143,7 @@ export function readDeadLetters(client: LogClient, target: DeadLetterTarget, sin
 /** Records that a letter was redriven. */
 export async function markRedriven(client: LogClient, target: DeadLetterTarget, mark: RedriveMark): Promise<void> {
   if (target.kind === 'dir') {
-    const file = letterFile(path.join(target.dir, 'redriven'), mark.id);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(`${file}.tmp`, JSON.stringify(mark, null, 2));
-    await rename(`${file}.tmp`, file);
+    await writeJsonAtomically(letterFile(path.join(target.dir, 'redriven'), mark.id), mark);
     return;
   }
   const contents = [

@@ -6,7 +6,7 @@ import type { LogClient } from '../client/index.js';
 import { compareCursors } from '../codec/index.js';
 import type { Fixture, TriggerEvent } from '../event/index.js';
 import type { DeadLetterTarget } from './config.js';
-import type { DeadLetter } from './deadLetter.js';
+import { letterFixture, type DeadLetter } from './deadLetter.js';
 import { markRedriven, readDeadLetters } from './deadLetterStore.js';
 import type { Invoker, InvokeOutcome } from './invokers/types.js';
 
@@ -77,21 +77,32 @@ function matches(letter: DeadLetter, f: RedriveFilter): boolean {
   return f.task === undefined || letter.taskId === f.task || letter.id === f.task;
 }
 
+/** The first cursor each source shard still holds (undefined: logstore or shard gone), looked up once per redrive run. */
+type ShardBegins = Map<string, Promise<string | undefined>>;
+
 /** True when the source shard still holds the letter's first group. */
-async function sourceReadable(client: LogClient, e: TriggerEvent): Promise<boolean> {
+async function sourceReadable(client: LogClient, begins: ShardBegins, e: TriggerEvent): Promise<boolean> {
   const s = e.source;
-  try {
-    const first = await client.getCursor({ project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, from: 'begin' });
-    return compareCursors(first, s.beginCursor) <= 0;
-  } catch {
-    // the logstore or shard is gone: only the saved bytes are left
-    return false;
+  const key = `${s.projectName}/${s.logstoreName}/${s.shardId}`;
+  let first = begins.get(key);
+  if (!first) {
+    // a failed lookup (the logstore or shard is gone) leaves only the saved bytes
+    first = client
+      .getCursor({ project: s.projectName, logstore: s.logstoreName, shardId: s.shardId, from: 'begin' })
+      .catch(() => undefined);
+    begins.set(key, first);
   }
+  const cursor = await first;
+  return cursor !== undefined && compareCursors(cursor, s.beginCursor) <= 0;
 }
 
 /** Where the data comes from, or why it cannot be had. */
-async function planData(o: RedriveOptions, letter: DeadLetter): Promise<{ dataSource: 'source' | 'saved' } | { error: string }> {
-  if (await sourceReadable(o.client, letter.event)) return { dataSource: 'source' };
+async function planData(
+  o: RedriveOptions,
+  begins: ShardBegins,
+  letter: DeadLetter,
+): Promise<{ dataSource: 'source' | 'saved' } | { error: string }> {
+  if (await sourceReadable(o.client, begins, letter.event)) return { dataSource: 'source' };
   if (!letter.data.included || letter.data.groups === 0)
     return {
       error: `the source range has expired and the letter holds no data (${letter.data.error ?? (letter.data.included ? 'no groups saved' : 'includeData was off')})`,
@@ -117,14 +128,7 @@ async function invokeLetter(
   let event: TriggerEvent = original;
   let served: Awaited<ReturnType<ServeSaved>> | undefined;
   if (dataSource === 'saved') {
-    const range = { ...original.source, endCursor: letter.data.truncated ? letter.data.endCursor : original.source.endCursor };
-    const fixture: Fixture = {
-      version: 1,
-      event: { ...original, source: range },
-      logGroupList: letter.logGroupList,
-      groups: letter.data.groups,
-      recordedAt: new Date(letter.time * 1000).toISOString(),
-    };
+    const fixture = letterFixture(letter, original);
     served = await o.serveSaved(fixture);
     event = served.event;
   }
@@ -141,7 +145,7 @@ async function invokeLetter(
   }
 }
 
-async function redriveOne(o: RedriveOptions, letter: DeadLetter): Promise<RedriveItem> {
+async function redriveOne(o: RedriveOptions, begins: ShardBegins, letter: DeadLetter): Promise<RedriveItem> {
   const base = {
     id: letter.id,
     taskId: letter.taskId,
@@ -149,7 +153,7 @@ async function redriveOne(o: RedriveOptions, letter: DeadLetter): Promise<Redriv
     beginCursor: letter.beginCursor,
     endCursor: letter.endCursor,
   };
-  const plan = await planData(o, letter);
+  const plan = await planData(o, begins, letter);
   if ('error' in plan) return { ...base, action: RedriveAction.Failed, error: plan.error };
   const truncated = plan.dataSource === 'saved' && letter.data.truncated ? true : undefined;
   if (o.dryRun) return { ...base, action: RedriveAction.WouldRedrive, dataSource: plan.dataSource, truncated };
@@ -168,8 +172,9 @@ export async function redrive(o: RedriveOptions): Promise<RedriveReport> {
   const matching = letters.filter((l) => matches(l, f));
   const chosen = matching.filter((l) => f.all === true || !redriven.has(l.id));
   const items: RedriveItem[] = [];
+  const begins: ShardBegins = new Map();
   for (const letter of chosen) {
-    const item = await redriveOne(o, letter);
+    const item = await redriveOne(o, begins, letter);
     items.push(item);
     o.onItem?.(item, items.length, chosen.length);
   }

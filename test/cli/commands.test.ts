@@ -35,6 +35,22 @@ before(async () => {
     });
   }
 });
+/** A JSON job config in the test's directory over the `access` logstore, running the counting function; `extra` overrides. */
+function writeJob(jobName: string, extra: Record<string, unknown>): string {
+  const file = path.join(dir, `${jobName}.json`);
+  const base = {
+    endpoint,
+    project: P,
+    jobName,
+    sourceConfig: { logstore: 'access', startTime: 'begin' },
+    jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
+    logConfig: { project: P, logstore: 'trigger-log' },
+    target: { type: 'local', module: fnModule, initializer: 'initialize' },
+  };
+  writeFileSync(file, JSON.stringify({ ...base, ...extra }));
+  return file;
+}
+
 after(async () => {
   client.close();
   serve.child.kill('SIGTERM');
@@ -123,19 +139,7 @@ test('replay splits a long range into windows and shows progress', async () => {
 });
 
 test('run --once processes the data; checkpoint reset refuses a live job unless --force, then re-delivers', async () => {
-  const job = path.join(dir, 'job.json');
-  writeFileSync(
-    job,
-    JSON.stringify({
-      endpoint,
-      project: P,
-      jobName: 'cli-job',
-      sourceConfig: { logstore: 'access', startTime: 'begin' },
-      jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
-      logConfig: { project: P, logstore: 'trigger-log' },
-      target: { type: 'local', module: fnModule, initializer: 'initialize' },
-    }),
-  );
+  const job = writeJob('cli-job', { jobConfig: { triggerInterval: 60, maxRetryTime: 1 } });
   const lines = (out: string) =>
     out
       .split('\n')
@@ -185,26 +189,17 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
 
 test('run --once with --bisect isolates the poison log into a directory letter; redrive with the fixed function, then skips', async () => {
   const letters = path.join(dir, 'letters');
-  const job = path.join(dir, 'bisect-job.json');
-  writeFileSync(
-    job,
-    JSON.stringify({
-      endpoint,
-      project: P,
-      jobName: 'bisect-job',
-      sourceConfig: { logstore: 'access', startTime: 'begin' },
-      jobConfig: { triggerInterval: 60, maxRetryTime: 0 },
-      logConfig: { project: P, logstore: 'trigger-log' },
-      target: {
-        type: 'local',
-        module: fileURLToPath(new URL('../fixtures/functions/poison.ts', import.meta.url)),
-        initializer: 'initialize',
-      },
-      bisectOnError: true,
-      onRetriesExhausted: 'deadLetter',
-      deadLetter: { dir: 'letters' },
-    }),
-  );
+  const job = writeJob('bisect-job', {
+    jobConfig: { triggerInterval: 60, maxRetryTime: 0 },
+    target: {
+      type: 'local',
+      module: fileURLToPath(new URL('../fixtures/functions/poison.ts', import.meta.url)),
+      initializer: 'initialize',
+    },
+    bisectOnError: true,
+    onRetriesExhausted: 'deadLetter',
+    deadLetter: { dir: 'letters' },
+  });
   const run = await runCli(['run', '--config', job, '--once', '--consumer', 'cron', '--quiet']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stderr, /^bisect shard=0 /m);

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import { createHash, createHmac } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { FcReply } from './fcServer.js';
+import { withBody, type FcReply } from './fcServer.js';
 
 /** RFC 3986: unreserved characters stay, everything else is %XX (so space is %20, * is %2A, ~ stays). */
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -65,10 +65,7 @@ export async function startFc3Server(secrets: Record<string, string>, behave: (c
   const calls: Fc3Call[] = [];
   let n = 0;
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+    withBody(req, (body) => {
       const requestId = `fc3-req-${++n}`;
       const json = (status: number, code: string, message: string) => {
         res.writeHead(status, { 'content-type': 'application/json', 'x-fc-request-id': requestId });

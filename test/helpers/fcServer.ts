@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
 
 export type FcReply = { ok: unknown; logs?: string[] } | { handled: string } | { unhandled: string } | { status: number; code: string };
 
+/** Calls `then` with the whole request body. */
+export function withBody(req: http.IncomingMessage, then: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => then(Buffer.concat(chunks)));
+}
+
 export async function startFcServer(
   secret: Record<string, string>,
   behave: (event: Buffer, service: string, fn: string, qualifier: string | undefined) => FcReply,
@@ -14,10 +21,7 @@ export async function startFcServer(
   const calls: Array<{ path: string; headers: http.IncomingHttpHeaders; event: Buffer }> = [];
   let n = 0;
   const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
+    withBody(req, (body) => {
       const h = req.headers;
       const requestId = `fc-req-${++n}`;
       const send = (status: number, headers: Record<string, string>, payload: string | Buffer) => {

@@ -34,13 +34,15 @@ const checkOptions = compile<CreateHandlerOptions>(
           maxDelayMs: { type: 'number', minimum: 0 },
         },
       },
+      finish: {},
+      partialProgress: { type: 'boolean' },
       now: {},
     },
   },
   'createHandler options',
 );
 
-export function createHandler<P = Record<string, unknown>>(processData: ProcessData<P>, opts: CreateHandlerOptions = {}): FcHandler {
+export function createHandler<P = Record<string, unknown>>(processData: ProcessData<P>, opts: CreateHandlerOptions<P> = {}): FcHandler {
   checkOptions(opts);
   const now = opts.now ?? Date.now;
   const setup = {
@@ -54,6 +56,9 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     batchSize: opts.batchSize ?? 100,
     pageBytes: opts.pageBytes ?? 2 * 1024 * 1024,
     retry: { ...DEFAULT_PULL_RETRY, ...opts.retry },
+    finish: opts.finish,
+    // a collecting sink writes in finish, so by default its failed range is retried whole
+    partialProgress: opts.partialProgress ?? opts.finish === undefined,
     now,
   };
   return fcHandler((event, context) => processRange(resolveInvocation(event, context, setup), processData, settings));

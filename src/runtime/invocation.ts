@@ -29,6 +29,8 @@ export interface Invocation<P> {
   readonly startedAt: number;
   /** makes the batch's groups known to ctx.logId */
   track(batch: Batch): void;
+  /** ctx.count's counters */
+  readonly counters: Map<string, number>;
 }
 
 function taskLogger(fc: FcContextLike, e: TriggerEvent): TaskLogger {
@@ -82,6 +84,7 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
   const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
   const source = event.source;
   const { track, logId } = logIds(source);
+  const counters = new Map<string, number>();
   const ctx: ProcessContext<P> = {
     shardId: source.shardId,
     beginCursor: source.beginCursor,
@@ -97,6 +100,11 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
     credentials,
     remainingTimeMs: () => deadline - setup.now(),
     logId,
+    count: (name, by = 1) => {
+      if (typeof name !== 'string' || name === '') throw new SlsArgumentError('ctx.count: the counter name must be a non-empty string');
+      if (!Number.isFinite(by)) throw new SlsArgumentError(`ctx.count(${JSON.stringify(name)}): ${by} is not a finite number`);
+      counters.set(name, (counters.get(name) ?? 0) + by);
+    },
   };
-  return { event, ctx, client, readDeadline, startedAt, track };
+  return { event, ctx, client, readDeadline, startedAt, track, counters };
 }

@@ -5,12 +5,14 @@ import type { RetryOptions } from '../client/index.js';
 import { EventCapability, eventRange, readRange, type PartialFailure } from '../event/index.js';
 import { Batch } from './batch.js';
 import type { Invocation } from './invocation.js';
-import { BatchOutcome, type HandlerResult, type ProcessData } from './types.js';
+import { BatchOutcome, type HandlerResult, type ProcessContext, type ProcessData } from './types.js';
 
-export interface ProcessorSettings {
+export interface ProcessorSettings<P> {
   readonly batchSize: number;
   readonly pageBytes: number;
   readonly retry: RetryOptions;
+  readonly finish?: (ctx: ProcessContext<P>) => void | Promise<void>;
+  readonly partialProgress: boolean;
   readonly now: () => number;
 }
 
@@ -31,18 +33,21 @@ function emptyResult(): HandlerResult {
   };
 }
 
-export async function processRange<P>(inv: Invocation<P>, processData: ProcessData<P>, s: ProcessorSettings): Promise<HandlerResult> {
+export async function processRange<P>(inv: Invocation<P>, processData: ProcessData<P>, s: ProcessorSettings<P>): Promise<HandlerResult> {
   const result = emptyResult();
   // The first group not yet processed: where a retry resumes when a later batch fails.
   let resumeCursor = inv.event.source.beginCursor;
   try {
     await processPages(inv, processData, s, result, (next) => (resumeCursor = next));
   } catch (e) {
-    const partial = partialFailure(inv, resumeCursor, e);
+    const partial = s.partialProgress ? partialFailure(inv, resumeCursor, e) : undefined;
     if (!partial) throw e;
     inv.ctx.logger.error(`failed at cursor ${resumeCursor}, reporting the progress before it: ${partial.errorMessage}`);
     result.partialFailure = partial;
   }
+  // Only a range processed to its end is finished; a throw here fails the whole invocation.
+  if (!result.partialFailure) await s.finish?.(inv.ctx);
+  if (inv.counters.size > 0) result.counters = Object.fromEntries(inv.counters);
   if (result.pulls === 0) {
     result.emptyTrigger = true;
     inv.ctx.logger.info(`empty trigger: no log groups in [${inv.event.source.beginCursor}, ${inv.event.source.endCursor})`);
@@ -65,7 +70,7 @@ function partialFailure<P>(inv: Invocation<P>, resumeCursor: string, e: unknown)
 async function processPages<P>(
   inv: Invocation<P>,
   processData: ProcessData<P>,
-  s: ProcessorSettings,
+  s: ProcessorSettings<P>,
   result: HandlerResult,
   processedUpTo: (cursor: string) => void,
 ): Promise<void> {

@@ -42,6 +42,11 @@ export interface ProcessContext<P = Record<string, unknown>> {
    * every retry and redrive, so a sink that dedupes by it writes each log once.
    */
   logId(group: FastLogGroup, index: number): string;
+  /**
+   * Adds `by` (default 1) to the named counter of this invocation's result (`result.counters`),
+   * e.g. lookups that found nothing: counts beside the Java template's four.
+   */
+  count(name: string, by?: number): void;
 }
 
 /**
@@ -58,7 +63,7 @@ export const BatchOutcome = {
 } as const;
 export type BatchOutcome = (typeof BatchOutcome)[keyof typeof BatchOutcome];
 
-export interface CreateHandlerOptions {
+export interface CreateHandlerOptions<P = Record<string, unknown>> {
   /** JSON Schema for event.parameter (the trigger's functionParameter) */
   readonly parameterSchema?: object;
   /** log groups per pull at most, 1..1000 (default 100) */
@@ -75,6 +80,18 @@ export interface CreateHandlerOptions {
    * invocation's deadline (FC's function timeout) would pass
    */
   readonly retry?: Partial<RetryOptions>;
+  /**
+   * Called once per invocation after the last batch was processed (also for an empty trigger, with
+   * no batch), before the result is returned: where a sink that collects the whole range writes it
+   * (one object per range). A throw fails the invocation.
+   */
+  readonly finish?: (ctx: ProcessContext<P>) => void | Promise<void>;
+  /**
+   * Report the progress before a failed batch (the partialProgress capability) so a retry resumes
+   * there. Default: true without `finish`, false with it (processData then only collects and
+   * `finish` writes, so nothing of a failed range was written and it is retried whole).
+   */
+  readonly partialProgress?: boolean;
   /** clock for timings (tests) */
   readonly now?: () => number;
 }
@@ -92,6 +109,8 @@ export interface HandlerResult {
    * ones succeeded: the counters cover the processed part, and the caller resumes at resumeCursor.
    */
   partialFailure?: PartialFailure;
+  /** processData's own counters (ctx.count), present when it counted anything */
+  counters?: Record<string, number>;
 }
 
 export type FcHandler = (

@@ -11,7 +11,7 @@ import { LocalInvoker } from '../../src/trigger/invokers/local.js';
 import { runCli } from '../helpers/cli.js';
 import { startTestHub } from '../helpers/hub.js';
 
-const templates = ['user-defined-function', 'logstore-replication', 'splunk-hec', 'syslog'];
+const templates = ['user-defined-function', 'logstore-replication', 'splunk-hec', 'syslog', 'ip-lookup', 'oss-shipper-csv'];
 
 test('init --list shows every template with one line', async () => {
   const list = await runCli(['init', '--list']);

@@ -282,3 +282,38 @@ test('ctx.logId names each log by shard position: the same on every read, distin
   });
   await assert.rejects(h(event(begin, end), ctx), /log index 3 is outside the group's 3 logs/);
 });
+
+test('a collecting sink: finish runs once after the last batch, counters reach the result, a failed range is retried whole', async () => {
+  const withCapability = { ...event(begin, end), capabilities: ['partialProgress'] };
+  const quiet = { ...ctx, logger: { info: () => undefined, error: () => undefined } };
+  const collected = new WeakMap<object, string[]>();
+  let failAt = 0;
+  let pages = 0;
+  const finished: string[][] = [];
+  const h = createHandler(
+    (batch, c) => {
+      if (++pages === failAt) throw new Error('bad page');
+      const rows = collected.get(c) ?? [];
+      for (const r of batch.records()) rows.push(r.n);
+      collected.set(c, rows);
+      c.count('rows', batch.logCount);
+      c.count('pages');
+      return true;
+    },
+    { batchSize: 2, finish: (c) => void finished.push(collected.get(c) ?? []) },
+  );
+  const r = await h(withCapability, quiet);
+  assert.equal(finished.length, 1);
+  assert.equal(finished[0].length, 15);
+  assert.deepEqual(r.counters, { rows: 15, pages: 3 });
+  [pages, failAt] = [0, 2];
+  await assert.rejects(h(withCapability, quiet), /bad page/, 'with finish, no partial progress: nothing of the range was written');
+  assert.equal(finished.length, 1, 'finish does not run for a failed range');
+  const empty = await h(event(begin, begin), quiet);
+  assert.equal(finished.length, 2, 'an empty trigger is finished too');
+  assert.equal(empty.counters, undefined, 'no counters when nothing counted');
+  const failing = createHandler(() => true, { finish: () => Promise.reject(new Error('upload failed')) });
+  await assert.rejects(failing(event(begin, end), quiet), /upload failed/);
+  const counting = createHandler((_b, c) => (c.count(''), true));
+  await assert.rejects(counting(event(begin, end), quiet), /ctx.count: the counter name must be a non-empty string/);
+});

@@ -2,7 +2,7 @@
 // every source, so the `prepare` that npm runs for this checkout as a file: dependency (the
 // template tests install one) never rewrites dist/ under tests running from it.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +12,8 @@ const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', '
 const assets = [
   ['src/trigger/invokers/localWorker.mjs', 'dist/trigger/invokers/localWorker.mjs'],
   ['src/cjs/require.cjs', 'dist/cjs/require.cjs'],
+  // the console's page: plain modules and CSS, served as they are
+  ['src/console/web', 'dist/console/web'],
 ];
 
 function newest(p) {
@@ -32,6 +34,6 @@ const tsc = spawnSync(
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 for (const [from, to] of assets) {
   mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
-  copyFileSync(path.join(root, from), path.join(root, to));
+  cpSync(path.join(root, from), path.join(root, to), { recursive: true });
 }
 writeFileSync(stamp, `${new Date().toISOString()}\n`);

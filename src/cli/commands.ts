@@ -45,6 +45,11 @@ export const COMMANDS = {
     description: 'generate or validate FC log-trigger events',
     load: async () => (await import('./events.js')).registerEvents,
   },
+  console: {
+    usage: 'console',
+    description: "a job's web console on its own (shards, lag, charts, tasks, dead letters, preview, checkpoint reset), from the SLS API",
+    load: async () => (await import('./console.js')).registerConsole,
+  },
   checkpoint: {
     usage: 'checkpoint',
     description: "show or reset a job's checkpoints",

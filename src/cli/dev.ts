@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
-import { DEFAULT_ACCESS_KEY, startLogHub } from '../loghub/index.js';
+import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { createInvoker, ensureJobResources, parseJobConfig, Scheduler, targetName } from '../trigger/index.js';
+import { createInvoker, ensureJobResources, parseJobConfig, Scheduler, targetName, TriggerMetrics } from '../trigger/index.js';
+import { listenOption, startJobConsole, type Listen } from './consoleStart.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
@@ -26,6 +27,7 @@ interface DevFlags {
   bisect?: boolean;
   deadLetterDir?: string;
   maxRetryTime?: number;
+  console: Listen | false;
 }
 
 function lagLine(scheduler: Scheduler): string {
@@ -57,10 +59,17 @@ export function registerDev(program: Command): void {
     .option('--bisect', 'bisectOnError: split a failing range down to the one failing log group')
     .option('--dead-letter-dir <dir>', 'onRetriesExhausted deadLetter into this directory (letters keep their data; see redrive)')
     .option('--max-retry-time <n>', 'jobConfig.maxRetryTime, overriding s.yaml', intOption('--max-retry-time', 0, 100))
+    .option('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', listenOption('--console'), {
+      host: '127.0.0.1',
+      port: 8091,
+    })
+    .option('--no-console', 'no web console')
     .action(async (flags: DevFlags) => {
+      const hubMetrics = new LogHubMetrics();
       const hub = await startLogHub({
         port: flags.port,
         dataDir: flags.dataDir,
+        metrics: hubMetrics,
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       });
       const input = readJobInput(flags.config, { trigger: flags.trigger });
@@ -93,6 +102,8 @@ export function registerDev(program: Command): void {
         scheduleSink: flags.json ? undefined : null,
       });
       printSchedulerEvents(scheduler, { tasks: !flags.json });
+      const metrics = new TriggerMetrics();
+      metrics.attach(scheduler, config.jobName);
       const lagTimer = setInterval(
         () => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`),
         config.triggerInterval * 1000,
@@ -108,8 +119,20 @@ export function registerDev(program: Command): void {
           '',
         ].join('\n'),
       );
+      const web = flags.console
+        ? await startJobConsole({
+            listen: flags.console,
+            config,
+            client,
+            invoker,
+            credentials: DEFAULT_ACCESS_KEY,
+            registries: [metrics.registry, hubMetrics.registry],
+            mode: 'live',
+          })
+        : undefined;
       producer.start();
       onShutdown(async () => {
+        await web?.close();
         producer.stop();
         clearInterval(lagTimer);
         await scheduler.stop();

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
 import { envCredentials, ENV } from '../config/env.js';
-import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
-import { jobFromSYaml, parseJobConfig, type JobConfig, type JobConfigInput } from '../trigger/index.js';
+import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
+import { jobFromSYaml, parseJobConfig, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 
 export interface JobFlags {
@@ -150,3 +150,9 @@ export function sourceOptions<T extends { option: (...a: never[]) => T }>(cmd: T
     .option('--logstore <name>', 'source logstore');
   return cmd;
 }
+
+/** Saved dead-letter bytes served under their own cursors by a throwaway LogHub (redrive; trigger/ cannot import the LogHub). */
+export const serveSaved: ServeSaved = async (fixture) => {
+  const { hub, event } = await serveFixture(fixture);
+  return { event, close: () => hub.close() };
+};

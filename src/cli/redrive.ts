@@ -3,9 +3,8 @@
 // cursors). Prints one line per letter (or JSON), a progress bar, and exits 1 if any failed.
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { serveFixture } from '../loghub/index.js';
 import { createInvoker, parseTimePoint, redrive, type DeadLetterTarget, type RedriveItem, type RedriveReport } from '../trigger/index.js';
-import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
+import { clientFor, credentialsFor, loadJob, serveSaved, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
 import { intOption } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -103,10 +102,7 @@ export function registerRedrive(program: Command): void {
           filter: { since, shardId: flags.shard, task: flags.task, all: flags.all },
           dryRun: flags.dryRun,
           canServeSaved: config.target.type === 'local',
-          serveSaved: async (fixture) => {
-            const { hub, event } = await serveFixture(fixture);
-            return { event, close: () => hub.close() };
-          },
+          serveSaved,
           onItem: (item, done, total) => {
             printItem(item, flags.json === true);
             if (!flags.json && total > 1) progressBar(done, total, 'letters', done === total);

@@ -5,11 +5,14 @@ import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
+import { listenOption, startJobConsole, type Listen } from './consoleStart.js';
+import { TriggerMetrics } from '../trigger/index.js';
 
 interface RunFlags extends JobFlags {
   consumer?: string;
   once?: boolean;
   quiet?: boolean;
+  console?: Listen;
 }
 
 export function registerRun(program: Command): void {
@@ -29,6 +32,7 @@ export function registerRun(program: Command): void {
       'run one tick, wait for its tasks (and any bisect they started), and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)',
     )
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
+    .option('--console <[host:]port>', 'serve the web console and /metrics there while the job runs', listenOption('--console'))
     .action(async (flags: RunFlags) => {
       const config = loadJob(flags);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
@@ -51,7 +55,21 @@ export function registerRun(program: Command): void {
       process.stderr.write(
         `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
+      const metrics = new TriggerMetrics();
+      metrics.attach(scheduler, config.jobName);
+      const web = flags.console
+        ? await startJobConsole({
+            listen: flags.console,
+            config,
+            client,
+            invoker,
+            credentials: creds,
+            registries: [metrics.registry],
+            mode: 'live',
+          })
+        : undefined;
       const stop = async () => {
+        await web?.close();
         await scheduler.stop();
         await invoker.close();
         client.close();

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { lz4Implementation } from '../codec/index.js';
-import { DEFAULT_ACCESS_KEY, startLogHub, type AccessKey } from '../loghub/index.js';
+import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub, type AccessKey } from '../loghub/index.js';
 import { envCredentials } from '../config/env.js';
 import { intOption, onShutdown } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -60,6 +60,7 @@ export function registerServe(program: Command): void {
         accessKeys: [key],
         fsync: flags.fsync,
         maxOpenFiles: flags.maxOpenFiles,
+        metrics: new LogHubMetrics(),
         onRequest: flags.quiet ? undefined : (e) => process.stdout.write(JSON.stringify(e) + '\n'),
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       });
@@ -73,6 +74,7 @@ export function registerServe(program: Command): void {
             : `  AccessKeyId:       ${key.accessKeyId}\n  AccessKeySecret:   ${key.accessKeySecret}`,
           `  lz4:               ${lz4Implementation}`,
           `  SDK endpoint:      ${hub.endpoint}  (projects are addressed as <project>.127.0.0.1:${hub.port})`,
+          `  metrics:           ${hub.endpoint}/metrics  (Prometheus text, unsigned)`,
           '',
         ].join('\n'),
       );

@@ -5,3 +5,4 @@ export { FileStore, type FileStoreOptions } from './store/fileStore.js';
 export { MemoryStore } from './store/memoryStore.js';
 export type * from './store/types.js';
 export { serveFixture, createLogStoreMeta } from './fixture.js';
+export { LogHubMetrics } from './metrics.js';

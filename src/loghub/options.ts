@@ -32,6 +32,7 @@ export const checkLogHubOptions = compile<unknown>(
       bareHosts: { type: 'array', items: { type: 'string' } },
       onRequest: anything,
       onWarning: anything,
+      metrics: anything,
     },
   },
   'startLogHub options',

@@ -16,6 +16,7 @@ import { FileStore } from './store/fileStore.js';
 import { MemoryStore } from './store/memoryStore.js';
 import type { Store } from './store/types.js';
 import { expireAll } from './ttl.js';
+import type { LogHubMetrics } from './metrics.js';
 
 export interface AccessKey {
   readonly accessKeyId: string;
@@ -67,6 +68,8 @@ export interface LogHubOptions {
   readonly bareHosts?: readonly string[];
   readonly onRequest?: (entry: RequestLogEntry) => void;
   readonly onWarning?: (msg: string) => void;
+  /** count requests and fsyncs here, and answer an unsigned GET /metrics (no project) with them */
+  readonly metrics?: LogHubMetrics;
 }
 
 export interface LogHub {
@@ -116,6 +119,12 @@ function flatHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+async function sendMetrics(res: http.ServerResponse, metrics: LogHubMetrics): Promise<void> {
+  const text = await metrics.registry.metrics();
+  res.writeHead(200, { 'content-type': metrics.registry.contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   checkLogHubOptions(opts);
   const dataDir = opts.store || opts.memory ? undefined : path.resolve(opts.dataDir ?? path.join('.sls-trigger', 'loghub'));
@@ -128,6 +137,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
           segmentBytes: opts.segmentBytes,
           maxOpenFiles: opts.maxOpenFiles,
           onWarning: opts.onWarning,
+          onFsync: opts.metrics && ((s) => opts.metrics!.fsync(s)),
         })
       : new MemoryStore());
   const hub = await Hub.open({ store, now: opts.now, limits: opts.limits });
@@ -148,6 +158,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
     const { path: urlPath, query } = parseRequestTarget(req.url ?? '/');
     const headers = flatHeaders(req.headers);
     const project = projectFromHost(headers['host'], bareHosts);
+    if (opts.metrics && method === 'GET' && urlPath === '/metrics' && project === undefined) return sendMetrics(res, opts.metrics);
     let action: string | undefined;
     let status = 200;
     let bytesIn = 0;
@@ -180,7 +191,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
     }
     // The action has settled and replies never refer to the request body: its buffer can be reused.
     if (body) hub.buffers.release(body);
-    opts.onRequest?.({
+    const entry: RequestLogEntry = {
       time: new Date().toISOString(),
       requestId,
       method,
@@ -192,7 +203,9 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
       ms: Date.now() - started,
       bytesIn,
       bytesOut,
-    });
+    };
+    opts.metrics?.request(entry);
+    opts.onRequest?.(entry);
   }
 
   const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => void handle(req, res));

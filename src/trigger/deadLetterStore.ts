@@ -4,9 +4,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LogClient } from '../client/index.js';
-import type { FastLogGroup } from '../codec/index.js';
 import { parseEvent, type LogstoreRef } from '../event/index.js';
 import type { DeadLetterTarget } from './config.js';
+import { scanLogs, type Fields } from './logScan.js';
 import {
   DEAD_LETTER_DATA_TOPIC,
   DEAD_LETTER_TOPIC,
@@ -32,28 +32,6 @@ export interface DeadLetterSet {
   /** oldest first */
   readonly letters: DeadLetter[];
   readonly redriven: ReadonlyMap<string, RedriveMark>;
-}
-
-type Fields = Record<string, string>;
-
-function fieldsOf(g: FastLogGroup, i: number): Fields {
-  const f: Fields = { __time__: String(g.time(i)) };
-  for (let j = 0, n = g.fieldCount(i); j < n; j++) f[g.key(i, j)] = g.value(i, j);
-  return f;
-}
-
-/** Every log of the logstore (all shards) received at or after `since`, with its group's topic. */
-async function* logsOf(client: LogClient, at: LogstoreRef, since: number | undefined): AsyncGenerator<{ topic: string; fields: Fields }> {
-  for (const shard of await client.listShards(at)) {
-    const where = { ...at, shardId: shard.shardID };
-    let cursor = await client.getCursor({ ...where, from: since ?? 'begin' });
-    for (;;) {
-      const page = await client.pullLogs({ ...where, cursor, count: 100 });
-      for (const g of page.groups) for (let i = 0; i < g.logCount; i++) yield { topic: g.topic ?? '', fields: fieldsOf(g, i) };
-      if (page.count === 0 || page.nextCursor === cursor) break;
-      cursor = page.nextCursor;
-    }
-  }
 }
 
 function letterOf(h: Fields, parts: Map<number, string> | undefined): DeadLetter {
@@ -91,7 +69,7 @@ async function readFromLogstore(client: LogClient, at: LogstoreRef, since: numbe
   const headers: Fields[] = [];
   const parts = new Map<string, Map<number, string>>();
   const redriven = new Map<string, RedriveMark>();
-  for await (const { topic, fields } of logsOf(client, at, since)) {
+  for await (const { topic, fields } of scanLogs(client, at, since)) {
     if (topic === DEAD_LETTER_TOPIC && fields.dead_letter_id) headers.push(fields);
     else if (topic === DEAD_LETTER_DATA_TOPIC) {
       const m = parts.get(fields.dead_letter_id) ?? new Map<number, string>();

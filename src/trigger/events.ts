@@ -79,8 +79,15 @@ export interface DeadLetterEvent {
   truncated: boolean;
 }
 
+/** One check of a shard for new data: `found` false means no invocation was needed (an empty poll saved). */
+export interface CheckEvent {
+  shardId: number;
+  found: boolean;
+}
+
 export interface SchedulerEvents {
   poll: [PollEvent];
+  check: [CheckEvent];
   invoke: [InvokeEvent];
   task: [TaskEvent];
   retry: [RetryEvent];

@@ -12,3 +12,6 @@ export * from './replay.js';
 export * from './deadLetter.js';
 export * from './deadLetterStore.js';
 export * from './redrive.js';
+export { TriggerMetrics } from './metrics.js';
+export * from './taskHistory.js';
+export * from './logScan.js';

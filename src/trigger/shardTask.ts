@@ -181,6 +181,7 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
     return true;
   }
   const next = await nextRange(deps, shard);
+  deps.emit('check', { shardId: shard.id, found: next.range !== undefined });
   await watchDataLoss(deps, shard, next.range);
   if (!next.range) {
     await finishIdle(deps, shard, readonly);

@@ -2,6 +2,7 @@
 // (like the seed's ConsumerGroupTest output).
 import { addToCursor, compareCursors, decodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
+import { hasCode } from '../errors/index.js';
 import type { LogstoreRef } from '../event/index.js';
 import { timeToLoss } from './dataLoss.js';
 import { lastTasks, type LastTask } from './lastTasks.js';
@@ -25,6 +26,16 @@ export interface ShardStatus {
   lastTask?: LastTask;
 }
 
+/** The job's checkpoints; none before its consumer group exists (a job that has not started yet). */
+async function checkpointsOf(client: LogClient, at: { project: string; logstore: string; jobName: string }) {
+  try {
+    return await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName });
+  } catch (e) {
+    if (hasCode(e, 'ConsumerGroupNotExist')) return [];
+    throw e;
+  }
+}
+
 export async function jobStatus(
   client: LogClient,
   at: { project: string; logstore: string; jobName: string; logConfig?: LogstoreRef },
@@ -34,9 +45,7 @@ export async function jobStatus(
   const ttlSeconds = (await client.getLogStore({ project: at.project, logstore: at.logstore })).ttl * 86400;
   const nowSeconds = Math.floor(nowMs / 1000);
   const shards = await client.listShards({ project: at.project, logstore: at.logstore });
-  const cps = new Map(
-    (await client.getCheckpoint({ project: at.project, logstore: at.logstore, consumerGroup: at.jobName })).map((c) => [c.shard, c]),
-  );
+  const cps = new Map((await checkpointsOf(client, at)).map((c) => [c.shard, c]));
   const out: ShardStatus[] = [];
   for (const s of shards) {
     const q = { project: at.project, logstore: at.logstore, shardId: s.shardID };

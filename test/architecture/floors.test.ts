@@ -20,6 +20,7 @@ const FLOOR: Record<string, number> = {
   testing: 4,
   scaffold: 4,
   build: 4,
+  console: 4,
   cli: 5,
 };
 

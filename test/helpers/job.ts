@@ -56,7 +56,8 @@ export function faultyClient(client: LogClient, fault: (method: string, params: 
 
 export async function startJob(opts: {
   shards: number;
-  config?: Partial<JobConfigInput>;
+  /** config overrides, or a function of the job's (random) project name */
+  config?: Partial<JobConfigInput> | ((project: string) => Partial<JobConfigInput>);
   fail?: (e: TriggerEvent, attempt: number) => boolean;
   afterRead?: (e: TriggerEvent) => Promise<void>;
   /** the function instead of the recording one (e.g. a createHandler handler) */
@@ -105,7 +106,7 @@ export async function startJob(opts: {
     logConfig: { project, logstore: 'trigger-log' },
     target: { type: 'local', module: 'unused.js' },
     heartbeatIntervalSeconds: 5,
-    ...opts.config,
+    ...(typeof opts.config === 'function' ? opts.config(project) : opts.config),
   });
   const newScheduler = (name: string) =>
     new Scheduler({
@@ -157,6 +158,7 @@ export async function startJob(opts: {
     events,
     attempts,
     config,
+    invoker,
     scheduler,
     newScheduler,
     runUntil,

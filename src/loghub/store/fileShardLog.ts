@@ -41,6 +41,8 @@ export interface FileShardLogOptions {
   /** the store's bounded cache of open files (fileHandles.ts) */
   readonly handles: FileHandles;
   readonly onWarning?: (msg: string) => void;
+  /** seconds each group commit's fsync of data and index took (metrics) */
+  readonly onFsync?: (seconds: number) => void;
 }
 
 const segName = (seq: number) => String(seq).padStart(20, '0');
@@ -205,7 +207,8 @@ export class FileShardLog implements ShardLog {
         off += len;
       }
     }
-    const { handles, fsync } = this.opts;
+    const { handles, fsync, onFsync } = this.opts;
+    const syncStart = performance.now();
     await Promise.all([
       handles.use(seg.dataPath, 'r+', async (fh) => {
         await fh.writev(parts, seg.size);
@@ -216,6 +219,7 @@ export class FileShardLog implements ShardLog {
         if (fsync) await fh.datasync();
       }),
     ]);
+    if (fsync) onFsync?.((performance.now() - syncStart) / 1000);
     const seqs: number[] = [];
     let k = 0;
     for (const p of batch) {

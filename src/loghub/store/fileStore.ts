@@ -27,6 +27,8 @@ export interface FileStoreOptions {
   /** open files kept at most, across all shards (default 512) */
   readonly maxOpenFiles?: number;
   readonly onWarning?: (msg: string) => void;
+  /** seconds each acknowledged write's fsync took (metrics) */
+  readonly onFsync?: (seconds: number) => void;
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -49,6 +51,7 @@ export class FileStore implements Store {
       fsync: opts.fsync ?? true,
       handles: this.handles,
       onWarning: opts.onWarning,
+      onFsync: opts.onFsync,
     };
   }
 

@@ -1,0 +1,54 @@
+// sls-trigger console: the web console on its own, reading only the SLS API (checkpoints, the
+// schedule-log and dead-letter logstores, GetCursor/PullLogs), so it also shows a real FC log
+// trigger's history from the schedule logs FC writes. With the job's target it can also replay
+// and redrive.
+import type { Command } from 'commander';
+import { COMMANDS } from './commands.js';
+import { createInvoker } from '../trigger/index.js';
+import { listenOption, startJobConsole } from './consoleStart.js';
+import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
+import { onShutdown } from './util.js';
+
+interface ConsoleFlags extends JobFlags {
+  listen: { host: string; port: number };
+  invoke: boolean;
+}
+
+export function registerConsole(program: Command): void {
+  targetOptions(
+    program
+      .command(COMMANDS.console.usage)
+      .description(COMMANDS.console.description)
+      .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
+      .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
+  )
+    .option('--endpoint <url>', 'SLS endpoint, overriding the config (real SLS or the embedded LogHub)')
+    .option('--module <path>', 'local handler module for replay and redrive, overriding the config')
+    .option('--job-name <name>', 'job (consumer group) name, overriding the config')
+    .option('--listen <[host:]port>', 'where the console listens (a non-loopback host prints a warning)', listenOption('--listen'), {
+      host: '127.0.0.1',
+      port: 8091,
+    })
+    .option('--no-invoke', 'no replay or redrive from the page (read-only apart from checkpoint reset)')
+    .action(async (flags: ConsoleFlags) => {
+      const config = loadJob(flags);
+      const creds = credentialsFor(config.endpoint, config.credentials);
+      const client = clientFor(config.endpoint, creds);
+      const invoker = flags.invoke ? createInvoker({ ...config, concurrency: 1 }, creds) : undefined;
+      process.stderr.write(`job ${config.jobName}: ${config.project}/${config.logstore} on ${config.endpoint}\n`);
+      const server = await startJobConsole({
+        listen: flags.listen,
+        config,
+        client,
+        invoker,
+        credentials: creds,
+        registries: [],
+        mode: 'standalone',
+      });
+      onShutdown(async () => {
+        await server.close();
+        await invoker?.close();
+        client.close();
+      });
+    });
+}

@@ -1,0 +1,51 @@
+// Starting the console from a command (dev, run --console, console): the [host:]port flag and the
+// start line with the URL.
+import { InvalidArgumentError } from 'commander';
+import type { Registry } from 'prom-client';
+import type { LogClient } from '../client/index.js';
+import { startConsole, type ConsoleServer } from '../console/index.js';
+import type { Invoker, JobConfig } from '../trigger/index.js';
+import { serveSaved } from './job.js';
+
+export interface Listen {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** commander parser for `[host:]port` (IPv6 as [::1]:port). */
+export function listenOption(flag: string) {
+  return (value: string): Listen => {
+    const m = /^(?:\[([0-9a-fA-F:]+)\]|([^:\s]+)):(\d+)$/.exec(value) ?? /^()()(\d+)$/.exec(value);
+    const port = m ? Number(m[3]) : NaN;
+    if (!m || !Number.isInteger(port) || port < 0 || port > 65535)
+      throw new InvalidArgumentError(`${flag} takes [host:]port (e.g. 8091 or 127.0.0.1:8091), got ${JSON.stringify(value)}`);
+    return { host: m[1] || m[2] || '127.0.0.1', port };
+  };
+}
+
+export interface JobConsoleOptions {
+  readonly listen: Listen;
+  readonly config: JobConfig;
+  readonly client: LogClient;
+  readonly invoker?: Invoker;
+  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly registries: readonly Registry[];
+  readonly mode: 'live' | 'standalone';
+}
+
+export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServer> {
+  const server = await startConsole({
+    ...o.listen,
+    client: o.client,
+    job: o.config,
+    invoker: o.invoker,
+    credentials: o.credentials,
+    registries: o.registries,
+    mode: o.mode,
+    serveSaved,
+    canServeSaved: o.config.target.type === 'local',
+    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+  });
+  process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics)\n`);
+  return server;
+}

@@ -1,0 +1,123 @@
+// What the console's charts show, sampled every `sampleMs`: lag per shard (from the job's status,
+// so standalone mode against real SLS works too), and the schedule-log records that arrived since
+// the last sample (tailed from the logstore), folded into ingested/shipped per trigger interval and
+// invocation durations. Kept for `keep` samples; every sample is also pushed to the SSE streams.
+import type { LogClient } from '../client/index.js';
+import { fieldsOf, jobStatus, scheduleRecordOf, type JobConfig, type ScheduleRecord, type ShardStatus } from '../trigger/index.js';
+
+export interface LagSample {
+  /** unix ms */
+  t: number;
+  lag: Record<number, number>;
+}
+export interface IntervalTotals {
+  /** start of the interval, unix s */
+  t: number;
+  ingestLines: number;
+  ingestBytes: number;
+  shipLines: number;
+  shipBytes: number;
+}
+export interface DurationPoint {
+  /** end of the attempt, unix s */
+  t: number;
+  shardId: number;
+  ms: number;
+  status: string;
+}
+export interface Sample {
+  lag: LagSample;
+  shards: ShardStatus[];
+  tasks: ScheduleRecord[];
+}
+
+export interface HistoryOptions {
+  readonly client: LogClient;
+  readonly job: JobConfig;
+  readonly now: () => number;
+  /** samples kept (default 900: 30 min at 2 s) */
+  readonly keep?: number;
+  /** schedule-log history the charts start with, seconds before the console's start (default 1800) */
+  readonly historySeconds?: number;
+  readonly onWarning?: (m: string) => void;
+}
+
+export class History {
+  readonly lag: LagSample[] = [];
+  readonly intervals: IntervalTotals[] = [];
+  readonly durations: DurationPoint[] = [];
+  shards: ShardStatus[] = [];
+  private readonly listeners = new Set<(s: Sample) => void>();
+  /** per schedule-log shard: the next cursor to read */
+  private readonly tail = new Map<number, string>();
+
+  constructor(private readonly o: HistoryOptions) {}
+
+  subscribe(fn: (s: Sample) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** One sample: status, new schedule-log records, folded and pushed. */
+  async sample(): Promise<Sample> {
+    const { client, job } = this.o;
+    this.shards = await jobStatus(
+      client,
+      { project: job.project, logstore: job.logstore, jobName: job.jobName, logConfig: job.logConfig },
+      this.o.now(),
+    );
+    const lag: LagSample = { t: this.o.now(), lag: Object.fromEntries(this.shards.map((s) => [s.shardId, s.lagSeconds])) };
+    const tasks = await this.newTasks();
+    this.fold(lag, tasks);
+    const s = { lag, shards: this.shards, tasks };
+    for (const l of this.listeners) l(s);
+    return s;
+  }
+
+  private fold(lag: LagSample, tasks: ScheduleRecord[]): void {
+    const keep = this.o.keep ?? 900;
+    this.lag.push(lag);
+    const width = this.o.job.triggerInterval;
+    for (const t of tasks) {
+      if (t.request_id) this.durations.push({ t: t.end_time, shardId: t.shard_id, ms: t.duration_ms, status: t.task_status });
+      const start = t.end_time - (t.end_time % width);
+      let bucket = this.intervals.find((b) => b.t === start);
+      if (!bucket) {
+        bucket = { t: start, ingestLines: 0, ingestBytes: 0, shipLines: 0, shipBytes: 0 };
+        this.intervals.push(bucket);
+        this.intervals.sort((a, b) => a.t - b.t);
+      }
+      bucket.ingestLines += t.ingest_lines;
+      bucket.ingestBytes += t.ingest_bytes;
+      bucket.shipLines += t.ship_lines;
+      bucket.shipBytes += t.ship_bytes;
+    }
+    this.durations.sort((a, b) => a.t - b.t);
+    for (const list of [this.lag, this.intervals, this.durations]) if (list.length > keep) list.splice(0, list.length - keep);
+  }
+
+  /** The job's schedule-log records written since the last sample (the first one reads historySeconds back). */
+  private async newTasks(): Promise<ScheduleRecord[]> {
+    const { client, job } = this.o;
+    const at = job.logConfig;
+    const out: ScheduleRecord[] = [];
+    for (const s of await client.listShards(at)) {
+      const where = { ...at, shardId: s.shardID };
+      let cursor =
+        this.tail.get(s.shardID) ??
+        (await client.getCursor({ ...where, from: Math.floor(this.o.now() / 1000) - (this.o.historySeconds ?? 1800) }));
+      for (;;) {
+        const page = await client.pullLogs({ ...where, cursor, count: 100 });
+        for (const g of page.groups)
+          for (let i = 0; i < g.logCount; i++) {
+            const f = fieldsOf(g, i);
+            if (f.job_name === job.jobName && f.task_status !== undefined) out.push(scheduleRecordOf(f));
+          }
+        if (page.count === 0 || page.nextCursor === cursor) break;
+        cursor = page.nextCursor;
+      }
+      this.tail.set(s.shardID, cursor);
+    }
+    return out.sort((a, b) => a.end_time - b.end_time);
+  }
+}

@@ -1,0 +1,175 @@
+// The console: an HTTP server for the page (web/, uPlot from the package's own dependencies, so it
+// works with no network), its JSON API (api.ts), a server-sent-event stream of samples, and
+// /metrics (prom-client registries merged). Loopback by default; see security.ts for who may call.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
+import { fileURLToPath } from 'node:url';
+import { SlsArgumentError, SlsTriggerError } from '../errors/index.js';
+import * as api from './api.js';
+import { History } from './history.js';
+import { allowedHosts, isLoopback, refuseMutation, refuseRead } from './security.js';
+
+export interface ConsoleOptions extends Omit<api.ConsoleDeps, 'history' | 'now' | 'registries'> {
+  /** default 127.0.0.1 */
+  readonly host?: string;
+  /** default 0 (any free port) */
+  readonly port?: number;
+  /** how often lag and new tasks are sampled (default 2000 ms) */
+  readonly sampleMs?: number;
+  readonly historySeconds?: number;
+  /** registries served on /metrics besides none (the job's, the LogHub's) */
+  readonly registries?: readonly Registry[];
+  readonly now?: () => number;
+  /** the mutation token (default: 24 random bytes, new each start) */
+  readonly token?: string;
+  readonly onWarning?: (m: string) => void;
+}
+
+export interface ConsoleServer {
+  readonly url: string;
+  readonly token: string;
+  readonly history: History;
+  /** takes one sample now (tests; the timer does it every sampleMs) */
+  sample(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const webDir = fileURLToPath(new URL('./web/', import.meta.url));
+const require = createRequire(import.meta.url);
+const STATIC: Record<string, { file: () => string; type: string }> = {
+  '/app.js': { file: () => webDir + 'app.js', type: 'text/javascript' },
+  '/charts.js': { file: () => webDir + 'charts.js', type: 'text/javascript' },
+  '/style.css': { file: () => webDir + 'style.css', type: 'text/css' },
+  '/vendor/uPlot.esm.js': { file: () => require.resolve('uplot/dist/uPlot.esm.js'), type: 'text/javascript' },
+  '/vendor/uPlot.min.css': { file: () => require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css' },
+};
+
+type Handler = (d: api.ConsoleDeps, q: URLSearchParams, body: api.Body) => unknown;
+const GET: Record<string, Handler> = {
+  '/api/overview': (d) => api.overview(d),
+  '/api/series': (d) => api.series(d),
+  '/api/tasks': (d, q) => api.tasks(d, q),
+  '/api/task': (d, q) => api.taskDetail(d, q),
+  '/api/dead-letters': (d) => api.deadLetters(d),
+  '/api/preview': (d, q) => api.preview(d, q),
+};
+const POST: Record<string, Handler> = {
+  '/api/checkpoints/reset': (d, _q, b) => api.resetCheckpoint(d, b),
+  '/api/replay': (d, _q, b) => api.replay(d, b),
+  '/api/dead-letters/redrive': (d, _q, b) => api.redriveLetter(d, b),
+};
+
+function send(res: http.ServerResponse, status: number, body: string | Buffer, type: string): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+const sendJson = (res: http.ServerResponse, status: number, v: unknown) => send(res, status, JSON.stringify(v), 'application/json');
+
+async function readJson(req: http.IncomingMessage): Promise<api.Body> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req as AsyncIterable<Buffer>) {
+    size += c.length;
+    if (size > 1024 * 1024) throw new SlsArgumentError('request body over 1 MiB');
+    chunks.push(c);
+  }
+  if (size === 0) return {};
+  try {
+    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    if (v && typeof v === 'object' && !Array.isArray(v)) return v as api.Body;
+  } catch {
+    // answered below
+  }
+  throw new SlsArgumentError('request body must be a JSON object');
+}
+
+function stream(res: http.ServerResponse, history: History): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+  res.write(': connected\n\n');
+  const off = history.subscribe((s) => res.write(`event: sample\ndata: ${JSON.stringify(s)}\n\n`));
+  res.on('close', off);
+}
+
+export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
+  const now = o.now ?? Date.now;
+  const token = o.token ?? randomBytes(24).toString('base64url');
+  const history = new History({ client: o.client, job: o.job, now, historySeconds: o.historySeconds, onWarning: o.onWarning });
+  const deps: api.ConsoleDeps = { ...o, history, now, registries: o.registries ?? [] };
+  const host = o.host ?? '127.0.0.1';
+  let hosts: Set<string> | undefined;
+  const index = (await readFile(webDir + 'index.html', 'utf8')).replace('__CONSOLE_TOKEN__', token);
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://console');
+    const refused = refuseRead(req, hosts);
+    if (refused) return sendJson(res, 403, { error: refused });
+    if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html'))
+      return send(res, 200, index, 'text/html; charset=utf-8');
+    const asset = req.method === 'GET' ? STATIC[url.pathname] : undefined;
+    if (asset) return send(res, 200, await readFile(asset.file()), `${asset.type}; charset=utf-8`);
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const merged = Registry.merge([...deps.registries]);
+      return send(res, 200, await merged.metrics(), merged.contentType);
+    }
+    if (req.method === 'GET' && url.pathname === '/api/stream') return stream(res, history);
+    const get = req.method === 'GET' ? GET[url.pathname] : undefined;
+    if (get) return sendJson(res, 200, await get(deps, url.searchParams, {}));
+    const post = POST[url.pathname];
+    if (!post) return sendJson(res, 404, { error: `no ${req.method} ${url.pathname}` });
+    const no = refuseMutation(req, token);
+    if (no) return sendJson(res, 403, { error: no });
+    return sendJson(res, 200, await post(deps, url.searchParams, await readJson(req)));
+  }
+
+  const server = http.createServer((req, res) => {
+    route(req, res).catch((e: unknown) => {
+      const status = e instanceof SlsArgumentError ? 400 : e instanceof SlsTriggerError ? e.httpStatus || 500 : 500;
+      const err = e as { code?: string; message?: string };
+      if (!res.headersSent) sendJson(res, status, { error: err.message ?? String(e), code: err.code });
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hosts = allowedHosts(host, port);
+  if (!isLoopback(host))
+    o.onWarning?.(
+      `the console listens on ${host}, not loopback: anyone who can reach it can read the job; mutations still need the page's token`,
+    );
+  const sample = async () => {
+    try {
+      await history.sample();
+    } catch (e) {
+      o.onWarning?.(`console sample failed: ${(e as Error).message}`);
+    }
+  };
+  await sample();
+  const timer = setInterval(() => void sample(), o.sampleMs ?? 2000);
+  timer.unref();
+  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown}:${port}/`,
+    token,
+    history,
+    sample,
+    async close() {
+      clearInterval(timer);
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

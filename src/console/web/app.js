@@ -1,0 +1,316 @@
+// The console page: tabs over the JSON API, live samples over server-sent events, and the
+// mutations (reset, replay, redrive) sent with this start's token from the page's meta tag.
+import { durationChart, lagChart, linesChart } from '/charts.js';
+
+const token = document.querySelector('meta[name="console-token"]').content;
+const $ = (sel, root = document) => root.querySelector(sel);
+const state = { overview: null, charts: { lag: {}, lines: {}, duration: {} } };
+window.__console = state;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else if (v !== undefined && v !== null) e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
+  return e;
+}
+
+async function getJson(path) {
+  const r = await fetch(path);
+  const body = await r.json();
+  if (!r.ok) throw new Error(body.error ?? r.statusText);
+  return body;
+}
+
+async function postJson(path, body) {
+  const r = await fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-console-token': token },
+    body: JSON.stringify(body),
+  });
+  const out = await r.json();
+  if (!r.ok) throw new Error(out.error ?? r.statusText);
+  return out;
+}
+
+const time = (s) => (s ? new Date(s * 1000).toLocaleString() : '—');
+const duration = (s) => {
+  if (s === undefined || s === null) return '—';
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+};
+const statusCell = (s) => el('span', { class: `status-${s}` }, s);
+/** A cursor by the last digits of the position it encodes (base64 of a decimal), as the CLI prints it. */
+const shortCursor = (c) => {
+  try {
+    const n = atob(c);
+    return /^\d+$/.test(n) ? `…${n.slice(-6)}` : c;
+  } catch {
+    return c ?? '';
+  }
+};
+
+// ── Overview ────────────────────────────────────────────────────────────────────────────────
+function renderShards(shards) {
+  const body = $('#shards tbody');
+  body.replaceChildren(
+    ...shards.map((s) =>
+      el(
+        'tr',
+        { 'data-shard': s.shardId },
+        el('td', {}, String(s.shardId)),
+        el('td', {}, s.status),
+        el('td', { class: 'mono' }, s.owner || '—'),
+        el('td', {}, time(s.checkpointTime)),
+        el('td', { class: 'lag' }, duration(s.lagSeconds)),
+        el('td', {}, duration(s.timeToLossSeconds)),
+        el('td', {}, String(s.pendingGroups)),
+        el(
+          'td',
+          {},
+          s.lastTask
+            ? [statusCell(s.lastTask.status), ` ${time(s.lastTask.time)}`, s.lastTask.errorMessage ? ` — ${s.lastTask.errorMessage}` : '']
+            : '—',
+        ),
+      ),
+    ),
+  );
+  const select = $('#reset-form select[name="shard"]');
+  const have = new Set([...select.options].map((o) => o.value));
+  for (const s of shards) if (!have.has(String(s.shardId))) select.append(el('option', { value: s.shardId }, `shard ${s.shardId}`));
+}
+
+async function refreshCharts() {
+  const series = await getJson('/api/series');
+  state.series = series;
+  lagChart(state.charts.lag, $('#chart-lag'), series);
+  linesChart(state.charts.lines, $('#chart-lines'), series);
+  durationChart(state.charts.duration, $('#chart-duration'), series);
+}
+
+async function loadOverview() {
+  const o = await getJson('/api/overview');
+  state.overview = o;
+  $('#job').textContent =
+    `${o.job.name.slice(0, 12)}…  ${o.job.project}/${o.job.logstore}  every ${o.job.triggerInterval}s → ${o.job.target.split('/').slice(-3).join('/')}  (${o.mode})`;
+  $('#job').title = o.job.target;
+  renderShards(o.shards);
+  await refreshCharts();
+}
+
+function connect() {
+  const es = new EventSource('/api/stream');
+  es.onopen = () => $('#live').classList.add('on');
+  es.onerror = () => $('#live').classList.remove('on');
+  es.addEventListener('sample', (m) => {
+    const s = JSON.parse(m.data);
+    renderShards(s.shards);
+    void refreshCharts();
+    if (s.tasks.length > 0 && location.hash === '#tasks') void loadTasks();
+  });
+}
+
+// ── Tasks ───────────────────────────────────────────────────────────────────────────────────
+function taskRow(t) {
+  const row = el(
+    'tr',
+    { class: 'expandable', 'data-task': t.task_id, 'data-status': t.task_status },
+    el('td', {}, time(t.end_time)),
+    el('td', {}, String(t.shard_id)),
+    el('td', {}, statusCell(t.task_status)),
+    el('td', {}, String(t.attempt)),
+    el(
+      'td',
+      { class: 'mono', title: `${t.begin_cursor} – ${t.end_cursor}` },
+      `[${shortCursor(t.begin_cursor)}, ${shortCursor(t.end_cursor)})`,
+    ),
+    el('td', {}, `${t.ingest_lines} / ${t.ship_lines}`),
+    el('td', {}, String(t.duration_ms)),
+    el('td', { class: 'error' }, t.error_message ? `${t.error_code ?? ''}: ${t.error_message}` : ''),
+  );
+  row.addEventListener('click', () => toggleDetail(row, t));
+  return row;
+}
+
+async function toggleDetail(row, t) {
+  if (row.nextSibling?.classList?.contains('detail')) return row.nextSibling.remove();
+  const cell = el('td', { colspan: 8 }, 'loading…');
+  row.after(el('tr', { class: 'detail' }, cell));
+  const q = new URLSearchParams({
+    shard: t.shard_id,
+    begin: t.begin_cursor,
+    end: t.end_cursor || t.begin_cursor,
+    since: Math.max(0, t.start_time - 5),
+  });
+  if (t.request_id) q.set('requestId', t.request_id);
+  try {
+    const d = await getJson(`/api/task?${q}`);
+    cell.replaceChildren(
+      el('h4', {}, 'event'),
+      el('pre', { class: 'event' }, JSON.stringify(d.event, null, 2)),
+      el('h4', {}, 'result'),
+      el('pre', { class: 'function-result' }, t.function_result ?? '—'),
+      t.error_message ? [el('h4', {}, 'error'), el('pre', { class: 'task-error' }, `${t.error_code ?? ''}: ${t.error_message}`)] : [],
+      el('h4', {}, `process log${d.processLog ? ` (${d.processLog})` : ''}`),
+      el('pre', { class: 'process-log' }, d.logs.length ? d.logs.join('\n') : '(no lines)'),
+    );
+  } catch (e) {
+    cell.textContent = e.message;
+  }
+}
+
+async function loadTasks() {
+  const f = new FormData($('#task-filter'));
+  const q = new URLSearchParams();
+  if (f.get('shard')) q.set('shard', f.get('shard'));
+  if (f.get('status')) q.set('status', f.get('status'));
+  for (const k of ['from', 'to']) if (f.get(k)) q.set(k, String(Math.floor(new Date(f.get(k)).getTime() / 1000)));
+  const { tasks } = await getJson(`/api/tasks?${q}`);
+  $('#task-table tbody').replaceChildren(
+    ...(tasks.length ? tasks.map(taskRow) : [el('tr', {}, el('td', { colspan: 8, class: 'muted' }, 'no tasks'))]),
+  );
+}
+
+// ── Dead letters ────────────────────────────────────────────────────────────────────────────
+async function act(button, run) {
+  const out = $('#dl-result');
+  button.disabled = true;
+  try {
+    out.textContent = JSON.stringify(await run(), null, 2);
+  } catch (e) {
+    out.textContent = e.message;
+  } finally {
+    out.hidden = false;
+    button.disabled = false;
+  }
+}
+
+async function loadDeadLetters() {
+  const { target, letters } = await getJson('/api/dead-letters');
+  $('#dl-target').textContent = target
+    ? `dead letters in ${target}`
+    : 'the job has no dead letter configured (onRetriesExhausted: deadLetter)';
+  const canInvoke = state.overview?.job.canInvoke;
+  $('#dl-table tbody').replaceChildren(
+    ...letters.map((l) => {
+      const replay = el('button', { class: 'secondary', disabled: canInvoke ? undefined : 'disabled' }, 'Replay this range');
+      replay.addEventListener('click', () =>
+        act(replay, () => postJson('/api/replay', { shardId: l.shardId, beginCursor: l.beginCursor, endCursor: l.endCursor })),
+      );
+      const again = el('button', { disabled: canInvoke ? undefined : 'disabled' }, 'Redrive');
+      again.addEventListener('click', () => act(again, () => postJson('/api/dead-letters/redrive', { id: l.id })).then(loadDeadLetters));
+      return el(
+        'tr',
+        { 'data-letter': l.id },
+        el('td', {}, time(l.time)),
+        el('td', {}, String(l.shardId)),
+        el('td', {}, l.reason),
+        el(
+          'td',
+          { class: 'mono', title: `${l.beginCursor} – ${l.endCursor}` },
+          `[${shortCursor(l.beginCursor)}, ${shortCursor(l.endCursor)})`,
+        ),
+        el('td', {}, l.data.included ? `${l.data.groups} groups, ${l.data.bytes} B${l.data.truncated ? ' (cut)' : ''}` : 'not saved'),
+        el('td', {}, l.errorMessage),
+        el('td', {}, l.redriven ? time(l.redriven.time) : '—'),
+        el('td', {}, replay, ' ', again),
+      );
+    }),
+  );
+}
+
+// ── Preview ─────────────────────────────────────────────────────────────────────────────────
+async function loadPreview() {
+  const f = new FormData($('#preview-form'));
+  const q = new URLSearchParams({ shard: f.get('shard') || '0', from: f.get('from') || 'begin', count: f.get('count') || '10' });
+  const out = $('#preview-groups');
+  try {
+    const { groups } = await getJson(`/api/preview?${q}`);
+    out.replaceChildren(
+      ...(groups.length === 0
+        ? [el('p', { class: 'muted' }, 'no log groups from there')]
+        : groups.map((g) =>
+            el(
+              'div',
+              { class: 'group', 'data-cursor': g.cursor },
+              el(
+                'h3',
+                {},
+                `cursor ${g.cursor}  topic=${g.topic ?? ''}  source=${g.source ?? ''}  ${g.logTags.map((t) => `${t.key}=${t.value}`).join(' ')}`,
+              ),
+              el(
+                'table',
+                {},
+                ...g.logs.map((l) =>
+                  el('tr', {}, el('td', {}, time(l.time)), el('td', {}, l.contents.map((c) => `${c.key}=${c.value}`).join('  '))),
+                ),
+              ),
+            ),
+          )),
+    );
+  } catch (e) {
+    out.replaceChildren(el('p', { class: 'error' }, e.message));
+  }
+}
+
+// ── Checkpoint reset ────────────────────────────────────────────────────────────────────────
+function resetSubmit(ev) {
+  ev.preventDefault();
+  const f = new FormData($('#reset-form'));
+  const shard = f.get('shard');
+  const to = String(f.get('to') || 'end').trim();
+  const force = f.get('force') === 'on';
+  $('#confirm-text').textContent =
+    `Move the checkpoint of ${shard === '' ? 'every shard' : `shard ${shard}`} to ${to}${force ? ', even while a consumer is live' : ''}?`;
+  const dialog = $('#confirm');
+  dialog.onclose = async () => {
+    if (dialog.returnValue !== 'ok') return;
+    const out = $('#reset-result');
+    out.hidden = false;
+    try {
+      const body = { to: /^\d+$/.test(to) ? Number(to) : to, force, ...(shard === '' ? {} : { shardId: Number(shard) }) };
+      const r = await postJson('/api/checkpoints/reset', body);
+      out.textContent = r.checkpoints.map((c) => `shard ${c.shardId} → ${c.checkpoint}`).join('\n');
+      out.dataset.state = 'done';
+    } catch (e) {
+      out.textContent = e.message;
+      out.dataset.state = 'refused';
+    }
+  };
+  dialog.showModal();
+}
+
+// ── Tabs ────────────────────────────────────────────────────────────────────────────────────
+const loaders = {
+  overview: loadOverview,
+  tasks: loadTasks,
+  'dead-letters': loadDeadLetters,
+  preview: loadPreview,
+  checkpoints: async () => undefined,
+};
+async function show() {
+  const tab = location.hash.slice(1) || 'overview';
+  for (const s of document.querySelectorAll('.tab')) s.hidden = s.id !== tab;
+  for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
+  document.body.dataset.loading = tab;
+  try {
+    await (loaders[tab] ?? loadOverview)();
+  } finally {
+    document.body.dataset.loaded = tab;
+    delete document.body.dataset.loading;
+  }
+}
+
+$('#task-filter').addEventListener('submit', (e) => (e.preventDefault(), void loadTasks()));
+$('#preview-form').addEventListener('submit', (e) => (e.preventDefault(), void loadPreview()));
+$('#reset-form').addEventListener('submit', resetSubmit);
+window.addEventListener('hashchange', () => void show());
+await loadOverview();
+connect();
+if (location.hash && location.hash !== '#overview') await show();
+else document.body.dataset.loaded = 'overview';

@@ -1,0 +1,66 @@
+// Prometheus metrics of the embedded LogHub (prom-client): requests by action and error code, bytes
+// in and out, request latency, and the latency of each group commit's write and fsync. Its own
+// registry per instance; `serve` answers GET /metrics with it, the console merges it with the job's.
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { RequestLogEntry } from './server.js';
+
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+export class LogHubMetrics {
+  readonly registry: Registry;
+  private readonly requests: Counter;
+  private readonly bytesIn: Counter;
+  private readonly bytesOut: Counter;
+  private readonly latency: Histogram;
+  private readonly fsyncs: Histogram;
+
+  constructor(registry: Registry = new Registry()) {
+    this.registry = registry;
+    const registers = [registry];
+    this.requests = new Counter({
+      name: 'sls_loghub_requests_total',
+      help: 'requests by API action and SLS error code ("" on success)',
+      labelNames: ['action', 'code'],
+      registers,
+    });
+    this.bytesIn = new Counter({
+      name: 'sls_loghub_bytes_in_total',
+      help: 'request body bytes received',
+      labelNames: ['action'],
+      registers,
+    });
+    this.bytesOut = new Counter({
+      name: 'sls_loghub_bytes_out_total',
+      help: 'response body bytes sent',
+      labelNames: ['action'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'sls_loghub_request_duration_seconds',
+      help: 'time from request to response',
+      labelNames: ['action'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.fsyncs = new Histogram({
+      name: 'sls_loghub_fsync_seconds',
+      help: "a group commit's write and fsync of data and index, before PutLogs is acknowledged",
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+  }
+
+  /** For LogHubOptions.onRequest. */
+  request(e: RequestLogEntry): void {
+    const action = e.action ?? 'unknown';
+    this.requests.inc({ action, code: e.errorCode ?? '' });
+    this.bytesIn.inc({ action }, e.bytesIn);
+    this.bytesOut.inc({ action }, e.bytesOut);
+    this.latency.observe({ action }, e.ms / 1000);
+  }
+
+  /** For the file store's onFsync. */
+  fsync(seconds: number): void {
+    this.fsyncs.observe(seconds);
+  }
+}

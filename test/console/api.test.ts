@@ -1,0 +1,218 @@
+// The console's JSON API over a finished job (helpers/consoleJob.ts): every endpoint's shape and
+// filters, the rules for mutations (token, origin, content type) and for the Host header, and
+// /metrics with exact counter values for the known workload.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { addToCursor } from '../../src/codec/index.js';
+import { eventOf } from '../../src/event/index.js';
+import { POISON, SHARD_KEY, startConsoleJob } from '../helpers/consoleJob.js';
+
+let c: Awaited<ReturnType<typeof startConsoleJob>>;
+const checks = { all: 0, empty: 0 };
+
+before(async () => {
+  c = await startConsoleJob();
+  c.job.scheduler.on('check', (e) => (checks.all++, e.found || checks.empty++));
+  await c.run();
+});
+after(() => c.close());
+
+async function get(path: string) {
+  const r = await fetch(new URL(path, c.console.url));
+  return { status: r.status, body: (await r.json()) as Record<string, any> };
+}
+
+/** A raw request, so tests can set Host, Origin and Sec-Fetch-Site as a browser or an attacker would. */
+function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
+  const url = new URL(path, c.console.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const post = (path: string, body: object, headers: Record<string, string> = {}) =>
+  raw('POST', path, { 'content-type': 'application/json', 'x-console-token': 'test-token', ...headers }, JSON.stringify(body));
+
+test('overview: every shard with owner, checkpoint, lag, time to loss and last task', async () => {
+  const { status, body } = await get('/api/overview');
+  assert.equal(status, 200);
+  assert.equal(body.mode, 'live');
+  assert.equal(body.job.name, c.job.config.jobName);
+  assert.equal(body.job.canInvoke, true);
+  assert.deepEqual(
+    body.shards.map((s: any) => [s.shardId, s.owner, s.pendingGroups, s.lagSeconds, s.lastTask.status]),
+    [
+      [0, 'instance-a', 0, 0, 'Success'],
+      [1, 'instance-a', 0, 0, 'DeadLettered'],
+    ],
+  );
+  assert.equal(body.shards[1].lastTask.errorMessage, `cannot process ${POISON}`);
+});
+
+test('series: a lag point per shard per sample, lines per interval, a duration per attempt', async () => {
+  const { body } = await get('/api/series');
+  assert.ok(body.lag.length >= 3);
+  for (const s of body.lag) assert.deepEqual(Object.keys(s.lag), ['0', '1']);
+  assert.ok(
+    body.lag.some((s: any) => s.lag['1'] > 0),
+    'shard 1 lagged while its range was failing',
+  );
+  assert.deepEqual(
+    body.intervals.map((b: any) => [b.ingestLines, b.shipLines]),
+    [[6, 6]],
+  );
+  assert.deepEqual(body.durations.map((d: any) => [d.shardId, d.status]).sort(), [
+    [0, 'Success'],
+    [1, 'DeadLettered'],
+    [1, 'Failed'],
+  ]);
+});
+
+test('tasks: newest first, filtered by shard, status and time; a task expands to its event and process-log lines', async () => {
+  const all = (await get('/api/tasks')).body.tasks;
+  assert.deepEqual(
+    all.map((t: any) => [t.shard_id, t.task_status]),
+    [
+      [1, 'DeadLettered'],
+      [1, 'Failed'],
+      [0, 'Success'],
+    ],
+  );
+  assert.deepEqual(
+    (await get('/api/tasks?shard=0')).body.tasks.map((t: any) => t.task_status),
+    ['Success'],
+  );
+  assert.deepEqual((await get('/api/tasks?status=Failed')).body.tasks.length, 1);
+  const first = all[2].end_time;
+  assert.deepEqual(
+    (await get(`/api/tasks?from=${first + 1}`)).body.tasks.map((t: any) => t.task_status),
+    ['DeadLettered'],
+  );
+  assert.deepEqual((await get(`/api/tasks?to=${first}`)).body.tasks.length, 2);
+  assert.equal((await get('/api/tasks?shard=x')).status, 400);
+  assert.match((await get('/api/tasks?shard=x')).body.error, /shard must be an integer/);
+
+  const failed = all[1];
+  const q = new URLSearchParams({ shard: '1', begin: failed.begin_cursor, end: failed.end_cursor, requestId: failed.request_id });
+  const d = (await get(`/api/task?${q}`)).body;
+  const src = { endpoint: c.job.client.endpoint.url, project: c.project, logstore: 'source', jobName: c.job.config.jobName, parameter: {} };
+  assert.deepEqual(d.event, eventOf(src, 1, failed.begin_cursor, failed.end_cursor, failed.cursor_time));
+  assert.equal(d.logs.length, 1);
+  assert.match(d.logs[0], /batch of 6: b0,b1,b2,b3,b4,b5$/);
+  assert.equal(d.processLog, `${c.project}/fn-log`);
+});
+
+test('dead letters: listed with their data; replay runs the range, redrive marks the letter', async () => {
+  const { body } = await get('/api/dead-letters');
+  assert.equal(body.letters.length, 1);
+  const l = body.letters[0];
+  assert.deepEqual(
+    [l.shardId, l.reason, l.errorMessage, l.data.groups, l.redriven],
+    [1, 'RetriesExhausted', `cannot process ${POISON}`, 6, null],
+  );
+  const replayed = await post('/api/replay', { shardId: 1, beginCursor: l.beginCursor, endCursor: addToCursor(l.beginCursor, 3) });
+  assert.equal(replayed.status, 200, JSON.stringify(replayed.body));
+  assert.equal(replayed.body.ok, true, JSON.stringify(replayed.body));
+  assert.equal(JSON.parse(replayed.body.result).ingestLines, 3);
+  const again = await post('/api/replay', { shardId: 1, beginCursor: l.beginCursor, endCursor: l.endCursor });
+  assert.equal(again.body.ok, false);
+  assert.equal(again.body.error.errorMessage, `cannot process ${POISON}`);
+  const redriven = await post('/api/dead-letters/redrive', { id: l.id });
+  assert.equal(redriven.status, 200);
+  assert.deepEqual([redriven.body.items.length, redriven.body.failed], [1, 1], 'the function still fails on the poison log');
+  assert.equal((await post('/api/dead-letters/redrive', { id: 'nope' })).status, 400);
+  assert.match((await post('/api/replay', { beginCursor: 'x' })).body.error, /shardId is required/);
+});
+
+test('preview: the first groups of a shard from a time', async () => {
+  const { body } = await get('/api/preview?shard=1&from=begin&count=2');
+  assert.deepEqual(
+    body.groups.map((g: any) => [g.topic, g.logs[0].contents]),
+    [
+      ['t1', [{ key: 'id', value: 'b0' }]],
+      ['t1', [{ key: 'id', value: 'b1' }]],
+    ],
+  );
+  assert.equal(body.groups[1].cursor, addToCursor(body.cursor, 1));
+  assert.equal((await get('/api/preview?count=0')).status, 400);
+});
+
+test('checkpoint reset: refused while the consumer is live, done with force, checked through the SLS API', async () => {
+  // a fresh commit on shard 0 makes its consumer live again
+  await c.job.t.client.putLogs({
+    project: c.project,
+    logstore: 'source',
+    hashKey: SHARD_KEY[0],
+    logGroup: { logs: [{ time: Math.floor(c.job.clock.now() / 1000), contents: [{ key: 'id', value: 'a6' }] }], logTags: [] },
+  });
+  c.job.clock.advance(60_000);
+  await c.job.scheduler.tick();
+  await c.job.scheduler.idle();
+  const refused = await post('/api/checkpoints/reset', { to: 'begin', shardId: 0 });
+  assert.equal(refused.status, 400);
+  assert.match(refused.body.error, /committed within the last \d+s: stop the job first, or tick "force" to reset anyway/);
+  const done = await post('/api/checkpoints/reset', { to: 'begin', shardId: 0, force: true });
+  assert.equal(done.status, 200);
+  const begin = await c.job.client.getCursor({ project: c.project, logstore: 'source', shardId: 0, from: 'begin' });
+  assert.deepEqual(done.body.checkpoints, [{ shardId: 0, checkpoint: begin }]);
+  const cps = await c.job.client.getCheckpoint({ project: c.project, logstore: 'source', consumerGroup: c.job.config.jobName });
+  assert.equal(cps.find((x) => x.shard === 0)?.checkpoint, begin);
+  assert.match((await post('/api/checkpoints/reset', { to: 'yesterday' })).body.error, /to "yesterday" is not begin, end/);
+});
+
+test('mutations need the token, JSON and this origin; reads need a Host naming the console', async () => {
+  const body = { to: 'end', shardId: 0, force: true };
+  const host = new URL(c.console.url).host;
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ 'x-console-token': '' }, /missing or wrong x-console-token/],
+    [{ 'x-console-token': 'test-tokeN' }, /missing or wrong x-console-token/],
+    [{ origin: 'http://evil.example' }, /cross-origin request from http:\/\/evil\.example refused/],
+    [{ 'sec-fetch-site': 'cross-site' }, /cross-site request \(cross-site\) refused/],
+    [{ 'content-type': 'text/plain' }, /Content-Type: application\/json/],
+  ];
+  for (const [headers, message] of cases) {
+    const r = await post('/api/checkpoints/reset', body, headers);
+    assert.equal(r.status, 403, JSON.stringify(headers));
+    assert.match(r.body.error, message);
+  }
+  const same = await post('/api/checkpoints/reset', body, { origin: `http://${host}`, 'sec-fetch-site': 'same-origin' });
+  assert.equal(same.status, 200);
+  const rebound = await raw('GET', '/api/overview', { host: `attacker.example:${new URL(c.console.url).port}` });
+  assert.equal(rebound.status, 403);
+  assert.match(rebound.body.error, /does not name this console/);
+  assert.equal((await raw('GET', '/api/overview', { host: `localhost:${new URL(c.console.url).port}` })).status, 200);
+  const asGet = await raw('GET', '/api/checkpoints/reset', {});
+  assert.deepEqual([asGet.status, asGet.body.error], [403, 'mutations are POST requests']);
+});
+
+test('the page carries the token; /metrics has exact counters for the workload', async () => {
+  const page = await (await fetch(c.console.url)).text();
+  assert.match(page, /<meta name="console-token" content="test-token" \/>/);
+  const text = await (await fetch(new URL('/metrics', c.console.url))).text();
+  const value = (series: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(series + ' '));
+    assert.ok(line, `${series} in /metrics`);
+    return Number(line.slice(series.length + 1));
+  };
+  const job = `job="${c.job.config.jobName}"`;
+  // shard 0's two ranges (a0..a5, then a6 from the reset test), shard 1's failure and its dead letter
+  assert.equal(value(`sls_trigger_invocations_total{${job},status="Success"}`), 2);
+  assert.equal(value(`sls_trigger_invocations_total{${job},status="Failed"}`), 1);
+  assert.equal(value(`sls_trigger_invocations_total{${job},status="DeadLettered"}`), 1);
+  assert.equal(value(`sls_trigger_invocation_duration_seconds_count{${job}}`), 4);
+  assert.equal(value(`sls_trigger_ingested_lines_total{${job}}`), 7);
+  assert.equal(value(`sls_trigger_shipped_lines_total{${job}}`), 7);
+  assert.equal(value(`sls_trigger_dead_letters_total{${job},reason="RetriesExhausted"}`), 1);
+  assert.equal(value(`sls_trigger_retries_total{${job},kind="function"}`), 1);
+  assert.equal(value(`sls_trigger_polls_total{${job}}`), checks.all);
+  assert.equal(value(`sls_trigger_empty_polls_saved_total{${job}}`), checks.empty);
+  assert.ok(checks.empty > 0 && checks.all > checks.empty);
+  assert.equal(value(`sls_trigger_shard_lag_seconds{${job},shard="1"}`), 0);
+});

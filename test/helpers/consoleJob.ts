@@ -1,0 +1,102 @@
+// A finished job for the console's tests: 2 shards with known logs (a0..a5 on shard 0, b0..b5 on
+// shard 1), a createHandler function that logs a line per batch and fails on b3, one retry, then
+// the failed range dead-lettered into a directory; process logs in their own logstore; and the
+// console started on the job's manual clock, sampled between ticks.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startConsole } from '../../src/console/index.js';
+import { DEFAULT_ACCESS_KEY, serveFixture } from '../../src/loghub/index.js';
+import { createHandler } from '../../src/runtime/index.js';
+import type { FcHandler } from '../../src/trigger/invokers/inProcess.js';
+import { TriggerMetrics } from '../../src/trigger/index.js';
+import { startJob } from './job.js';
+
+export const POISON = 'b3';
+export const SHARD_KEY = ['00000000000000000000000000000001', 'ffffffffffffffffffffffffffffffff'] as const;
+
+function poisonedHandler(): FcHandler {
+  const handler = createHandler(
+    (batch, ctx) => {
+      const ids: string[] = [];
+      for (const g of batch.groups) for (let i = 0; i < g.logCount; i++) ids.push(g.value(i, 0));
+      ctx.logger.info(`batch of ${ids.length}: ${ids.join(',')}`);
+      if (ids.includes(POISON)) throw new Error(`cannot process ${POISON}`);
+      return true;
+    },
+    { batchSize: 10, credentials: DEFAULT_ACCESS_KEY },
+  );
+  return ((event: Buffer, ctx: Parameters<FcHandler>[1]) => handler(JSON.parse(event.toString()), ctx)) as FcHandler;
+}
+
+export async function startConsoleJob() {
+  const dlDir = mkdtempSync(path.join(os.tmpdir(), 'slst-console-dl-'));
+  const job = await startJob({
+    shards: 2,
+    handler: poisonedHandler(),
+    config: (project) => ({
+      jobConfig: { triggerInterval: 60, maxRetryTime: 1 },
+      onRetriesExhausted: 'deadLetter',
+      deadLetter: { dir: dlDir },
+      target: { type: 'local', module: 'unused.js', functionName: 'etl', processLog: { project, logstore: 'fn-log' } },
+    }),
+  });
+  const project = job.project;
+  await job.t.client.createLogStore({ project, logstore: 'fn-log', shardCount: 1 });
+  const metrics = new TriggerMetrics();
+  metrics.attach(job.scheduler, job.config.jobName);
+  const console = await startConsole({
+    client: job.client,
+    job: job.config,
+    now: job.clock.now,
+    sampleMs: 3_600_000,
+    credentials: DEFAULT_ACCESS_KEY,
+    invoker: job.invoker,
+    mode: 'live',
+    canServeSaved: true,
+    serveSaved: async (fixture) => {
+      const { hub, event } = await serveFixture(fixture);
+      return { event, close: () => hub.close() };
+    },
+    registries: [metrics.registry],
+    token: 'test-token',
+  });
+  const ids = { 0: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'], 1: ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'] };
+  for (const shard of [0, 1] as const)
+    for (const id of ids[shard])
+      await job.t.client.putLogs({
+        project,
+        logstore: 'source',
+        hashKey: SHARD_KEY[shard],
+        logGroup: {
+          logs: [{ time: Math.floor(job.clock.now() / 1000), contents: [{ key: 'id', value: id }] }],
+          topic: `t${shard}`,
+          logTags: [],
+        },
+      });
+  const deadLettered = () => job.scheduler.snapshot().every((s) => s.checkpoint !== undefined && s.lagSeconds === 0 && s.attempt === 0);
+  /** ticks with a sample after each, until both shards are done (the poison range dead-lettered) */
+  async function run(): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      await job.scheduler.tick();
+      await job.scheduler.idle();
+      job.clock.advance(20_000);
+      await console.sample();
+      if (i > 2 && deadLettered()) break;
+    }
+  }
+  return {
+    job,
+    project,
+    dlDir,
+    ids,
+    metrics,
+    console,
+    run,
+    async close() {
+      await console.close();
+      await job.close();
+      rmSync(dlDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -150,15 +150,16 @@ async function toggleDetail(row, t) {
   if (t.request_id) q.set('requestId', t.request_id);
   try {
     const d = await getJson(`/api/task?${q}`);
-    cell.replaceChildren(
+    const parts = [
       el('h4', {}, 'event'),
       el('pre', { class: 'event' }, JSON.stringify(d.event, null, 2)),
       el('h4', {}, 'result'),
       el('pre', { class: 'function-result' }, t.function_result ?? '—'),
-      t.error_message ? [el('h4', {}, 'error'), el('pre', { class: 'task-error' }, `${t.error_code ?? ''}: ${t.error_message}`)] : [],
+      ...(t.error_message ? [el('h4', {}, 'error'), el('pre', { class: 'task-error' }, `${t.error_code ?? ''}: ${t.error_message}`)] : []),
       el('h4', {}, `process log${d.processLog ? ` (${d.processLog})` : ''}`),
       el('pre', { class: 'process-log' }, d.logs.length ? d.logs.join('\n') : '(no lines)'),
-    );
+    ];
+    cell.replaceChildren(...parts);
   } catch (e) {
     cell.textContent = e.message;
   }

@@ -1,0 +1,114 @@
+// The console in a real browser (headless Chromium through puppeteer-core; .ci/run installs
+// Debian's chromium): shard rows, a lag series per shard with points, the failed task's error and
+// process-log lines, the dead letter, preview's known first group, and a checkpoint reset through
+// the page checked through the SLS API. A PNG of each page goes to test-output/console/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { repoRoot } from '../helpers/cli.js';
+import { POISON, startConsoleJob } from '../helpers/consoleJob.js';
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const shots = path.join(repoRoot, 'test-output', 'console');
+
+let c: Awaited<ReturnType<typeof startConsoleJob>>;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  assert.ok(CHROMIUM, 'no Chromium: apt-get install chromium (or set CHROMIUM_PATH)');
+  mkdirSync(shots, { recursive: true });
+  c = await startConsoleJob();
+  await c.run();
+  browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'], headless: true });
+  page = await browser.newPage();
+  await page.setViewport({ width: 1400, height: 900 });
+});
+after(async () => {
+  await browser?.close();
+  await c?.close();
+});
+
+async function open(tab: string): Promise<void> {
+  await page.goto(`${c.console.url}#${tab}`);
+  await page.waitForSelector(`body[data-loaded="${tab}"]`);
+}
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) => (e as HTMLElement).innerText.trim()));
+
+test('overview: a row per shard, and a lag series per shard with points', async () => {
+  await open('overview');
+  const rows = await page.$$eval('#shards tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+  assert.deepEqual(
+    rows.map((r) => [r[0], r[1], r[2], r[7].split(' ')[0]]),
+    [
+      ['0', 'readwrite', 'instance-a', 'Success'],
+      ['1', 'readwrite', 'instance-a', 'DeadLettered'],
+    ],
+  );
+  const lag = await page.evaluate(() => {
+    const u = (window as unknown as { __console: { charts: { lag: { chart: { series: Array<{ label?: string }>; data: Array<Array<number | null>> } } } } })
+      .__console.charts.lag.chart;
+    return { labels: u.series.slice(1).map((s) => s.label), points: u.data.slice(1).map((d) => d.filter((v) => v !== null).length) };
+  });
+  assert.deepEqual(lag.labels, ['shard 0', 'shard 1']);
+  for (const n of lag.points) assert.ok(n >= 3, `points per series: ${lag.points}`);
+  assert.equal(await page.$$eval('#chart-lag canvas', (cs) => cs.length), 1);
+  await shot('overview');
+});
+
+test('tasks: the failed task shows its error and process-log lines', async () => {
+  await open('tasks');
+  assert.deepEqual(await texts('#task-table tbody tr td:nth-child(3)'), ['DeadLettered', 'Failed', 'Success']);
+  await page.click('#task-table tbody tr[data-status="Failed"]');
+  await page.waitForSelector('#task-table .process-log');
+  assert.deepEqual(await texts('#task-table .task-error'), [`UnhandledInvocationError: cannot process ${POISON}`]);
+  const [log] = await texts('#task-table .process-log');
+  assert.match(log, /batch of 6: b0,b1,b2,b3,b4,b5$/);
+  const [event] = await texts('#task-table pre.event');
+  assert.equal(JSON.parse(event).source.shardId, 1);
+  await shot('tasks');
+});
+
+test('dead letters: the poison range, with replay and redrive', async () => {
+  await open('dead-letters');
+  const rows = await texts('#dl-table tbody tr');
+  assert.equal(rows.length, 1);
+  assert.match(rows[0], new RegExp(`RetriesExhausted[\\s\\S]*6 groups[\\s\\S]*cannot process ${POISON}`));
+  await page.click('#dl-table tbody tr button.secondary');
+  await page.waitForFunction(() => !(document.querySelector('#dl-result') as HTMLElement).hidden);
+  assert.match(await page.$eval('#dl-result', (e) => e.textContent ?? ''), new RegExp(`cannot process ${POISON}`));
+  await shot('dead-letters');
+});
+
+test('preview: the known first group of a shard', async () => {
+  await open('preview');
+  await page.waitForSelector('#preview-groups .group');
+  const groups = await texts('#preview-groups .group');
+  assert.equal(groups.length, 6);
+  assert.match(groups[0], /topic=t0/);
+  assert.match(groups[0], /id=a0$/);
+  await shot('preview');
+});
+
+test('checkpoint reset through the page moves the checkpoint (read back through the SLS API)', async () => {
+  await open('checkpoints');
+  await page.select('#reset-form select[name="shard"]', '1');
+  await page.$eval('#reset-form input[name="to"]', (e) => ((e as HTMLInputElement).value = 'begin'));
+  await page.click('#reset-form input[name="force"]');
+  await page.click('#reset-form button[type="submit"]');
+  await page.waitForSelector('#confirm[open]');
+  assert.match(await page.$eval('#confirm-text', (e) => e.textContent ?? ''), /Move the checkpoint of shard 1 to begin, even while a consumer is live\?/);
+  await shot('checkpoints-confirm');
+  await page.click('#confirm-ok');
+  await page.waitForSelector('#reset-result[data-state]');
+  assert.equal(await page.$eval('#reset-result', (e) => (e as HTMLElement).dataset.state), 'done');
+  const begin = await c.job.client.getCursor({ project: c.project, logstore: 'source', shardId: 1, from: 'begin' });
+  const cps = await c.job.client.getCheckpoint({ project: c.project, logstore: 'source', consumerGroup: c.job.config.jobName });
+  assert.equal(cps.find((x) => x.shard === 1)?.checkpoint, begin);
+  assert.equal(await page.$eval('#reset-result', (e) => e.textContent), `shard 1 → ${begin}`);
+  await shot('checkpoints');
+});

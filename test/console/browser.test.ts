@@ -41,7 +41,9 @@ const texts = (selector: string) => page.$$eval(selector, (els) => els.map((e) =
 
 test('overview: a row per shard, and a lag series per shard with points', async () => {
   await open('overview');
-  const rows = await page.$$eval('#shards tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+  const rows = await page.$$eval('#shards tbody tr', (trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())),
+  );
   assert.deepEqual(
     rows.map((r) => [r[0], r[1], r[2], r[7].split(' ')[0]]),
     [
@@ -50,8 +52,11 @@ test('overview: a row per shard, and a lag series per shard with points', async 
     ],
   );
   const lag = await page.evaluate(() => {
-    const u = (window as unknown as { __console: { charts: { lag: { chart: { series: Array<{ label?: string }>; data: Array<Array<number | null>> } } } } })
-      .__console.charts.lag.chart;
+    const u = (
+      window as unknown as {
+        __console: { charts: { lag: { chart: { series: Array<{ label?: string }>; data: Array<Array<number | null>> } } } };
+      }
+    ).__console.charts.lag.chart;
     return { labels: u.series.slice(1).map((s) => s.label), points: u.data.slice(1).map((d) => d.filter((v) => v !== null).length) };
   });
   assert.deepEqual(lag.labels, ['shard 0', 'shard 1']);
@@ -101,7 +106,10 @@ test('checkpoint reset through the page moves the checkpoint (read back through 
   await page.click('#reset-form input[name="force"]');
   await page.click('#reset-form button[type="submit"]');
   await page.waitForSelector('#confirm[open]');
-  assert.match(await page.$eval('#confirm-text', (e) => e.textContent ?? ''), /Move the checkpoint of shard 1 to begin, even while a consumer is live\?/);
+  assert.match(
+    await page.$eval('#confirm-text', (e) => e.textContent ?? ''),
+    /Move the checkpoint of shard 1 to begin, even while a consumer is live\?/,
+  );
   await shot('checkpoints-confirm');
   await page.click('#confirm-ok');
   await page.waitForSelector('#reset-result[data-state]');

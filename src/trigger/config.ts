@@ -62,6 +62,11 @@ export interface JobConfigInput {
   maxRecordAgeSeconds?: number | string;
   heartbeatIntervalSeconds?: number | string;
   dataLossWarningSeconds?: number | string;
+  windowGraceMs?: number | string;
+  drainBacklog?: boolean;
+  pollIntervalMs?: number | string;
+  batchingWindowMs?: number | string;
+  maxBatchGroups?: number | string;
 }
 
 /** Where dead letters go: a logstore (as FC users keep them), or a local directory (development). */
@@ -97,6 +102,15 @@ const schemaMatchesTypes: [
 ] = [true, true, true, true, true, true, true, true, true];
 void schemaMatchesTypes;
 
+/** Low-latency mode (beyond FC): a range per poll that finds data, instead of a window per interval. */
+export interface LowLatencyConfig {
+  readonly pollIntervalMs: number;
+  /** wait this long after new data is first seen, to gather more into one invocation (0 = at once) */
+  readonly batchingWindowMs: number;
+  /** log groups per invocation at most */
+  readonly maxBatchGroups: number;
+}
+
 /** The normalised config the scheduler runs with. */
 export interface JobConfig {
   jobName: string;
@@ -121,6 +135,12 @@ export interface JobConfig {
   /** warn when a shard's unprocessed data expires within this (default: a quarter of the logstore's TTL) */
   dataLossWarningSeconds: number | undefined;
   heartbeatIntervalSeconds: number;
+  /** how long after a window closes (by receive time) it is read: the server's receive-time granularity and clock skew */
+  windowGraceMs: number;
+  /** a shard behind runs its next window as soon as the last is checkpointed (default: FC's catch-up cadence) */
+  drainBacklog: boolean;
+  /** low-latency mode: check every this often and invoke for all new data at once (windows off); undefined = interval mode */
+  lowLatency?: LowLatencyConfig;
   credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   /** notes about the config that are not errors (e.g. outside FC's ranges) */
   warnings: string[];
@@ -213,7 +233,24 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
       3600,
       Math.max(1, Math.min(20, triggerInterval)),
     ),
+    windowGraceMs: num(input.windowGraceMs, 'windowGraceMs', 0, 600_000, 20),
+    drainBacklog: input.drainBacklog ?? false,
+    lowLatency: lowLatency(input),
     credentials: input.credentials,
     warnings,
+  };
+}
+
+function lowLatency(input: JobConfigInput): LowLatencyConfig | undefined {
+  if (input.pollIntervalMs === undefined) {
+    const stray = (['batchingWindowMs', 'maxBatchGroups'] as const).filter((k) => input[k] !== undefined);
+    if (stray.length > 0)
+      throw new ValidationError('trigger config', [`${stray.join(', ')} apply only with pollIntervalMs (low-latency mode)`]);
+    return undefined;
+  }
+  return {
+    pollIntervalMs: num(input.pollIntervalMs, 'pollIntervalMs', 10, 60_000, 0),
+    batchingWindowMs: num(input.batchingWindowMs, 'batchingWindowMs', 0, 300_000, 0),
+    maxBatchGroups: num(input.maxBatchGroups, 'maxBatchGroups', 1, 100_000, 1000),
   };
 }

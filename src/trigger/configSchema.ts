@@ -107,5 +107,10 @@ export const jobConfigSchema = {
     maxRecordAgeSeconds: numeric,
     heartbeatIntervalSeconds: numeric,
     dataLossWarningSeconds: numeric,
+    windowGraceMs: numeric,
+    drainBacklog: { type: 'boolean' },
+    pollIntervalMs: numeric,
+    batchingWindowMs: numeric,
+    maxBatchGroups: numeric,
   },
 } as const;

@@ -95,6 +95,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       },
       newRequestId: () => randomUUID(),
       retention: {},
+      flags: { closeOpenWindows: false },
     };
   }
 
@@ -243,8 +244,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /**
    * One tick and its tasks, then whatever bisectOnError started in it, to the end: its halves live
    * only in memory, so a run that stopped in between would bisect the same range again next time.
+   * Windows still open are read at once (a cron run delivers what is there and exits).
    */
   async runOnce(): Promise<void> {
+    // a one-shot run (cron) delivers what is there: it does not wait for open windows to close
+    this.deps.flags.closeOpenWindows = true;
     await this.tick();
     await this.idle();
     for (;;) {
@@ -296,7 +300,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async run(): Promise<void> {
     this.running = true;
-    const minTick = this.options.minTickMs ?? 100;
+    const minTick = this.options.minTickMs ?? Math.min(100, this.cfg.lowLatency?.pollIntervalMs ?? 100);
     let failures = 0;
     while (this.running) {
       this.wakeSignal = new Promise<void>((r) => (this.wake = r));

@@ -44,6 +44,8 @@ export interface ShardState extends DataLossState {
   pending: PendingWrite[];
   /** consecutive retriable SLS/transport failures (backoff), 0 after a clean run */
   failures: number;
+  /** low-latency mode: when new data was first seen (the batching window runs from there) */
+  dataSeenMs?: number;
   /** set when a fault no retry can mend stopped the shard (see ShardErrorEvent) */
   parked?: { code: string; message: string; sinceMs: number };
 }
@@ -80,6 +82,8 @@ export interface TaskDeps {
   readonly newRequestId: () => string;
   /** the source logstore's TTL in seconds, once known (the scheduler reads it at setup) */
   readonly retention: { ttlSeconds?: number };
+  /** runOnce (run --once) reads windows that are still open instead of waiting for their close */
+  readonly flags: { closeOpenWindows: boolean };
 }
 
 export const sourceOf = (deps: TaskDeps, shardId: number) => ({ project: deps.config.project, logstore: deps.config.logstore, shardId });

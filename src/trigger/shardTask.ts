@@ -2,7 +2,8 @@
 // receive time past begin) or take the next deferred range (bisectOnError), drop what is too old
 // (maxRecordAgeSeconds), invoke with a validated event, then checkpoint or decide per policy
 // (failure.ts).
-import { compareCursors } from '../codec/index.js';
+import { addToCursor, compareCursors, cursorDistance } from '../codec/index.js';
+import { idleCheckMs, nextWindowMs, windowCloseMs } from './cadence.js';
 import type { TriggerEvent } from '../event/index.js';
 import type { InvokeOutcome } from './invokers/types.js';
 import { TaskStatus, type ScheduleRecord } from './scheduleLog.js';
@@ -15,9 +16,12 @@ import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 export { newShardState, type Range, type ShardState, type TaskDeps } from './shardState.js';
 export { shardRecord } from './taskRecord.js';
 
-/** The next range: the one being retried, else a deferred half, else FC's window past the checkpoint. */
-async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: Range; shardEnd: string }> {
-  const c = deps.config;
+/**
+ * The next range: the one being retried, else a deferred half, else new data past the checkpoint
+ * (FC's window, or everything up to maxBatchGroups in low-latency mode). `waitUntilMs` when there is
+ * data but its window (or batching window) is still open.
+ */
+async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: Range; shardEnd: string; waitUntilMs?: number }> {
   const at = sourceOf(deps, shard.id);
   const shardEnd = await deps.client.getCursor({ ...at, from: 'end' });
   if (shard.range) return { range: shard.range, shardEnd };
@@ -30,27 +34,45 @@ async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: R
   }
   const begin = shard.checkpoint!;
   if (compareCursors(begin, shardEnd) >= 0) return { shardEnd };
-  const beginTime = await deps.client.getCursorTime({ ...at, cursor: begin });
-  const windowEnd = await deps.client.getCursor({ ...at, from: beginTime + c.triggerInterval });
-  const end = compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
+  const end = deps.config.lowLatency ? batchEnd(deps, shard, begin, shardEnd) : await windowEnd(deps, shard, begin, shardEnd);
+  if (typeof end === 'number') return { shardEnd, waitUntilMs: end };
   return { range: await rangeOf(deps, shard.id, begin, end), shardEnd };
+}
+
+/** FC's window past `begin`: its end cursor once the window has closed, else when it closes (ms). */
+async function windowEnd(deps: TaskDeps, shard: ShardState, begin: string, shardEnd: string): Promise<string | number> {
+  const at = sourceOf(deps, shard.id);
+  const beginTime = await deps.client.getCursorTime({ ...at, cursor: begin });
+  const close = windowCloseMs(deps, beginTime);
+  if (deps.now() < close && !deps.flags.closeOpenWindows) return close;
+  const windowEnd = await deps.client.getCursor({ ...at, from: beginTime + deps.config.triggerInterval });
+  return compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
+}
+
+/** Low-latency mode: up to maxBatchGroups of new data, after the batching window since it was first seen. */
+function batchEnd(deps: TaskDeps, shard: ShardState, begin: string, shardEnd: string): string | number {
+  const ll = deps.config.lowLatency!;
+  const full = cursorDistance(begin, shardEnd) >= BigInt(ll.maxBatchGroups);
+  if (ll.batchingWindowMs > 0 && !full) {
+    shard.dataSeenMs ??= deps.now();
+    const ready = shard.dataSeenMs + ll.batchingWindowMs;
+    if (deps.now() < ready) return ready;
+  }
+  shard.dataSeenMs = undefined;
+  return full ? addToCursor(begin, ll.maxBatchGroups) : shardEnd;
 }
 
 async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEnd: string): Promise<void> {
   const behind = compareCursors(end, shardEnd) < 0;
   const c = deps.config;
-  shard.lagSeconds = behind
-    ? Math.max(
-        0,
-        Math.floor(deps.now() / 1000) -
-          (await deps.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: shard.id, cursor: end })),
-      )
-    : 0;
+  const nextBeginTime = behind
+    ? await deps.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: shard.id, cursor: end })
+    : undefined;
+  shard.lagSeconds = nextBeginTime === undefined ? 0 : Math.max(0, Math.floor(deps.now() / 1000) - nextBeginTime);
   deps.emit('lag', { shardId: shard.id, seconds: shard.lagSeconds });
-  const catchUp = behind && shard.lagSeconds > deps.timing.catchUpThresholdSeconds;
   // The other halves of a bisect are owed now: they are data from before this window.
-  shard.nextDueMs =
-    shard.deferred.length > 0 ? deps.now() : deps.now() + (catchUp ? deps.timing.catchUpIntervalMs : c.triggerInterval * 1000);
+  if (shard.deferred.length > 0) shard.nextDueMs = deps.now();
+  else shard.nextDueMs = nextBeginTime === undefined ? idleCheckMs(deps) : nextWindowMs(deps, nextBeginTime, shard.lagSeconds);
 }
 
 /** The range is done: what is owed now is writes only (the function is not called for it again). */
@@ -74,7 +96,7 @@ async function finishIdle(deps: TaskDeps, shard: ShardState, readonly: boolean):
     deps.emit('shardFinished', { shardId: shard.id, checkpoint: at });
   }
   shard.lagSeconds = 0;
-  shard.nextDueMs = deps.now() + deps.config.triggerInterval * 1000;
+  shard.nextDueMs = idleCheckMs(deps);
 }
 
 async function invoke(deps: TaskDeps, shard: ShardState, range: Range, event: TriggerEvent, requestId: string): Promise<InvokeOutcome> {
@@ -181,7 +203,11 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
     return true;
   }
   const next = await nextRange(deps, shard);
-  deps.emit('check', { shardId: shard.id, found: next.range !== undefined });
+  deps.emit('check', { shardId: shard.id, found: next.range !== undefined || next.waitUntilMs !== undefined });
+  if (next.waitUntilMs !== undefined) {
+    shard.nextDueMs = next.waitUntilMs;
+    return false;
+  }
   await watchDataLoss(deps, shard, next.range);
   if (!next.range) {
     await finishIdle(deps, shard, readonly);

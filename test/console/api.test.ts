@@ -152,7 +152,7 @@ test('checkpoint reset: refused while the consumer is live, done with force, che
     hashKey: SHARD_KEY[0],
     logGroup: { logs: [{ time: Math.floor(c.job.clock.now() / 1000), contents: [{ key: 'id', value: 'a6' }] }], logTags: [] },
   });
-  c.job.clock.advance(60_000);
+  c.job.clock.advance(61_000); // a6's window has closed
   await c.job.scheduler.tick();
   await c.job.scheduler.idle();
   const refused = await post('/api/checkpoints/reset', { to: 'begin', shardId: 0 });

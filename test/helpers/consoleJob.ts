@@ -74,15 +74,17 @@ export async function startConsoleJob() {
           logTags: [],
         },
       });
-  const deadLettered = () => job.scheduler.snapshot().every((s) => s.checkpoint !== undefined && s.lagSeconds === 0 && s.attempt === 0);
-  /** ticks with a sample after each, until both shards are done (the poison range dead-lettered) */
+  const done = { shipped: false, deadLettered: false };
+  job.scheduler.on('task', (t) => t.task_status === 'Success' && (done.shipped = true));
+  job.scheduler.on('deadLetter', () => (done.deadLettered = true));
+  /** ticks with a sample after each, until shard 0 shipped and shard 1's poison range was dead-lettered, and one more */
   async function run(): Promise<void> {
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0, after = 0; i < 30 && after < 2; i++) {
       await job.scheduler.tick();
       await job.scheduler.idle();
       job.clock.advance(20_000);
       await console.sample();
-      if (i > 2 && deadLettered()) break;
+      if (done.shipped && done.deadLettered) after++;
     }
   }
   return {

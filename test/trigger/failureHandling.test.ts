@@ -150,7 +150,7 @@ test('partial progress with bisect: only the poison group is dead-lettered, ever
 test('maxRecordAgeSeconds: the too-old head of a range is dead-lettered under its own status, the rest delivered', async () => {
   const job = await startJob({
     shards: 1,
-    config: { jobConfig: { triggerInterval: 600, maxRetryTime: 2 }, maxRecordAgeSeconds: 50, deadLetter: { logstore: 'dead-letter' } },
+    config: { jobConfig: { triggerInterval: 120, maxRetryTime: 2 }, maxRecordAgeSeconds: 50, deadLetter: { logstore: 'dead-letter' } },
   });
   try {
     const begin = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });

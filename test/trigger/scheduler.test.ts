@@ -245,6 +245,7 @@ test('an instance dies in the middle of a task: the other redoes only that range
     const a = job.scheduler;
     const b = job.newScheduler('instance-b');
     await job.put(['one', 'two']);
+    job.clock.advance(61_000); // their window (by receive time) has closed
     await a.tick(); // a takes the shard and starts the task, which hangs after reading
     for (let i = 0; i < 50 && job.seen.length < 2; i++) await new Promise((r) => setImmediate(r));
     assert.deepEqual(
@@ -479,8 +480,9 @@ test('time to data loss: TTL minus the age of the oldest unprocessed data; one w
     );
     await job.put(['old']); // received now: the oldest unprocessed data
     const putAt = Math.floor(job.clock.now() / 1000);
+    job.clock.advance(61_000); // the window closes one interval after the data's receive time
     await job.runUntil(() => job.events.length >= 1, job.scheduler, 0);
-    assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, ttlSeconds, 'nothing aged yet');
+    assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, ttlSeconds - 61, 'aged by the wait for its window only');
     assert.equal(warnings.length, 0);
     // 2,000 s later, still failing (blocked): 1,000 s past the threshold of TTL - 1,000 s.
     job.clock.advance(2000_000);

@@ -1,0 +1,37 @@
+// When a shard is checked next. Interval mode keeps FC's semantics (one window of at most one
+// interval of data by receive time) but closes windows on the dot: a window [t, t + interval) is
+// read at its close plus windowGraceMs, and an idle shard is checked on whole-second boundaries
+// one interval apart, so new data is always seen before its window closes. Behind, the next
+// (already closed) window follows at FC's catch-up pace, never slower than one window per
+// interval, or at once with drainBacklog. Low-latency mode checks every pollIntervalMs.
+import type { TaskDeps } from './shardState.js';
+
+/** Unix ms at which the window starting at receive time `beginTime` (unix s) may be read. */
+export function windowCloseMs(deps: TaskDeps, beginTime: number): number {
+  return (beginTime + deps.config.triggerInterval) * 1000 + deps.config.windowGraceMs;
+}
+
+/**
+ * The next check of a shard with nothing new. Data arriving after now is received in second
+ * floor(now) or later, so a check at (floor(now) + interval) s + grace comes no later than its window's close.
+ */
+export function idleCheckMs(deps: TaskDeps): number {
+  const now = deps.now();
+  const ll = deps.config.lowLatency;
+  if (ll) return now + ll.pollIntervalMs;
+  return (Math.floor(now / 1000) + deps.config.triggerInterval) * 1000 + deps.config.windowGraceMs;
+}
+
+/**
+ * After a range was checkpointed with more data behind it: `nextBeginTime` is the receive time of
+ * the next unprocessed group, `lagSeconds` how far behind the shard is.
+ */
+export function nextWindowMs(deps: TaskDeps, nextBeginTime: number, lagSeconds: number): number {
+  const now = deps.now();
+  const c = deps.config;
+  if (c.lowLatency || c.drainBacklog) return now;
+  const close = windowCloseMs(deps, nextBeginTime);
+  if (lagSeconds <= deps.timing.catchUpThresholdSeconds) return Math.max(now, close);
+  // FC's catch-up cadence where it beats real time (about 2 s for intervals of 3 s and more); one window per interval otherwise
+  return Math.max(close, now + Math.min(deps.timing.catchUpIntervalMs, c.triggerInterval * 1000));
+}

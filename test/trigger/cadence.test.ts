@@ -1,0 +1,141 @@
+// When shards are checked and invoked (cadence.ts), on a manual clock: FC windows read on the dot
+// of their close (receive time + interval + windowGraceMs), idle checks one interval apart on
+// second boundaries, catch-up never slower than one window per interval (or as fast as the
+// function allows with drainBacklog), and low-latency mode with its batching window and cap.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addToCursor } from '../../src/codec/index.js';
+import { parseJobConfig } from '../../src/trigger/config.js';
+import { startJob } from '../helpers/job.js';
+
+type Job = Awaited<ReturnType<typeof startJob>>;
+
+async function tickAt(job: Job, ms: number): Promise<void> {
+  job.clock.ms = ms;
+  await job.scheduler.tick();
+  await job.scheduler.idle();
+}
+
+test('a window is read at its close plus the grace, not before; it holds exactly one interval of data', async () => {
+  const job = await startJob({ shards: 1, config: { jobConfig: { triggerInterval: 10 }, windowGraceMs: 20 } });
+  try {
+    const t0 = Math.floor(job.clock.now() / 1000);
+    job.clock.ms = t0 * 1000 + 300;
+    await job.put(['w1']); // received in second t0
+    job.clock.ms = (t0 + 4) * 1000;
+    await job.put(['w2']); // t0 + 4: same window
+    await tickAt(job, (t0 + 5) * 1000);
+    assert.equal(job.events.length, 0, 'the window [t0, t0+10) is still open');
+    job.clock.ms = (t0 + 10) * 1000 + 5;
+    await job.put(['next']); // t0 + 10: the next window
+    await tickAt(job, (t0 + 10) * 1000 + 19);
+    assert.equal(job.events.length, 0, 'not before close + grace');
+    await tickAt(job, (t0 + 10) * 1000 + 20);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['w1', 'w2'],
+    );
+    await tickAt(job, (t0 + 20) * 1000 + 19);
+    assert.equal(job.events.length, 1);
+    await tickAt(job, (t0 + 20) * 1000 + 20);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['w1', 'w2', 'next'],
+    );
+  } finally {
+    await job.close();
+  }
+});
+
+test('an idle shard is checked one interval later on a second boundary, so new data waits only for its window', async () => {
+  const job = await startJob({ shards: 1, config: { jobConfig: { triggerInterval: 5 }, windowGraceMs: 20 } });
+  try {
+    const checks: number[] = [];
+    job.scheduler.on('check', () => checks.push(job.clock.now()));
+    const t0 = Math.floor(job.clock.now() / 1000);
+    for (let ms = t0 * 1000 + 700; ms < (t0 + 12) * 1000; ms += 20) await tickAt(job, ms);
+    assert.deepEqual(checks, [t0 * 1000 + 700, (t0 + 5) * 1000 + 20, (t0 + 10) * 1000 + 20]);
+  } finally {
+    await job.close();
+  }
+});
+
+/** Invocations in `seconds` of clock, ticking every 100 ms, for a shard with a 60 s backlog (one group a second). */
+async function catchUpPace(config: Record<string, unknown>, seconds: number): Promise<number> {
+  const job = await startJob({ shards: 1, config });
+  try {
+    const t0 = Math.floor(job.clock.now() / 1000);
+    for (let i = 0; i < 60; i++) {
+      job.clock.ms = (t0 + i) * 1000;
+      await job.put([`g${i}`]);
+    }
+    const start = (t0 + 120) * 1000;
+    for (let ms = start; ms < start + seconds * 1000; ms += 100) await tickAt(job, ms);
+    return job.events.length;
+  } finally {
+    await job.close();
+  }
+}
+
+test('catch-up: FC pace (2 s) for intervals of 3 s and more, one window per interval below, everything at once with drainBacklog', async () => {
+  assert.equal(await catchUpPace({ jobConfig: { triggerInterval: 1 } }, 10), 10, 'interval 1: a window a second, not one per 2 s');
+  assert.equal(await catchUpPace({ jobConfig: { triggerInterval: 3 } }, 10), 5, 'interval 3: FC catch-up, every 2 s');
+  assert.equal(await catchUpPace({ jobConfig: { triggerInterval: 1 }, drainBacklog: true }, 1), 10, 'a window per tick');
+});
+
+test('low-latency mode: every poll that finds data invokes at once, up to maxBatchGroups (the rest next); a batching window gathers first', async () => {
+  const job = await startJob({ shards: 1, config: { pollIntervalMs: 50, maxBatchGroups: 3 } });
+  try {
+    const begin = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
+    const now = job.clock.now();
+    for (const id of ['a', 'b', 'c', 'd']) await job.put([id]);
+    await tickAt(job, now);
+    assert.deepEqual(
+      job.events.map((e) => [e.source.beginCursor, e.source.endCursor]),
+      [[begin, addToCursor(begin, 3)]],
+    );
+    await tickAt(job, now + 10);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['a', 'b', 'c', 'd'],
+    );
+  } finally {
+    await job.close();
+  }
+  const batched = await startJob({ shards: 1, config: { pollIntervalMs: 50, batchingWindowMs: 200 } });
+  try {
+    const now = batched.clock.now();
+    await tickAt(batched, now);
+    await batched.put(['x']);
+    await tickAt(batched, now + 50);
+    await batched.put(['y']);
+    await tickAt(batched, now + 249);
+    assert.equal(batched.events.length, 0, 'the batching window runs from when data was first seen');
+    await tickAt(batched, now + 250);
+    assert.deepEqual(
+      batched.seen.map((s) => s.id),
+      ['x', 'y'],
+    );
+  } finally {
+    await batched.close();
+  }
+});
+
+test('the options are checked, naming the field', () => {
+  const base = {
+    endpoint: 'http://127.0.0.1:1',
+    project: 'p-1',
+    sourceConfig: { logstore: 'src' },
+    jobConfig: { triggerInterval: 10 },
+    logConfig: { project: 'p-1', logstore: 'log' },
+    target: { type: 'local' as const, module: 'x.js' },
+  };
+  assert.throws(() => parseJobConfig({ ...base, batchingWindowMs: 100 }), /batchingWindowMs apply only with pollIntervalMs/);
+  assert.throws(() => parseJobConfig({ ...base, pollIntervalMs: 5 }), /pollIntervalMs must be an integer in \[10, 60000\]/);
+  assert.deepEqual(parseJobConfig({ ...base, pollIntervalMs: 50 }).lowLatency, {
+    pollIntervalMs: 50,
+    batchingWindowMs: 0,
+    maxBatchGroups: 1000,
+  });
+  assert.equal(parseJobConfig(base).windowGraceMs, 20);
+});

@@ -1,9 +1,12 @@
 // bench/trigger:
 //  A. latency from PutLogs acknowledgement to function start (p50/p99) at a 1 s trigger interval,
-//     real clock, in-process LogHub and function;
-//  B. scheduler CPU per tick with 1000 idle shards (LogHub in a child process; manual clock).
-// Usage: tsx bench/trigger.ts [--json] [--seconds 15] [--shards 1000] [--ticks 10]
+//     and function start - window close, real clock, in-process LogHub and function;
+//  B. the same in low-latency mode (pollIntervalMs 50);
+//  C. scheduler CPU per tick with 1000 idle shards (LogHub in a child process; manual clock),
+//     against a baseline in the same run: a bare keep-alive GET to the same server.
+// Usage: tsx bench/trigger.ts [--json] [--seconds 15] [--shards 1000] [--ticks 10] [--idle-only]
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { LogClient } from '../src/client/index.js';
@@ -28,7 +31,16 @@ const jobInput = (endpoint: string, project: string) => ({
   concurrency: 8,
 });
 
-async function latency() {
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+};
+
+/**
+ * Put -> function start for logs written every 50 ms, and (interval mode) function start -> the
+ * close of the window the invocation covers (receive time of its first group + interval).
+ */
+async function latency(mode: Record<string, unknown>) {
   const hub = await startLogHub({ port: 0, memory: true, ttlIntervalMs: 0 });
   const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
   await client.createProject({ project: 'lat' });
@@ -36,17 +48,18 @@ async function latency() {
   await client.createLogStore({ project: 'lat', logstore: 'trigger-log', shardCount: 1 });
   const acked = new Map<string, number>();
   const latencies: number[] = [];
+  const afterClose: number[] = [];
+  const config = parseJobConfig({ ...jobInput(hub.endpoint, 'lat'), ...mode });
   const invoker = new InProcessInvoker(async (buf: Buffer) => {
     const started = Date.now();
     const e = parseEvent(buf);
+    const at = { project: 'lat', logstore: 'src', shardId: e.source.shardId };
+    if (!config.lowLatency) {
+      const beginTime = await client.getCursorTime({ ...at, cursor: e.source.beginCursor });
+      afterClose.push(started - (beginTime + config.triggerInterval) * 1000);
+    }
     for (let cursor = e.source.beginCursor; cursor !== e.source.endCursor;) {
-      const r = await client.pullLogs({
-        project: 'lat',
-        logstore: 'src',
-        shardId: e.source.shardId,
-        cursor,
-        endCursor: e.source.endCursor,
-      });
+      const r = await client.pullLogs({ ...at, cursor, endCursor: e.source.endCursor });
       for (const g of r.groups)
         for (let i = 0; i < g.logCount; i++) {
           const t = acked.get(g.value(i, 0));
@@ -57,13 +70,7 @@ async function latency() {
     }
     return {};
   });
-  const scheduler = new Scheduler({
-    config: parseJobConfig(jobInput(hub.endpoint, 'lat')),
-    client,
-    invoker,
-    functionCredentials: DEFAULT_ACCESS_KEY,
-    scheduleSink: null,
-  });
+  const scheduler = new Scheduler({ config, client, invoker, functionCredentials: DEFAULT_ACCESS_KEY, scheduleSink: null });
   const running = scheduler.run();
   let n = 0;
   const until = Date.now() + seconds * 1000;
@@ -83,9 +90,49 @@ async function latency() {
   await running;
   client.close();
   await hub.close();
-  latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))];
-  return { logs: acked.size, delivered: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies[latencies.length - 1] };
+  return {
+    logs: acked.size,
+    delivered: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+    afterCloseP50: quantile(afterClose, 0.5),
+    afterCloseP99: quantile(afterClose, 0.99),
+  };
+}
+
+/** Client CPU of a bare keep-alive http.request GET to the same server, per request, issued as the scheduler issues its checks. */
+async function bareGetCpuUs(endpoint: string, requests: number): Promise<number> {
+  const url = new URL(endpoint);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const one = () =>
+    new Promise<void>((resolve, reject) => {
+      const r = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/logstores/src/shards/0?type=cursor&from=end',
+          headers: { host: `idle.${url.host}` },
+          agent,
+        },
+        (res) => {
+          res.on('data', () => undefined);
+          res.on('end', resolve);
+        },
+      );
+      r.on('error', reject);
+      r.end();
+    });
+  await Promise.all(Array.from({ length: 64 }, one)); // warm the sockets
+  let best = Infinity;
+  for (let round = 0; round < ticks; round++) {
+    const c0 = process.cpuUsage();
+    await Promise.all(Array.from({ length: requests }, one));
+    const c = process.cpuUsage(c0);
+    best = Math.min(best, (c.user + c.system) / requests);
+  }
+  agent.destroy();
+  return best;
 }
 
 async function idleTicks() {
@@ -108,46 +155,64 @@ async function idleTicks() {
     });
     await scheduler.tick(); // setup: consumer group, first checkpoints, shard states
     await scheduler.idle();
-    let cpu = 0;
-    let wall = 0;
+    let cpu = Infinity;
+    let wall = Infinity;
     for (let i = 0; i < ticks; i++) {
       clock.advance(1000);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await scheduler.tick();
       await scheduler.idle();
-      wall += performance.now() - t0;
+      wall = Math.min(wall, performance.now() - t0);
       const c = process.cpuUsage(c0);
-      cpu += (c.user + c.system) / 1000;
+      cpu = Math.min(cpu, (c.user + c.system) / 1000);
     }
-    return { shards: shardCount, cpuMsPerTick: cpu / ticks, wallMsPerTick: wall / ticks, held: scheduler.snapshot().length };
+    const baselineUs = await bareGetCpuUs(endpoint, shardCount);
+    return { shards: shardCount, cpuMsPerTick: cpu, wallMsPerTick: wall, held: scheduler.snapshot().length, baselineUs };
   } finally {
     client.close();
     child.kill('SIGTERM');
   }
 }
 
-const lat = await latency();
+// --idle-only: just part C (for profiling it: node --cpu-prof --import tsx bench/trigger.ts --idle-only)
+const idleOnly = process.argv.includes('--idle-only');
+const none = { p50: NaN, p99: NaN, max: NaN, afterCloseP50: NaN, afterCloseP99: NaN, logs: 0, delivered: 0 };
+const interval = idleOnly ? none : await latency({});
+const low = idleOnly ? none : await latency({ pollIntervalMs: 50 });
 const idle = await idleTicks();
 const f = (x: number) => +x.toFixed(1);
+const perShardUs = (idle.cpuMsPerTick * 1000) / idle.shards;
 report(
   wantsJson(),
   {
     bench: 'trigger',
     intervalSeconds: 1,
-    latencyP50Ms: lat.p50,
-    latencyP99Ms: lat.p99,
-    latencyMaxMs: lat.max,
-    logs: lat.logs,
-    delivered: lat.delivered,
+    latencyP50Ms: interval.p50,
+    latencyP99Ms: interval.p99,
+    latencyMaxMs: interval.max,
+    afterWindowCloseP50Ms: interval.afterCloseP50,
+    afterWindowCloseP99Ms: interval.afterCloseP99,
+    logs: interval.logs,
+    delivered: interval.delivered,
+    lowLatencyPollMs: 50,
+    lowLatencyP50Ms: low.p50,
+    lowLatencyP99Ms: low.p99,
+    lowLatencyDelivered: low.delivered,
+    lowLatencyLogs: low.logs,
     idleShards: idle.shards,
     heldShards: idle.held,
     cpuMsPerTick: f(idle.cpuMsPerTick),
     wallMsPerTick: f(idle.wallMsPerTick),
-    cpuUsPerShardPerTick: f((idle.cpuMsPerTick * 1000) / idle.shards),
+    cpuUsPerShardPerTick: f(perShardUs),
+    bareGetCpuUs: f(idle.baselineUs),
+    idleCostRatio: +(perShardUs / idle.baselineUs).toFixed(2),
   },
   [
-    `latency PutLogs ack -> function start, 1 s interval: p50 ${lat.p50} ms, p99 ${lat.p99} ms, max ${lat.max} ms (${lat.delivered}/${lat.logs} logs)`,
-    `${idle.shards} idle shards: scheduler CPU ${f(idle.cpuMsPerTick)} ms per tick (${f((idle.cpuMsPerTick * 1000) / idle.shards)} µs per shard), wall ${f(idle.wallMsPerTick)} ms per tick, ${idle.held} shards held`,
+    `interval mode (1 s): put -> function start p50 ${interval.p50} ms, p99 ${interval.p99} ms, max ${interval.max} ms (${interval.delivered}/${interval.logs} logs)`,
+    `  function start - window close: p50 ${interval.afterCloseP50} ms, p99 ${interval.afterCloseP99} ms`,
+    `low-latency mode (poll 50 ms): put -> function start p50 ${low.p50} ms, p99 ${low.p99} ms (${low.delivered}/${low.logs} logs)`,
+    `${idle.shards} idle shards: scheduler CPU ${f(idle.cpuMsPerTick)} ms per tick (${f(perShardUs)} µs per shard), wall ${f(idle.wallMsPerTick)} ms, ${idle.held} held (best of ${ticks})`,
+    `  baseline, bare keep-alive GET to the same server: ${f(idle.baselineUs)} µs CPU per request; ratio ${(perShardUs / idle.baselineUs).toFixed(2)}x`,
   ],
 );

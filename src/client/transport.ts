@@ -4,7 +4,7 @@ import https from 'node:https';
 import { authorizationV1, md5Hex, type Credentials, type SignableRequest } from '../codec/index.js';
 import { codeInfo, SlsServiceError, SlsTransportError, SlsTriggerError } from '../errors/index.js';
 import { target, type Endpoint } from './endpoint.js';
-import { header, type SlsRequest, type SlsResponse } from './request.js';
+import type { SlsRequest, SlsResponse } from './request.js';
 
 export interface TransportOptions {
   readonly endpoint: Endpoint;
@@ -13,9 +13,14 @@ export interface TransportOptions {
   readonly now: () => Date;
 }
 
+// The idle check (one GetCursor per shard per tick) is the scheduler's hot path (bench/trigger):
+// per-request work here is kept to what changes per request; the Date string is made once a second.
 export class Transport {
   private readonly agent: http.Agent;
   private readonly opts: TransportOptions;
+  private readonly targets = new Map<string, { connectHost: string; hostHeader: string }>();
+  private dateSecond = NaN;
+  private dateText = '';
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
@@ -27,16 +32,33 @@ export class Transport {
     this.agent.destroy();
   }
 
+  private date(): string {
+    const now = this.opts.now().getTime();
+    const second = Math.floor(now / 1000);
+    if (second !== this.dateSecond) {
+      this.dateSecond = second;
+      this.dateText = new Date(second * 1000).toUTCString();
+    }
+    return this.dateText;
+  }
+
+  private target(project: string | undefined) {
+    const key = project ?? '';
+    let t = this.targets.get(key);
+    if (!t) this.targets.set(key, (t = target(this.opts.endpoint, project)));
+    return t;
+  }
+
   /** Builds the wire headers (lowercase names) and signs them. */
   private headers(req: SlsRequest<unknown>, creds: Credentials, hostHeader: string): Record<string, string> {
     const h: Record<string, string> = {
-      date: this.opts.now().toUTCString(),
+      date: this.date(),
       'x-log-apiversion': '0.6.0',
       'x-log-signaturemethod': 'hmac-sha1',
       'user-agent': this.opts.userAgent,
       host: hostHeader,
-      ...(req.headers ?? {}),
     };
+    if (req.headers) Object.assign(h, req.headers);
     if (req.body && req.body.length > 0) {
       // A request built once (PutLogs) carries its hash, so retries and resends do not rehash the body.
       h['content-md5'] ??= md5Hex(req.body);
@@ -53,29 +75,30 @@ export class Transport {
   send<T>(req: SlsRequest<T>, creds: Credentials, timeoutMs?: number): Promise<SlsResponse> {
     const timeout = Math.max(1, Math.min(this.opts.timeoutMs, timeoutMs ?? Infinity));
     const ep = this.opts.endpoint;
-    const { connectHost, hostHeader } = target(ep, req.project);
-    const qs = (req.query ?? []).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-    const path = req.path + (qs ? `?${qs}` : '');
+    const { connectHost, hostHeader } = this.target(req.project);
+    let path = req.path;
+    const query = req.query ?? [];
+    for (let i = 0; i < query.length; i++)
+      path += `${i === 0 ? '?' : '&'}${encodeURIComponent(query[i][0])}=${encodeURIComponent(query[i][1])}`;
     const headers = this.headers(req, creds, hostHeader);
-    const lib = ep.protocol === 'https:' ? https : http;
+    const secure = ep.protocol === 'https:';
+    const options: https.RequestOptions = { host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent };
+    if (secure) options.servername = hostHeader.split(':')[0];
     return new Promise<SlsResponse>((resolve, reject) => {
-      const r = lib.request(
-        { host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent, servername: hostHeader.split(':')[0] },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
-          res.on('end', () => {
-            const out: SlsResponse = {
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks),
-              requestId: undefined,
-            };
-            resolve({ ...out, requestId: header(out, 'x-log-requestid') });
+      const r = (secure ? https : http).request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
+        res.on('end', () => {
+          const id = res.headers['x-log-requestid'];
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+            requestId: Array.isArray(id) ? id[0] : id,
           });
-        },
-      );
+        });
+      });
       r.setTimeout(timeout, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${timeout} ms`)));
       r.on('error', (e) =>
         reject(

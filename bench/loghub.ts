@@ -11,7 +11,8 @@
 // server. Each server first takes --warmup batches into a separate logstore/stream (JIT warm-up).
 // Rounds interleave the servers (kinesalite, ours lz4, ours none, ours no-fsync, then again), each
 // round into a fresh logstore/stream; figures are medians and `ratio` is the median per-round ratio.
-// Usage: tsx bench/loghub.ts [--json] [--batches 200] [--logs 1000] [--concurrency 8] [--warmup 20] [--rounds 3] [--separate]
+// Usage: tsx bench/loghub.ts [--json] [--batches 500] [--logs 1000] [--concurrency 8] [--warmup 20] [--rounds 5] [--separate]
+// (500 batches, ~226 MB a round, and 5 rounds: with 200 and 3 the per-round ratio swung 4.7-6.4x on one run)
 import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
@@ -27,11 +28,11 @@ import { DEFAULT_ACCESS_KEY, startLogHub } from '../src/loghub/index.js';
 import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
 import { collectGarbage, numberFlag, report, wantsJson } from './args.js';
 
-const batches = numberFlag('batches', 200);
+const batches = numberFlag('batches', 500);
 const logsPerBatch = numberFlag('logs', 1000);
 const concurrency = numberFlag('concurrency', 8);
 const warmup = numberFlag('warmup', 20);
-const rounds = numberFlag('rounds', 3);
+const rounds = numberFlag('rounds', 5);
 const separate = process.argv.includes('--separate');
 const here = path.dirname(new URL(import.meta.url).pathname);
 

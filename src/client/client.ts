@@ -89,7 +89,7 @@ export class LogClient {
         if (res.status !== 200) throw errorFromResponse(req.action, res);
         return req.decode(res);
       },
-      { ...this.retry, deadline },
+      deadline === undefined ? this.retry : { ...this.retry, deadline },
     );
   }
 

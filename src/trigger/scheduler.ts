@@ -191,17 +191,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       if (this.inFlight.has(id) || !shards.has(id)) continue;
       const s = this.shards.get(id)!;
       if (s.parked || this.clock.now() < s.nextDueMs) continue;
-      const task = runShardOnce(this.deps, s, shards.get(id)!.status === 'readonly')
-        .then(() => (s.failures = 0))
-        .catch((e: unknown) => this.onTaskError(s, e))
-        .finally(() => {
-          this.inFlight.delete(id);
-          this.wake();
-        });
-      this.inFlight.set(
-        id,
-        task.then(() => undefined),
-      );
+      this.inFlight.set(id, this.runTask(s, shards.get(id)!.status === 'readonly'));
+    }
+  }
+
+  /** One shard's task; never rejects (a failure is handled by onTaskError). One promise per task: the idle check is the hot path. */
+  private async runTask(s: ShardState, readonly: boolean): Promise<void> {
+    try {
+      await runShardOnce(this.deps, s, readonly);
+      s.failures = 0;
+    } catch (e) {
+      await this.onTaskError(s, e);
+    } finally {
+      this.inFlight.delete(s.id);
+      this.wake();
     }
   }
 

@@ -43,6 +43,7 @@ const require = createRequire(import.meta.url);
 const STATIC: Record<string, { file: () => string; type: string }> = {
   '/app.js': { file: () => webDir + 'app.js', type: 'text/javascript' },
   '/charts.js': { file: () => webDir + 'charts.js', type: 'text/javascript' },
+  '/dom.js': { file: () => webDir + 'dom.js', type: 'text/javascript' },
   '/style.css': { file: () => webDir + 'style.css', type: 'text/css' },
   '/vendor/uPlot.esm.js': { file: () => require.resolve('uplot/dist/uPlot.esm.js'), type: 'text/javascript' },
   '/vendor/uPlot.min.css': { file: () => require.resolve('uplot/dist/uPlot.min.css'), type: 'text/css' },

@@ -1,59 +1,10 @@
 // The console page: tabs over the JSON API, live samples over server-sent events, and the
 // mutations (reset, replay, redrive) sent with this start's token from the page's meta tag.
 import { durationChart, lagChart, linesChart } from '/charts.js';
+import { $, duration, el, getJson, postJson, shortCursor, statusCell, time } from '/dom.js';
 
-const token = document.querySelector('meta[name="console-token"]').content;
-const $ = (sel, root = document) => root.querySelector(sel);
 const state = { overview: null, charts: { lag: {}, lines: {}, duration: {} } };
 window.__console = state;
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null) e.setAttribute(k, v);
-  }
-  for (const c of children.flat()) e.append(c instanceof Node ? c : document.createTextNode(c ?? ''));
-  return e;
-}
-
-async function getJson(path) {
-  const r = await fetch(path);
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error ?? r.statusText);
-  return body;
-}
-
-async function postJson(path, body) {
-  const r = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-console-token': token },
-    body: JSON.stringify(body),
-  });
-  const out = await r.json();
-  if (!r.ok) throw new Error(out.error ?? r.statusText);
-  return out;
-}
-
-const time = (s) => (s ? new Date(s * 1000).toLocaleString() : '—');
-const duration = (s) => {
-  if (s === undefined || s === null) return '—';
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-};
-const statusCell = (s) => el('span', { class: `status-${s}` }, s);
-/** A cursor by the last digits of the position it encodes (base64 of a decimal), as the CLI prints it. */
-const shortCursor = (c) => {
-  try {
-    const n = atob(c);
-    return /^\d+$/.test(n) ? `…${n.slice(-6)}` : c;
-  } catch {
-    return c ?? '';
-  }
-};
 
 // ── Overview ────────────────────────────────────────────────────────────────────────────────
 function renderShards(shards) {

@@ -39,7 +39,6 @@ export interface HistoryOptions {
   readonly keep?: number;
   /** schedule-log history the charts start with, seconds before the console's start (default 1800) */
   readonly historySeconds?: number;
-  readonly onWarning?: (m: string) => void;
 }
 
 export class History {

@@ -103,7 +103,7 @@ function stream(res: http.ServerResponse, history: History): void {
 export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
   const now = o.now ?? Date.now;
   const token = o.token ?? randomBytes(24).toString('base64url');
-  const history = new History({ client: o.client, job: o.job, now, historySeconds: o.historySeconds, onWarning: o.onWarning });
+  const history = new History({ client: o.client, job: o.job, now, historySeconds: o.historySeconds });
   const deps: api.ConsoleDeps = { ...o, history, now, registries: o.registries ?? [] };
   const host = o.host ?? '127.0.0.1';
   let hosts: Set<string> | undefined;

@@ -200,6 +200,10 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
   if (input.logConfig.logstore === input.sourceConfig.logstore && input.logConfig.project === project) {
     throw new ValidationError('trigger config', ['logConfig.logstore must differ from sourceConfig.logstore (FC enforces this)']);
   }
+  if (input.maxRecordAgeSeconds !== undefined && input.pollIntervalMs === undefined && Number(input.maxRecordAgeSeconds) <= triggerInterval)
+    warnings.push(
+      `maxRecordAgeSeconds ${input.maxRecordAgeSeconds} is not above triggerInterval ${triggerInterval}: a window is read when it closes, so its data is already one interval old and would always be aged`,
+    );
   const onRetriesExhausted = input.onRetriesExhausted ?? 'block';
   if (onRetriesExhausted === 'deadLetter' && !input.deadLetter)
     throw new ValidationError('trigger config', ['deadLetter (logstore or dir) is required when onRetriesExhausted is deadLetter']);

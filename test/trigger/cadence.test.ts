@@ -138,4 +138,8 @@ test('the options are checked, naming the field', () => {
     maxBatchGroups: 1000,
   });
   assert.equal(parseJobConfig(base).windowGraceMs, 20);
+  assert.match(
+    parseJobConfig({ ...base, maxRecordAgeSeconds: 10 }).warnings.join('\n'),
+    /maxRecordAgeSeconds 10 is not above triggerInterval 10/,
+  );
 });

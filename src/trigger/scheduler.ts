@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LogClient, ShardInfo } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
-import { hasCode, isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
+import { isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
 import type { JobConfig } from './config.js';
@@ -18,6 +18,7 @@ import { ScheduleLog } from './scheduleLog.js';
 import { Semaphore } from './semaphore.js';
 import { TaskStatus } from './scheduleLog.js';
 import { newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
+import { adoptMovedCheckpoints, setupJob } from './jobGroup.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -107,51 +108,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return { project: this.cfg.project, logstore: this.cfg.logstore, consumerGroup: this.cfg.jobName };
   }
 
-  /**
-   * Creates the job's consumer group (order=true: parents before children). The instance that
-   * creates it pins every existing shard's start position as its first checkpoint, so a restart
-   * resumes there and any shard without a checkpoint later is new (a split/merge child): it starts
-   * from its beginning.
-   */
-  /** The source's TTL, for the time to data loss (dataLoss.ts). Without GetLogStore rights the job runs without it. */
-  private async readRetention(): Promise<void> {
-    try {
-      const store = await this.options.client.getLogStore({ project: this.cfg.project, logstore: this.cfg.logstore });
-      this.deps.retention.ttlSeconds = store.ttl * 86400;
-    } catch (e) {
-      if (!isSlsError(e) || isRetriable(e)) throw e;
-      this.emit('warning', { message: `no time to data loss: GetLogStore ${this.cfg.logstore} failed (${e.code}): ${e.message}` });
-    }
-  }
-
   private async setup(): Promise<void> {
-    const timeout = this.cfg.heartbeatIntervalSeconds * 3;
-    await this.readRetention();
-    try {
-      await this.options.client.createConsumerGroup({ ...this.at, timeout, order: true });
-    } catch (e) {
-      if (!hasCode(e, 'ConsumerGroupAlreadyExist')) throw e;
-      await this.options.client.updateConsumerGroup({ ...this.at, timeout, order: true });
-      this.ready = true;
-      return;
-    }
-    for (const s of await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })) {
-      const p = this.cfg.startPosition;
-      const from = p === 'latest' ? 'end' : p;
-      const cursor = await this.options.client.getCursor({
-        project: this.cfg.project,
-        logstore: this.cfg.logstore,
-        shardId: s.shardID,
-        from,
-      });
-      await this.options.client.updateCheckpoint({
-        ...this.at,
-        consumer: this.consumer,
-        shardId: s.shardID,
-        checkpoint: cursor,
-        forceSuccess: true,
-      });
-    }
+    await setupJob(this.deps);
     this.ready = true;
   }
 
@@ -160,6 +118,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.assigned = await this.options.client.heartbeat({ ...this.at, consumer: this.consumer, shards: held });
     this.lastHeartbeatMs = this.clock.now();
     for (const id of [...this.shards.keys()]) if (!this.assigned.includes(id) && !this.inFlight.has(id)) this.shards.delete(id);
+    await adoptMovedCheckpoints(this.deps, this.shards, (id) => this.inFlight.has(id));
   }
 
   /** States for newly held shards: one GetCheckPoint for all, GetCursor(begin) only for new shards. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareCursors } from '../../src/codec/index.js';
 import { SlsServiceError, SlsTransportError } from '../../src/errors/index.js';
-import { jobStatus } from '../../src/trigger/admin.js';
+import { jobStatus, resetCheckpoints } from '../../src/trigger/admin.js';
 import { readDeadLetters } from '../../src/trigger/deadLetterStore.js';
 import { idsIn, startJob } from '../helpers/job.js';
 
@@ -503,6 +503,36 @@ test('time to data loss: TTL minus the age of the oldest unprocessed data; one w
     await job.runUntil(() => job.seen.length >= 1, job.scheduler, 61_000);
     await job.runUntil(() => false, job.scheduler, 61_000, 2);
     assert.equal(job.scheduler.snapshot()[0].timeToLossSeconds, undefined);
+  } finally {
+    await job.close();
+  }
+});
+
+test('a checkpoint reset while the job runs is adopted at the next heartbeat: a blocked poison range is skipped, a rewind re-delivers', async () => {
+  const job = await startJob({ shards: 1, fail: (e) => job.seen.length === 0 && e.source.beginCursor === firstCursor });
+  let firstCursor = '';
+  try {
+    firstCursor = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
+    const warnings: string[] = [];
+    job.scheduler.on('warning', (w) => warnings.push(w.message));
+    await job.put(['poison']);
+    await job.runUntil(() => job.attempts.size > 0 && [...job.attempts.values()][0] >= 4, job.scheduler, 30_000);
+    assert.equal(job.seen.length, 0, 'blocked on the poison range (onRetriesExhausted: block)');
+    const [{ checkpoint: end }] = await resetCheckpoints(job.t.client, job.config, { to: 'end', force: true, now: job.clock.now });
+    await job.put(['after']);
+    await job.runUntil(() => job.seen.length > 0, job.scheduler, 30_000);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['after'],
+    );
+    assert.ok(warnings.some((w) => w === `shard 0: checkpoint moved to ${end} by sls-trigger-admin; continuing from there`));
+    await resetCheckpoints(job.t.client, job.config, { to: 'begin', force: true, now: job.clock.now });
+    await job.runUntil(() => job.seen.length >= 3, job.scheduler, 30_000);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['after', 'poison', 'after'],
+      'rewound to the beginning: everything again (the poison now passes: its failure was for the first pass only)',
+    );
   } finally {
     await job.close();
   }

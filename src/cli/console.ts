@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { createInvoker } from '../trigger/index.js';
-import { listenOption, startJobConsole } from './consoleStart.js';
+import { CONSOLE_DEFAULT, listenFlag, startJobConsole } from './consoleStart.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { onShutdown } from './util.js';
 
@@ -25,10 +25,7 @@ export function registerConsole(program: Command): void {
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (real SLS or the embedded LogHub)')
     .option('--module <path>', 'local handler module for replay and redrive, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
-    .option('--listen <[host:]port>', 'where the console listens (a non-loopback host prints a warning)', listenOption('--listen'), {
-      host: '127.0.0.1',
-      port: 8091,
-    })
+    .addOption(listenFlag('--listen <[host:]port>', 'where the console listens (a non-loopback host prints a warning)', CONSOLE_DEFAULT))
     .option('--no-invoke', 'no replay or redrive from the page (read-only apart from checkpoint reset)')
     .action(async (flags: ConsoleFlags) => {
       const config = loadJob(flags);

@@ -1,6 +1,6 @@
 // Starting the console from a command (dev, run --console, console): the [host:]port flag and the
 // start line with the URL.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import { startConsole, type ConsoleServer } from '../console/index.js';
@@ -22,6 +22,15 @@ export function listenOption(flag: string) {
     return { host: m[1] || m[2] || '127.0.0.1', port };
   };
 }
+
+/** A `[host:]port` option; with a default, --help shows it as host:port. */
+export function listenFlag(flags: string, description: string, byDefault?: Listen): Option {
+  const name = flags.split(' ')[0];
+  const o = new Option(flags, description).argParser(listenOption(name));
+  return byDefault ? o.default(byDefault, `${byDefault.host}:${byDefault.port}`) : o;
+}
+
+export const CONSOLE_DEFAULT: Listen = { host: '127.0.0.1', port: 8091 };
 
 export interface JobConsoleOptions {
   readonly listen: Listen;

@@ -9,7 +9,7 @@ import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
 import { createInvoker, ensureJobResources, parseJobConfig, Scheduler, targetName, TriggerMetrics } from '../trigger/index.js';
-import { listenOption, startJobConsole, type Listen } from './consoleStart.js';
+import { CONSOLE_DEFAULT, listenFlag, startJobConsole, type Listen } from './consoleStart.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
@@ -59,10 +59,7 @@ export function registerDev(program: Command): void {
     .option('--bisect', 'bisectOnError: split a failing range down to the one failing log group')
     .option('--dead-letter-dir <dir>', 'onRetriesExhausted deadLetter into this directory (letters keep their data; see redrive)')
     .option('--max-retry-time <n>', 'jobConfig.maxRetryTime, overriding s.yaml', intOption('--max-retry-time', 0, 100))
-    .option('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', listenOption('--console'), {
-      host: '127.0.0.1',
-      port: 8091,
-    })
+    .addOption(listenFlag('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', CONSOLE_DEFAULT))
     .option('--no-console', 'no web console')
     .action(async (flags: DevFlags) => {
       const hubMetrics = new LogHubMetrics();

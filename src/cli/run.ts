@@ -5,7 +5,7 @@ import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
-import { listenOption, startJobConsole, type Listen } from './consoleStart.js';
+import { listenFlag, startJobConsole, type Listen } from './consoleStart.js';
 import { TriggerMetrics } from '../trigger/index.js';
 
 interface RunFlags extends JobFlags {
@@ -32,7 +32,7 @@ export function registerRun(program: Command): void {
       'run one tick, wait for its tasks (and any bisect they started), and exit (from cron: keep one --consumer name, or a new run waits for the last one to time out)',
     )
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
-    .option('--console <[host:]port>', 'serve the web console and /metrics there while the job runs', listenOption('--console'))
+    .addOption(listenFlag('--console <[host:]port>', 'serve the web console and /metrics there while the job runs'))
     .action(async (flags: RunFlags) => {
       const config = loadJob(flags);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);

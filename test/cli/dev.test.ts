@@ -1,5 +1,6 @@
-// `sls-trigger dev` end to end: it processes data, stops cleanly on SIGINT, and a second run resumes
-// each shard exactly at its last checkpoint.
+// `sls-trigger dev` end to end: it processes data, serves its console and metrics (and `console`
+// reads the same job from its LogHub), stops cleanly on SIGINT, and a second run resumes each shard
+// exactly at its last checkpoint.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,13 +16,51 @@ interface Rec {
   ingest_lines: number;
 }
 
-async function devRun(dataDir: string, wantTasks: number): Promise<Rec[]> {
-  const cli = startCli(['dev', '--port', '0', '--data-dir', dataDir, '--interval', '1', '--rate', '40', '--json']);
+/** The console `dev` printed (job, both registries' metrics), and a standalone `console` over dev's LogHub. */
+async function checkConsoles(cli: ReturnType<typeof startCli>): Promise<void> {
+  const url = (await cli.waitFor((l) => l.startsWith('console  http://'))).split(/\s+/)[1];
+  const overview = (await (await fetch(new URL('/api/overview', url))).json()) as {
+    mode: string;
+    job: { project: string };
+    shards: unknown[];
+  };
+  assert.deepEqual([overview.mode, overview.job.project, overview.shards.length], ['live', 'sls-trigger-demo', 2]);
+  const metrics = await (await fetch(new URL('/metrics', url))).text();
+  assert.match(metrics, /^sls_trigger_polls_total\{job="[0-9a-f]{40}"\} \d+$/m);
+  assert.match(metrics, /^sls_loghub_requests_total\{action="PutLogs",code=""\} \d+$/m);
+  const endpoint = (await cli.waitFor((l) => l.startsWith('LogHub   http://'))).split(/\s+/)[1];
+  const standalone = startCli(['console', '-c', 's.yaml', '--endpoint', endpoint, '--listen', '127.0.0.1:0']);
+  try {
+    const own = (await standalone.waitFor((l) => l.startsWith('console  http://'))).split(/\s+/)[1];
+    const o = (await (await fetch(new URL('/api/overview', own))).json()) as { mode: string; shards: Array<{ owner: string }> };
+    assert.deepEqual([o.mode, o.shards.map((sh) => sh.owner)], ['standalone', ['dev', 'dev']]);
+  } finally {
+    standalone.child.kill('SIGINT');
+    await standalone.exit;
+  }
+}
+
+async function devRun(dataDir: string, wantTasks: number, consoles = false): Promise<Rec[]> {
+  const cli = startCli([
+    'dev',
+    '--port',
+    '0',
+    '--console',
+    '127.0.0.1:0',
+    '--data-dir',
+    dataDir,
+    '--interval',
+    '1',
+    '--rate',
+    '40',
+    '--json',
+  ]);
   const recs: Rec[] = [];
   await cli.waitFor((line, s) => {
     if (s === 'stdout' && line.startsWith('{')) recs.push(JSON.parse(line) as Rec);
     return recs.filter((r) => r.task_status === 'Success' && r.ingest_lines > 0).length >= wantTasks;
   });
+  if (consoles) await checkConsoles(cli);
   cli.child.kill('SIGINT');
   assert.equal(await cli.exit, 0, cli.stderr.join('\n'));
   for (const line of cli.stdout.slice(recs.length)) if (line.startsWith('{')) recs.push(JSON.parse(line) as Rec);
@@ -32,7 +71,7 @@ async function devRun(dataDir: string, wantTasks: number): Promise<Rec[]> {
 test("dev processes the producer's logs and a second run resumes from the checkpoints", async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slst-dev-'));
   try {
-    const first = await devRun(dataDir, 4);
+    const first = await devRun(dataDir, 4, true);
     assert.ok(first.every((r) => r.task_status === 'Success'));
     const lastEnd = new Map<number, string>();
     for (const r of first) lastEnd.set(r.shard_id, r.end_cursor);

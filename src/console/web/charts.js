@@ -1,10 +1,11 @@
 // The overview's three charts, drawn with uPlot (served from the package, no network): lag per
-// shard (the ten largest in colour, the rest thin and grey), lines ingested vs shipped per trigger
-// interval, and invocation durations per shard.
+// shard (the ten largest in colour, the rest thin and grey), lines and bytes ingested vs shipped per
+// trigger interval, and invocation durations per shard.
 import uPlot from '/vendor/uPlot.esm.js';
 
 const PALETTE = ['#1f6feb', '#d1495b', '#2d8a4e', '#b7791f', '#8250df', '#0a9396', '#e36414', '#5f0f40', '#6a994e', '#3d405b'];
 const TOP = 10;
+const X = { time: true };
 
 function size(el) {
   return { width: Math.max(320, el.clientWidth - 4), height: 220 };
@@ -12,14 +13,16 @@ function size(el) {
 
 /** Recreates the chart when its series change, else only swaps the data. */
 function render(slot, el, key, makeOpts, data) {
-  if (slot.chart && slot.key === key) {
-    slot.chart.setData(data);
-    return slot.chart;
+  if (slot.chart && slot.key === key) slot.chart.setData(data);
+  else {
+    slot.chart?.destroy();
+    el.textContent = '';
+    slot.key = key;
+    slot.chart = new uPlot({ ...size(el), ...makeOpts() }, data, el);
   }
-  slot.chart?.destroy();
-  el.textContent = '';
-  slot.key = key;
-  slot.chart = new uPlot({ ...size(el), ...makeOpts() }, data, el);
+  // a single point (one interval so far) would make uPlot span years: a minute either side of it
+  const xs = data[0];
+  if (xs.length > 0 && xs[0] === xs[xs.length - 1]) slot.chart.setScale('x', { min: xs[0] - 60, max: xs[0] + 60 });
   return slot.chart;
 }
 
@@ -35,7 +38,7 @@ export function lagChart(slot, el, series) {
     el,
     key,
     () => ({
-      scales: { x: { time: true } },
+      scales: { x: X },
       series: [
         {},
         ...shards.map((id, i) =>
@@ -52,19 +55,28 @@ export function lagChart(slot, el, series) {
 
 export function linesChart(slot, el, series) {
   const xs = series.intervals.map((b) => b.t);
-  const data = [xs, series.intervals.map((b) => b.ingestLines), series.intervals.map((b) => b.shipLines)];
+  const kib = (n) => +(n / 1024).toFixed(1);
+  const data = [
+    xs,
+    series.intervals.map((b) => b.ingestLines),
+    series.intervals.map((b) => b.shipLines),
+    series.intervals.map((b) => kib(b.ingestBytes)),
+    series.intervals.map((b) => kib(b.shipBytes)),
+  ];
   return render(
     slot,
     el,
     'lines',
     () => ({
-      scales: { x: { time: true } },
+      scales: { x: X, kib: {} },
       series: [
         {},
-        { label: 'ingested', stroke: '#1f6feb', width: 2, points: { show: true, size: 5 } },
-        { label: 'shipped', stroke: '#2d8a4e', width: 2, dash: [6, 4], points: { show: true, size: 5 } },
+        { label: 'lines in', stroke: '#1f6feb', width: 2, points: { show: true, size: 5 } },
+        { label: 'lines out', stroke: '#2d8a4e', width: 2, dash: [6, 4], points: { show: true, size: 5 } },
+        { label: 'KiB in', scale: 'kib', stroke: '#b7791f', width: 1, points: { show: true, size: 4 } },
+        { label: 'KiB out', scale: 'kib', stroke: '#8250df', width: 1, dash: [3, 3], points: { show: true, size: 4 } },
       ],
-      axes: [{}, { label: 'lines' }],
+      axes: [{}, { label: 'lines' }, { scale: 'kib', side: 1, label: 'KiB', grid: { show: false } }],
     }),
     data,
   );
@@ -85,7 +97,7 @@ export function durationChart(slot, el, series) {
     el,
     `d${shards.join(',')}`,
     () => ({
-      scales: { x: { time: true } },
+      scales: { x: X },
       series: [
         {},
         ...shards.map((id, i) => ({

@@ -118,7 +118,8 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
     const asset = req.method === 'GET' ? STATIC[url.pathname] : undefined;
     if (asset) return send(res, 200, await readFile(asset.file()), `${asset.type}; charset=utf-8`);
     if (req.method === 'GET' && url.pathname === '/metrics') {
-      const merged = Registry.merge([...deps.registries]);
+      // Registry.merge throws on an empty list: a console with no job running here has no metrics
+      const merged = deps.registries.length > 0 ? Registry.merge([...deps.registries]) : new Registry();
       return send(res, 200, await merged.metrics(), merged.contentType);
     }
     if (req.method === 'GET' && url.pathname === '/api/stream') return stream(res, history);

@@ -81,7 +81,7 @@ test('the tarball ships compiled JavaScript, declarations, templates and no sour
   );
 });
 
-test('plain JavaScript ESM: every entry point imports, and a handler reads a real range with exact counters', () => {
+test('plain JavaScript ESM: every entry point imports, a handler reads a real range with exact counters, the console serves its page', () => {
   writeFileSync(
     path.join(consumer, 'use.mjs'),
     `import * as all from 'sls-trigger';
@@ -107,9 +107,15 @@ const r = await handler(JSON.stringify(event), { requestId: 'r', credentials: DE
 const inv = new LocalInvoker({ module: './fn.mjs' });
 const viaWorker = await inv.invoke({ event: Buffer.from(JSON.stringify(event)), requestId: 'w', timeoutMs: 10000, credentials: DEFAULT_ACCESS_KEY });
 await inv.close();
+// the console's page and its vendored chart library come from the installed package
+await client.createLogStore({ project: 'pkg-test', logstore: 'log', shardCount: 1 });
+const job = all.parseJobConfig({ endpoint: hub.endpoint, project: 'pkg-test', sourceConfig: { logstore: 'src' }, jobConfig: { triggerInterval: 10 }, logConfig: { project: 'pkg-test', logstore: 'log' }, target: { type: 'local', module: './fn.mjs' } });
+const con = await all.startConsole({ client, job, credentials: DEFAULT_ACCESS_KEY, mode: 'standalone', canServeSaved: false, sampleMs: 3600000 });
+const pages = await Promise.all(['', 'app.js', 'charts.js', 'dom.js', 'style.css', 'vendor/uPlot.esm.js', 'vendor/uPlot.min.css', 'api/overview', 'metrics'].map(async (p) => (await fetch(con.url + p)).status));
+await con.close();
 client.close();
 await hub.close();
-console.log(JSON.stringify({ entries: [typeof all.createHandler, typeof Scheduler, typeof serveFixture, schema.title, pkg.name], lz4: all.lz4Implementation, seen, counters: [r.ingestLines, r.shipLines, r.pulls, r.emptyTrigger], worker: viaWorker.ok ? JSON.parse(viaWorker.body.toString()).ingestLines : viaWorker }));
+console.log(JSON.stringify({ pages, entries: [typeof all.createHandler, typeof Scheduler, typeof serveFixture, schema.title, pkg.name], lz4: all.lz4Implementation, seen, counters: [r.ingestLines, r.shipLines, r.pulls, r.emptyTrigger], worker: viaWorker.ok ? JSON.parse(viaWorker.body.toString()).ingestLines : viaWorker }));
 `,
   );
   writeFileSync(
@@ -118,7 +124,19 @@ console.log(JSON.stringify({ entries: [typeof all.createHandler, typeof Schedule
   );
   const r = sh(process.execPath, ['use.mjs'], { cwd: consumer });
   assert.equal(r.code, 0, r.err);
-  const out = JSON.parse(r.out) as { entries: unknown[]; lz4: string; seen: string[]; counters: unknown[]; worker: unknown };
+  const out = JSON.parse(r.out) as {
+    pages: number[];
+    entries: unknown[];
+    lz4: string;
+    seen: string[];
+    counters: unknown[];
+    worker: unknown;
+  };
+  assert.deepEqual(
+    out.pages,
+    [200, 200, 200, 200, 200, 200, 200, 200, 200],
+    'the console serves its page, modules and uPlot from the installed package',
+  );
   assert.deepEqual(out.entries, ['function', 'function', 'function', 'SLS log trigger event', 'sls-trigger']);
   assert.deepEqual(out.seen, ['0-1', '0-2', '1-1', '1-2', '2-1', '2-2']);
   assert.deepEqual(out.counters, [6, 6, 1, false]);

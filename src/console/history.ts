@@ -5,6 +5,8 @@
 import type { LogClient } from '../client/index.js';
 import { fieldsOf, jobStatus, scheduleRecordOf, type JobConfig, type ScheduleRecord, type ShardStatus } from '../trigger/index.js';
 
+type LastTask = NonNullable<ShardStatus['lastTask']>;
+
 export interface LagSample {
   /** unix ms */
   t: number;
@@ -49,6 +51,8 @@ export class History {
   private readonly listeners = new Set<(s: Sample) => void>();
   /** per schedule-log shard: the next cursor to read */
   private readonly tail = new Map<number, string>();
+  /** per source shard: its newest schedule-log record seen */
+  private readonly lastTask = new Map<number, LastTask>();
 
   constructor(private readonly o: HistoryOptions) {}
 
@@ -60,13 +64,19 @@ export class History {
   /** One sample: status, new schedule-log records, folded and pushed. */
   async sample(): Promise<Sample> {
     const { client, job } = this.o;
-    this.shards = await jobStatus(
-      client,
-      { project: job.project, logstore: job.logstore, jobName: job.jobName, logConfig: job.logConfig },
-      this.o.now(),
-    );
-    const lag: LagSample = { t: this.o.now(), lag: Object.fromEntries(this.shards.map((s) => [s.shardId, s.lagSeconds])) };
+    // the last task per shard comes from the tailed schedule log, not from a rescan of its tail each sample
+    const status = await jobStatus(client, { project: job.project, logstore: job.logstore, jobName: job.jobName }, this.o.now());
     const tasks = await this.newTasks();
+    for (const t of tasks)
+      this.lastTask.set(t.shard_id, {
+        status: t.task_status,
+        time: t.end_time,
+        taskId: t.task_id,
+        errorCode: t.error_code,
+        errorMessage: t.error_message,
+      });
+    this.shards = status.map((sh) => ({ ...sh, lastTask: this.lastTask.get(sh.shardId) }));
+    const lag: LagSample = { t: this.o.now(), lag: Object.fromEntries(this.shards.map((sh) => [sh.shardId, sh.lagSeconds])) };
     this.fold(lag, tasks);
     const s = { lag, shards: this.shards, tasks };
     for (const l of this.listeners) l(s);

@@ -95,8 +95,9 @@ async function readJson(req: http.IncomingMessage): Promise<api.Body> {
 
 function stream(res: http.ServerResponse, history: History): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-  res.write(': connected\n\n');
   const off = history.subscribe((s) => res.write(`event: sample\ndata: ${JSON.stringify(s)}\n\n`));
+  // after subscribing: a client that saw this line gets every later sample
+  res.write(': connected\n\n');
   res.on('close', off);
 }
 

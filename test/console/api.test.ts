@@ -216,3 +216,31 @@ test('the page carries the token; /metrics has exact counters for the workload',
   assert.ok(checks.empty > 0 && checks.all > checks.empty);
   assert.equal(value(`sls_trigger_shard_lag_seconds{${job},shard="1"}`), 0);
 });
+
+test('the stream pushes each sample as a server-sent event with lag, shards and the new tasks', async () => {
+  const url = new URL('/api/stream', c.console.url);
+  let connected: () => void = () => undefined;
+  const isConnected = new Promise<void>((r) => (connected = r));
+  const got = new Promise<{ lag: { lag: Record<string, number> }; shards: unknown[]; tasks: unknown[] }>((resolve, reject) => {
+    const req = http.get({ host: url.hostname, port: url.port, path: url.pathname }, (res) => {
+      assert.equal(res.headers['content-type'], 'text/event-stream');
+      let text = '';
+      res.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (text.startsWith(': connected\n\n')) connected(); // subscribed: the server writes this after subscribing
+        const m = /event: sample\ndata: (.*)\n\n/.exec(text);
+        if (m) {
+          resolve(JSON.parse(m[1]));
+          req.destroy();
+        }
+      });
+    });
+    req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
+  });
+  await isConnected;
+  await c.console.sample();
+  const s = await got;
+  assert.deepEqual(Object.keys(s.lag.lag), ['0', '1']);
+  assert.equal(s.shards.length, 2);
+  assert.ok(Array.isArray(s.tasks));
+});

@@ -7,11 +7,12 @@ import { COMMANDS } from './commands.js';
 import { createInvoker } from '../trigger/index.js';
 import { CONSOLE_DEFAULT, listenFlag, startJobConsole } from './consoleStart.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
-import { onShutdown } from './util.js';
+import { intOption, onShutdown } from './util.js';
 
 interface ConsoleFlags extends JobFlags {
   listen: { host: string; port: number };
   invoke: boolean;
+  sampleMs: number;
 }
 
 export function registerConsole(program: Command): void {
@@ -27,6 +28,12 @@ export function registerConsole(program: Command): void {
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
     .addOption(listenFlag('--listen <[host:]port>', 'where the console listens (a non-loopback host prints a warning)', CONSOLE_DEFAULT))
     .option('--no-invoke', 'no replay or redrive from the page (read-only apart from checkpoint reset)')
+    .option(
+      '--sample-ms <n>',
+      'how often lag and new tasks are read (each sample costs a few requests per shard against SLS)',
+      intOption('--sample-ms', 500, 600_000),
+      2000,
+    )
     .action(async (flags: ConsoleFlags) => {
       const config = loadJob(flags);
       const creds = credentialsFor(config.endpoint, config.credentials);
@@ -41,6 +48,7 @@ export function registerConsole(program: Command): void {
         credentials: creds,
         registries: [],
         mode: 'standalone',
+        sampleMs: flags.sampleMs,
       });
       onShutdown(async () => {
         await server.close();

@@ -40,6 +40,8 @@ export interface JobConsoleOptions {
   readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
   readonly registries: readonly Registry[];
   readonly mode: 'live' | 'standalone';
+  /** how often the console samples the job (default 2000 ms) */
+  readonly sampleMs?: number;
 }
 
 export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServer> {
@@ -51,6 +53,7 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
     credentials: o.credentials,
     registries: o.registries,
     mode: o.mode,
+    sampleMs: o.sampleMs,
     serveSaved,
     canServeSaved: o.config.target.type === 'local',
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),

@@ -20,7 +20,7 @@ test('init --list shows every template with one line', async () => {
 });
 
 for (const template of templates) {
-  test(`init --template ${template}: the scaffold installs and passes its own tests`, async () => {
+  test(`init --template ${template}: the scaffold installs, passes its own tests and bundles`, async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'slst-init-'));
     const dir = path.join(root, 'my-etl');
     try {
@@ -42,6 +42,10 @@ for (const template of templates) {
       const t = spawnSync('npm', ['test'], { cwd: dir, encoding: 'utf8', env });
       assert.equal(t.status, 0, t.stdout + t.stderr);
       assert.match(t.stdout, /# fail 0/);
+      // and bundles for FC: one file that loads and exports the handler
+      const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: dir, encoding: 'utf8', env });
+      assert.equal(b.status, 0, b.stdout + b.stderr);
+      assert.match(b.stdout + b.stderr, /dist\/index\.js: [\d.]+ KiB, loads in [\d.]+ ms, exports [^\n]*\bhandler\b/);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -8,7 +8,15 @@ import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { createInvoker, ensureJobResources, parseJobConfig, Scheduler, targetName, TriggerMetrics } from '../trigger/index.js';
+import {
+  createInvoker,
+  deadLetterWhere,
+  ensureJobResources,
+  parseJobConfig,
+  Scheduler,
+  targetName,
+  TriggerMetrics,
+} from '../trigger/index.js';
 import { CONSOLE_DEFAULT, listenFlag, startJobConsole, type Listen } from './consoleStart.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
@@ -39,7 +47,7 @@ function lagLine(scheduler: Scheduler): string {
 
 function failurePolicy(config: ReturnType<typeof parseJobConfig>): string {
   const dl = config.deadLetter?.target;
-  const where = dl ? ` -> ${dl.kind === 'dir' ? dl.dir : `${dl.project}/${dl.logstore}`}` : '';
+  const where = dl ? ` -> ${deadLetterWhere(dl)}` : '';
   return `${config.bisectOnError ? 'bisect, then ' : ''}${config.onRetriesExhausted}${where}`;
 }
 

@@ -3,7 +3,7 @@
 // cursors). Prints one line per letter (or JSON), a progress bar, and exits 1 if any failed.
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { createInvoker, parseTimePoint, redrive, type DeadLetterTarget, type RedriveItem, type RedriveReport } from '../trigger/index.js';
+import { createInvoker, deadLetterWhere, parseTimePoint, redrive, type RedriveItem, type RedriveReport } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, serveSaved, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
 import { intOption } from './util.js';
@@ -34,8 +34,6 @@ function loadConfig(flags: RedriveFlags) {
     throw new SlsArgumentError('the config has no deadLetter: give --dead-letter-dir <dir> or --dead-letter-logstore <name>');
   return { config, target: config.deadLetter.target };
 }
-
-const where = (t: DeadLetterTarget) => (t.kind === 'dir' ? t.dir : `${t.project}/${t.logstore}`);
 
 function printItem(item: RedriveItem, json: boolean): void {
   if (json) {
@@ -91,7 +89,9 @@ export function registerRedrive(program: Command): void {
       const creds = credentialsFor(config.endpoint, config.credentials);
       const client = clientFor(config.endpoint, creds);
       const invoker = createInvoker({ ...config, concurrency: 1 }, creds);
-      process.stderr.write(`redrive job ${config.jobName}: dead letters in ${where(target)}${flags.dryRun ? ' (dry run)' : ''}\n`);
+      process.stderr.write(
+        `redrive job ${config.jobName}: dead letters in ${deadLetterWhere(target)}${flags.dryRun ? ' (dry run)' : ''}\n`,
+      );
       try {
         const report = await redrive({
           client,

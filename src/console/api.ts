@@ -7,6 +7,7 @@ import type { LogClient } from '../client/index.js';
 import { addToCursor } from '../codec/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 import {
+  deadLetterWhere,
   eventForCursors,
   parseTimePoint,
   readDeadLetters,
@@ -92,11 +93,7 @@ export function overview(d: ConsoleDeps) {
       maxRetryTime: j.maxRetryTime,
       target: targetName(j.target),
       scheduleLog: `${j.logConfig.project}/${j.logConfig.logstore}`,
-      deadLetter: j.deadLetter
-        ? j.deadLetter.target.kind === 'dir'
-          ? j.deadLetter.target.dir
-          : `${j.deadLetter.target.project}/${j.deadLetter.target.logstore}`
-        : null,
+      deadLetter: j.deadLetter ? deadLetterWhere(j.deadLetter.target) : null,
       canInvoke: d.invoker !== undefined,
     },
     shards: d.history.shards,
@@ -145,7 +142,7 @@ export async function deadLetters(d: ConsoleDeps) {
   if (!d.job.deadLetter) return { target: null, letters: [] };
   const set = await readDeadLetters(d.client, d.job.deadLetter.target);
   return {
-    target: overview(d).job.deadLetter,
+    target: deadLetterWhere(d.job.deadLetter.target),
     letters: set.letters
       .map(({ logGroupList: _bytes, event: _event, ...l }) => ({ ...l, redriven: set.redriven.get(l.id) ?? null }))
       .reverse(),

@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import { startConsole, type ConsoleServer } from '../console/index.js';
-import type { Invoker, JobConfig } from '../trigger/index.js';
+import { TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
 import { serveSaved } from './job.js';
 
 export interface Listen {
@@ -60,4 +60,13 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
   });
   process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics)\n`);
   return server;
+}
+
+/** The console of a job running in this process: its scheduler's metrics, plus `more` registries (dev's LogHub). */
+export function startLiveConsole(
+  o: Omit<JobConsoleOptions, 'registries' | 'mode'> & { readonly scheduler: Scheduler; readonly more?: readonly Registry[] },
+): Promise<ConsoleServer> {
+  const metrics = new TriggerMetrics();
+  metrics.attach(o.scheduler, o.config.jobName);
+  return startJobConsole({ ...o, registries: [metrics.registry, ...(o.more ?? [])], mode: 'live' });
 }

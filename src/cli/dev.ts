@@ -8,16 +8,8 @@ import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import {
-  createInvoker,
-  deadLetterWhere,
-  ensureJobResources,
-  parseJobConfig,
-  Scheduler,
-  targetName,
-  TriggerMetrics,
-} from '../trigger/index.js';
-import { CONSOLE_DEFAULT, listenFlag, startJobConsole, type Listen } from './consoleStart.js';
+import { createInvoker, deadLetterWhere, ensureJobResources, parseJobConfig, Scheduler, targetName } from '../trigger/index.js';
+import { CONSOLE_DEFAULT, listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
@@ -70,7 +62,8 @@ export function registerDev(program: Command): void {
     .addOption(listenFlag('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', CONSOLE_DEFAULT))
     .option('--no-console', 'no web console')
     .action(async (flags: DevFlags) => {
-      const hubMetrics = new LogHubMetrics();
+      // the LogHub counts its requests only when a console will serve them
+      const hubMetrics = flags.console ? new LogHubMetrics() : undefined;
       const hub = await startLogHub({
         port: flags.port,
         dataDir: flags.dataDir,
@@ -107,8 +100,6 @@ export function registerDev(program: Command): void {
         scheduleSink: flags.json ? undefined : null,
       });
       printSchedulerEvents(scheduler, { tasks: !flags.json });
-      const metrics = new TriggerMetrics();
-      metrics.attach(scheduler, config.jobName);
       const lagTimer = setInterval(
         () => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`),
         config.triggerInterval * 1000,
@@ -125,14 +116,14 @@ export function registerDev(program: Command): void {
         ].join('\n'),
       );
       const web = flags.console
-        ? await startJobConsole({
+        ? await startLiveConsole({
             listen: flags.console,
             config,
             client,
             invoker,
             credentials: DEFAULT_ACCESS_KEY,
-            registries: [metrics.registry, hubMetrics.registry],
-            mode: 'live',
+            scheduler,
+            more: hubMetrics ? [hubMetrics.registry] : [],
           })
         : undefined;
       producer.start();

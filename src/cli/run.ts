@@ -5,8 +5,7 @@ import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
-import { listenFlag, startJobConsole, type Listen } from './consoleStart.js';
-import { TriggerMetrics } from '../trigger/index.js';
+import { listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
 
 interface RunFlags extends JobFlags {
   consumer?: string;
@@ -55,18 +54,8 @@ export function registerRun(program: Command): void {
       process.stderr.write(
         `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
-      const metrics = new TriggerMetrics();
-      metrics.attach(scheduler, config.jobName);
       const web = flags.console
-        ? await startJobConsole({
-            listen: flags.console,
-            config,
-            client,
-            invoker,
-            credentials: creds,
-            registries: [metrics.registry],
-            mode: 'live',
-          })
+        ? await startLiveConsole({ listen: flags.console, config, client, invoker, credentials: creds, scheduler })
         : undefined;
       const stop = async () => {
         await web?.close();

@@ -88,10 +88,10 @@ export interface TaskDeps {
 
 export const sourceOf = (deps: TaskDeps, shardId: number) => ({ project: deps.config.project, logstore: deps.config.logstore, shardId });
 
-/** [begin, end) of the shard with its receive times and task id. */
-export async function rangeOf(deps: TaskDeps, shardId: number, begin: string, end: string): Promise<Range> {
+/** [begin, end) of the shard with its receive times and task id (`knownBeginTime`: the caller already read it). */
+export async function rangeOf(deps: TaskDeps, shardId: number, begin: string, end: string, knownBeginTime?: number): Promise<Range> {
   const at = sourceOf(deps, shardId);
-  const beginTime = compareCursors(begin, end) < 0 ? await deps.client.getCursorTime({ ...at, cursor: begin }) : 0;
+  const beginTime = compareCursors(begin, end) >= 0 ? 0 : (knownBeginTime ?? (await deps.client.getCursorTime({ ...at, cursor: begin })));
   const cursorTime = await lastGroupTime(deps.client, at, begin, end);
   return { begin, end, beginTime, cursorTime, taskId: taskIdOf(deps.config.jobName, shardId, begin, end) };
 }

@@ -34,19 +34,30 @@ async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: R
   }
   const begin = shard.checkpoint!;
   if (compareCursors(begin, shardEnd) >= 0) return { shardEnd };
-  const end = deps.config.lowLatency ? batchEnd(deps, shard, begin, shardEnd) : await windowEnd(deps, shard, begin, shardEnd);
-  if (typeof end === 'number') return { shardEnd, waitUntilMs: end };
-  return { range: await rangeOf(deps, shard.id, begin, end), shardEnd };
+  if (deps.config.lowLatency) {
+    const end = batchEnd(deps, shard, begin, shardEnd);
+    if (typeof end === 'number') return { shardEnd, waitUntilMs: end };
+    return { range: await rangeOf(deps, shard.id, begin, end), shardEnd };
+  }
+  const w = await windowOf(deps, shard, begin, shardEnd);
+  if (w.end === undefined) return { shardEnd, waitUntilMs: w.closeMs };
+  return { range: await rangeOf(deps, shard.id, begin, w.end, w.beginTime), shardEnd };
 }
 
-/** FC's window past `begin`: its end cursor once the window has closed, else when it closes (ms). */
-async function windowEnd(deps: TaskDeps, shard: ShardState, begin: string, shardEnd: string): Promise<string | number> {
+/** FC's window past `begin`: its end cursor once the window has closed, else only when it closes (ms). */
+async function windowOf(
+  deps: TaskDeps,
+  shard: ShardState,
+  begin: string,
+  shardEnd: string,
+): Promise<{ beginTime: number; closeMs: number; end?: string }> {
   const at = sourceOf(deps, shard.id);
   const beginTime = await deps.client.getCursorTime({ ...at, cursor: begin });
-  const close = windowCloseMs(deps, beginTime);
-  if (deps.now() < close && !deps.flags.closeOpenWindows) return close;
+  const closeMs = windowCloseMs(deps, beginTime);
+  if (deps.now() < closeMs && !deps.flags.closeOpenWindows) return { beginTime, closeMs };
   const windowEnd = await deps.client.getCursor({ ...at, from: beginTime + deps.config.triggerInterval });
-  return compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
+  const end = compareCursors(windowEnd, shardEnd) < 0 && compareCursors(windowEnd, begin) > 0 ? windowEnd : shardEnd;
+  return { beginTime, closeMs, end };
 }
 
 /** Low-latency mode: up to maxBatchGroups of new data, after the batching window since it was first seen. */

@@ -104,11 +104,14 @@ export function series(d: ConsoleDeps) {
   return { lag: d.history.lag, intervals: d.history.intervals, durations: d.history.durations, triggerInterval: d.job.triggerInterval };
 }
 
+/** Without `from`, the last hour: a scan from the schedule log's beginning would read days of records per request. */
+const DEFAULT_TASK_WINDOW_SECONDS = 3600;
+
 export async function tasks(d: ConsoleDeps, q: Query) {
   const filter = {
     shardId: intParam(q, 'shard', 0, 1e9),
     status: q.get('status') || undefined,
-    from: timeParam(q, 'from'),
+    from: timeParam(q, 'from') ?? Math.floor(d.now() / 1000) - DEFAULT_TASK_WINDOW_SECONDS,
     to: timeParam(q, 'to'),
     limit: intParam(q, 'limit', 1, 5000),
   };

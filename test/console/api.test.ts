@@ -244,3 +244,11 @@ test('the stream pushes each sample as a server-sent event with lag, shards and 
   assert.equal(s.shards.length, 2);
   assert.ok(Array.isArray(s.tasks));
 });
+
+test('tasks without from cover the last hour only (no scan of the whole schedule log per request)', async () => {
+  const all = (await get('/api/tasks?from=0')).body.tasks.length;
+  assert.ok(all >= 3);
+  c.job.clock.advance(2 * 3600_000);
+  assert.deepEqual((await get('/api/tasks')).body.tasks, []);
+  assert.equal((await get('/api/tasks?from=0')).body.tasks.length, all);
+});

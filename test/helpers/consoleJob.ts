@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startConsole } from '../../src/console/index.js';
-import { DEFAULT_ACCESS_KEY, serveFixture } from '../../src/loghub/index.js';
+import { serveSaved } from '../../src/cli/job.js';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { createHandler } from '../../src/runtime/index.js';
 import type { FcHandler } from '../../src/trigger/invokers/inProcess.js';
 import { TriggerMetrics } from '../../src/trigger/index.js';
@@ -54,10 +55,7 @@ export async function startConsoleJob() {
     invoker: job.invoker,
     mode: 'live',
     canServeSaved: true,
-    serveSaved: async (fixture) => {
-      const { hub, event } = await serveFixture(fixture);
-      return { event, close: () => hub.close() };
-    },
+    serveSaved,
     registries: [metrics.registry],
     token: 'test-token',
   });

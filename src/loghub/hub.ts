@@ -75,6 +75,8 @@ export class Hub {
   private readonly rr = new Map<string, number>();
   /** shards whose creating metadata write is in flight, with that write */
   private readonly creating = new WeakMap<ShardMeta, Promise<void>>();
+  /** a metadata save failed and none has succeeded since */
+  private unsaved = false;
 
   private constructor(opts: HubOptions, meta: HubMeta) {
     this.store = opts.store;
@@ -91,8 +93,27 @@ export class Hub {
     return Math.floor(this.now() / 1000);
   }
 
+  /**
+   * Saves the metadata. When a save fails (disk full) the change stays in memory unacknowledged;
+   * `ensureSaved` then saves it before the next request is answered, so no answer (a retried
+   * CreateLogStore's LogStoreAlreadyExist, a GetCheckpoint, a PutLogs into a new logstore) ever
+   * rests on metadata that a restart would forget.
+   */
   persist(): Promise<void> {
-    return this.store.saveMeta(this.meta);
+    return this.store.saveMeta(this.meta).then(
+      () => {
+        this.unsaved = false;
+      },
+      (e: unknown) => {
+        this.unsaved = true;
+        throw e;
+      },
+    );
+  }
+
+  /** Saves metadata a failed save left unsaved (see persist); nothing when all is saved. */
+  async ensureSaved(): Promise<void> {
+    if (this.unsaved) await this.persist();
   }
 
   project(name: string | undefined): ProjectMeta {

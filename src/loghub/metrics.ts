@@ -3,6 +3,7 @@
 // registry per instance; `serve` answers GET /metrics with it, the console merges it with the job's.
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { RequestLogEntry } from './server.js';
+import { STORAGE_ERROR_CODES, type StorageErrorCode } from './store/storageHealth.js';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -13,6 +14,7 @@ export class LogHubMetrics {
   private readonly bytesOut: Counter;
   private readonly latency: Histogram;
   private readonly fsyncs: Histogram;
+  private readonly storageErrors: Counter;
 
   constructor(registry: Registry = new Registry()) {
     this.registry = registry;
@@ -48,6 +50,19 @@ export class LogHubMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.storageErrors = new Counter({
+      name: 'sls_loghub_storage_errors_total',
+      help: 'failed file writes by errno (ENOSPC: disk full); each was answered as an error and undone, nothing acknowledged',
+      labelNames: ['errno'],
+      registers,
+    });
+    // Known up front, so rate() and alerts work from the first scrape.
+    for (const errno of STORAGE_ERROR_CODES) this.storageErrors.inc({ errno }, 0);
+  }
+
+  /** For the file store's onStorageError. */
+  storageError(errno: StorageErrorCode): void {
+    this.storageErrors.inc({ errno });
   }
 
   /** For LogHubOptions.onRequest. */

@@ -138,6 +138,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
           maxOpenFiles: opts.maxOpenFiles,
           onWarning: opts.onWarning,
           onFsync: opts.metrics && ((s) => opts.metrics!.fsync(s)),
+          onStorageError: opts.metrics && ((code) => opts.metrics!.storageError(code)),
         })
       : new MemoryStore());
   const hub = await Hub.open({ store, now: opts.now, limits: opts.limits });
@@ -175,6 +176,8 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
       action = r.name;
       if (!r.projectless && project === undefined)
         throw SlsServiceError.of('ProjectNotExist', 'The Project does not exist : (no project in the Host header)');
+      // A metadata save that failed is made good before anything is answered (hub.ts, persist).
+      await hub.ensureSaved();
       const areq: ActionRequest = { project, logstore: r.logstore, shardId: r.shardId, group: r.group, query: q, headers, body };
       const result: ActionResult = await r.action(hub, areq);
       if (result.kind === 'json') bytesOut = sendJson(res, 200, result.value, requestId);
@@ -187,7 +190,9 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
           : new SlsServiceError('InternalServerError', `internal error: ${(e as Error).message}`, { cause: e });
       status = err.httpStatus;
       if (!res.headersSent) bytesOut = sendError(res, err, requestId);
-      if (status >= 500) opts.onWarning?.(`request ${requestId} ${method} ${urlPath}: ${(e as Error).stack ?? String(e)}`);
+      // An error we did not foresee gets its stack; a storage fault is said once per episode by the store.
+      if (!(e instanceof SlsTriggerError))
+        opts.onWarning?.(`request ${requestId} ${method} ${urlPath}: ${(e as Error).stack ?? String(e)}`);
     }
     // The action has settled and replies never refer to the request body: its buffer can be reused.
     if (body) hub.buffers.release(body);

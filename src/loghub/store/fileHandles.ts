@@ -2,10 +2,10 @@
 // files through it, so open descriptors stay under `max` however many shards exist (10,000 shards
 // under `ulimit -n 1024`); the least recently used idle file is closed first, a file in use is never
 // closed, and a failed open is not remembered (the next use tries again).
-import { promises as fsp } from 'node:fs';
+import { nodeIo, type StoreFile, type StoreIo } from './storeIo.js';
 
 interface Entry {
-  readonly handle: Promise<fsp.FileHandle>;
+  readonly handle: Promise<StoreFile>;
   users: number;
 }
 
@@ -13,17 +13,20 @@ export class FileHandles {
   /** insertion order is recency: a used entry is moved to the end */
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly max: number) {
+  constructor(
+    private readonly max: number,
+    private readonly io: StoreIo = nodeIo,
+  ) {
     if (!Number.isInteger(max) || max < 2) throw new RangeError(`maxOpenFiles must be an integer >= 2, got ${max}`);
   }
 
   /** Runs `fn` with the file at `filePath` open with `flags` ('r' or 'r+'). */
-  async use<T>(filePath: string, flags: 'r' | 'r+', fn: (fh: fsp.FileHandle) => Promise<T>): Promise<T> {
+  async use<T>(filePath: string, flags: 'r' | 'r+', fn: (fh: StoreFile) => Promise<T>): Promise<T> {
     const key = `${flags}\u0000${filePath}`;
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else {
-      entry = { handle: fsp.open(filePath, flags), users: 0 };
+      entry = { handle: this.io.open(filePath, flags), users: 0 };
       entry.handle.catch(() => this.entries.get(key) === entry && this.entries.delete(key));
     }
     this.entries.set(key, entry);

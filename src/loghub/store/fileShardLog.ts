@@ -2,13 +2,15 @@
 //   <seq>.data  = records back to back (records.ts): raw LogGroupList frames, or lz4 records that
 //                 keep a PutLogs body as the client compressed it; a read is one slice, expanded
 //                 into a LogGroupList only when it holds lz4 records
-//   <seq>.index = 24-byte entries: offset u32 lo, offset u32 hi, length u32, receive time u32,
-//                 crc32(record), crc32(first 20 bytes of the entry)
+//   <seq>.index = 24-byte entries (segments.ts): offset u32 lo, offset u32 hi, length u32, receive
+//                 time u32, crc32(record), crc32(first 20 bytes of the entry)
 // Appends are group-committed: everything queued while a write is in flight goes out in the next
-// write, then both files are fsynced before any of those PutLogs is acknowledged. On open, the tail
-// is checked entry by entry (entry CRC, offsets, data CRC) and cut at the first bad entry, so a torn
-// write is never served.
-import { promises as fsp } from 'node:fs';
+// write, then both files are fsynced before any of those PutLogs is acknowledged. A failed write or
+// fsync acknowledges nothing and is undone (both files truncated back to the last acknowledged entry
+// and synced) before the next write starts; until that succeeds the shard refuses writes. So torn
+// bytes are only ever the tail, and recovery at start (segments.ts) cuts only what was never
+// acknowledged. A failed fsync is never retried as if the data were safe: the page cache may have
+// dropped it, so the bytes are truncated away and the write is answered with an error.
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { framePrefix, type ReadResult, type ShardLog } from './types.js';
@@ -16,16 +18,9 @@ import type { FileHandles } from './fileHandles.js';
 import { joinLz4Records } from './lz4Join.js';
 import { lz4RecordPrefix, readRecords, type RecordRun } from './records.js';
 import { lowerBound } from './search.js';
-
-const ENTRY = 24;
-
-interface Segment {
-  readonly first: number;
-  readonly dataPath: string;
-  readonly indexPath: string;
-  count: number;
-  size: number;
-}
+import { ENTRY, recoverShard, segmentAt, segName, writeEntry, type Segment } from './segments.js';
+import type { StorageHealth } from './storageHealth.js';
+import { nodeIo, writeFully, type StoreIo } from './storeIo.js';
 
 interface Pending {
   readonly groups: readonly Buffer[];
@@ -40,12 +35,14 @@ export interface FileShardLogOptions {
   readonly fsync: boolean;
   /** the store's bounded cache of open files (fileHandles.ts) */
   readonly handles: FileHandles;
+  /** every file operation (default: node's fs) */
+  readonly io?: StoreIo;
+  /** turns failed writes into SLS answers and one warning per episode (default: the raw error) */
+  readonly health?: StorageHealth;
   readonly onWarning?: (msg: string) => void;
   /** seconds each group commit's fsync of data and index took (metrics) */
   readonly onFsync?: (seconds: number) => void;
 }
-
-const segName = (seq: number) => String(seq).padStart(20, '0');
 
 export class FileShardLog implements ShardLog {
   private segments: Segment[] = [];
@@ -55,16 +52,21 @@ export class FileShardLog implements ShardLog {
   private first = 0;
   private queue: Pending[] = [];
   private writing = false;
+  /** a failed write left bytes past the last acknowledged entry: undo them before writing again */
+  private dirty = false;
+  private readonly io: StoreIo;
 
   private constructor(
     private readonly dir: string,
     private readonly opts: FileShardLogOptions,
-  ) {}
+  ) {
+    this.io = opts.io ?? nodeIo;
+  }
 
   static async open(dir: string, opts: FileShardLogOptions): Promise<FileShardLog> {
     const log = new FileShardLog(dir, opts);
-    await fsp.mkdir(dir, { recursive: true });
-    await log.recover();
+    await log.io.mkdir(dir);
+    Object.assign(log, await recoverShard(dir, log.io, opts.onWarning));
     return log;
   }
 
@@ -74,74 +76,6 @@ export class FileShardLog implements ShardLog {
 
   end(): number {
     return this.first + this.times.length;
-  }
-
-  private async recover(): Promise<void> {
-    const names = (await fsp.readdir(this.dir)).filter((n) => /^\d{20}\.index$/.test(n)).sort();
-    for (let i = 0; i < names.length; i++) {
-      const first = Number(names[i].slice(0, 20));
-      const seg: Segment = {
-        first,
-        dataPath: path.join(this.dir, `${segName(first)}.data`),
-        indexPath: path.join(this.dir, names[i]),
-        count: 0,
-        size: 0,
-      };
-      if (this.segments.length === 0) this.first = first;
-      else if (first !== this.end()) {
-        this.opts.onWarning?.(`${this.dir}: segment ${first} does not follow ${this.end()}; dropping it and later segments`);
-        for (const n of names.slice(i)) await this.removeSegmentFiles(path.join(this.dir, n.slice(0, 20)));
-        break;
-      }
-      const intact = await this.loadSegment(seg, i === names.length - 1);
-      this.segments.push(seg);
-      if (!intact) {
-        for (const n of names.slice(i + 1)) await this.removeSegmentFiles(path.join(this.dir, n.slice(0, 20)));
-        break;
-      }
-    }
-  }
-
-  private async removeSegmentFiles(base: string): Promise<void> {
-    await fsp.rm(`${base}.data`, { force: true });
-    await fsp.rm(`${base}.index`, { force: true });
-  }
-
-  /** Loads one segment's index, verifying it; cuts a bad tail. Returns false when it cut something. */
-  private async loadSegment(seg: Segment, isLast: boolean): Promise<boolean> {
-    const index = await fsp.readFile(seg.indexPath);
-    // Only the last segment can hold a torn write: read its data to check CRCs; older ones need only their size.
-    const data = isLast ? await fsp.readFile(seg.dataPath).catch(() => Buffer.alloc(0)) : undefined;
-    const dataLength = data
-      ? data.length
-      : await fsp.stat(seg.dataPath).then(
-          (st) => st.size,
-          () => 0,
-        );
-    let good = 0;
-    let offset = 0;
-    const whole = Math.floor(index.length / ENTRY);
-    for (; good < whole; good++) {
-      const e = index.subarray(good * ENTRY, (good + 1) * ENTRY);
-      if (crc32(e.subarray(0, 20)) !== e.readUInt32LE(20)) break;
-      const off = e.readUInt32LE(0) + e.readUInt32LE(4) * 2 ** 32;
-      const len = e.readUInt32LE(8);
-      if (off !== offset || off + len > dataLength) break;
-      if (data && crc32(data.subarray(off, off + len)) !== e.readUInt32LE(16)) break;
-      this.offsets.push(off);
-      this.lengths.push(len);
-      this.times.push(e.readUInt32LE(12));
-      offset = off + len;
-    }
-    seg.count = good;
-    seg.size = offset;
-    const cut = good * ENTRY !== index.length || offset !== dataLength;
-    if (cut) {
-      this.opts.onWarning?.(`${seg.indexPath}: cut a torn tail after ${good} entries (${dataLength - offset} data bytes dropped)`);
-      await fsp.truncate(seg.indexPath, good * ENTRY);
-      await fsp.truncate(seg.dataPath, offset).catch(() => fsp.writeFile(seg.dataPath, ''));
-    }
-    return !cut;
   }
 
   append(groups: readonly Buffer[], time: number, lz4?: readonly (Buffer | undefined)[]): Promise<number> {
@@ -159,9 +93,11 @@ export class FileShardLog implements ShardLog {
         this.queue = [];
         try {
           const seqs = await this.writeBatch(batch);
+          this.opts.health?.succeeded();
           batch.forEach((p, i) => p.resolve(seqs[i]));
         } catch (e) {
-          batch.forEach((p) => p.reject(e));
+          const answer = this.opts.health ? this.opts.health.failed(e, `writing ${this.dir}`) : e;
+          batch.forEach((p) => p.reject(answer));
         }
       }
     } finally {
@@ -170,55 +106,62 @@ export class FileShardLog implements ShardLog {
   }
 
   private async activeSegment(): Promise<Segment> {
-    let seg = this.segments[this.segments.length - 1];
-    if (!seg || seg.size >= this.opts.segmentBytes) {
-      const first = this.end();
-      const base = path.join(this.dir, segName(first));
-      seg = { first, dataPath: `${base}.data`, indexPath: `${base}.index`, count: 0, size: 0 };
-      await fsp.writeFile(seg.dataPath, '');
-      await fsp.writeFile(seg.indexPath, '');
-      this.segments.push(seg);
+    const last = this.segments[this.segments.length - 1];
+    if (last && last.size < this.opts.segmentBytes) return last;
+    const seg = segmentAt(this.dir, this.end());
+    try {
+      for (const file of [seg.dataPath, seg.indexPath]) await (await this.io.open(file, 'w')).close();
+      // The new names must survive a power cut before anything in them is acknowledged.
+      if (this.opts.fsync) await this.io.syncDir(this.dir);
+    } catch (e) {
+      // Half-made files name no acknowledged entry; the next attempt empties them ('w') anyway.
+      await this.removeSegmentFiles(seg).catch(() => undefined);
+      throw e;
     }
+    this.segments.push(seg);
     return seg;
   }
 
-  private async writeBatch(batch: readonly Pending[]): Promise<number[]> {
-    const seg = await this.activeSegment();
-    // [prefix, group] pairs go out with one writev: no copy of the (often large) groups.
-    const parts: Buffer[] = [];
-    const entries = Buffer.alloc(batch.reduce((n, p) => n + p.groups.length, 0) * ENTRY);
-    const added: { off: number; len: number; time: number }[] = [];
-    let off = seg.size;
-    for (const p of batch) {
-      for (let gi = 0; gi < p.groups.length; gi++) {
-        const block = p.lz4?.[gi];
-        const prefix = block ? lz4RecordPrefix(p.groups[gi].length) : framePrefix(p.groups[gi].length);
-        const g = block ?? p.groups[gi];
-        const len = prefix.length + g.length;
-        const e = entries.subarray(added.length * ENTRY, (added.length + 1) * ENTRY);
-        e.writeUInt32LE(off % 2 ** 32, 0);
-        e.writeUInt32LE(Math.floor(off / 2 ** 32), 4);
-        e.writeUInt32LE(len, 8);
-        e.writeUInt32LE(p.time >>> 0, 12);
-        e.writeUInt32LE(crc32(g, crc32(prefix)), 16);
-        e.writeUInt32LE(crc32(e.subarray(0, 20)), 20);
-        parts.push(prefix, g);
-        added.push({ off, len, time: p.time });
-        off += len;
+  /** Truncates the active segment's files back to the last acknowledged entry, durably. */
+  private async undoUnacknowledged(): Promise<void> {
+    const seg = this.segments[this.segments.length - 1];
+    if (seg) {
+      for (const [file, length] of [
+        [seg.dataPath, seg.size],
+        [seg.indexPath, seg.count * ENTRY],
+      ] as const) {
+        await this.opts.handles.use(file, 'r+', async (fh) => {
+          await fh.truncate(length);
+          if (this.opts.fsync) await fh.datasync();
+        });
       }
     }
+    this.dirty = false;
+  }
+
+  private async writeBatch(batch: readonly Pending[]): Promise<number[]> {
+    if (this.dirty) await this.undoUnacknowledged();
+    const seg = await this.activeSegment();
+    const { parts, entries, added, size } = encodeBatch(batch, seg.size);
     const { handles, fsync, onFsync } = this.opts;
     const syncStart = performance.now();
-    await Promise.all([
+    // Both writes settle before anything is judged: an undo must not race a write still in flight.
+    const results = await Promise.allSettled([
       handles.use(seg.dataPath, 'r+', async (fh) => {
-        await fh.writev(parts, seg.size);
+        await writeFully(fh, parts, seg.size);
         if (fsync) await fh.datasync();
       }),
       handles.use(seg.indexPath, 'r+', async (fh) => {
-        await fh.write(entries, 0, entries.length, seg.count * ENTRY);
+        await writeFully(fh, [entries], seg.count * ENTRY);
         if (fsync) await fh.datasync();
       }),
     ]);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      this.dirty = true;
+      await this.undoUnacknowledged().catch(() => undefined);
+      throw failed.reason;
+    }
     if (fsync) onFsync?.((performance.now() - syncStart) / 1000);
     const seqs: number[] = [];
     let k = 0;
@@ -231,7 +174,7 @@ export class FileShardLog implements ShardLog {
       }
     }
     seg.count += added.length;
-    seg.size = off;
+    seg.size = size;
     return seqs;
   }
 
@@ -281,7 +224,7 @@ export class FileShardLog implements ShardLog {
       const lastTime = this.times[seg.first + seg.count - 1 - this.first];
       if (lastTime === undefined || lastTime >= time) break;
       await this.opts.handles.closeUnder(path.join(this.dir, segName(seg.first)));
-      await this.removeSegmentFiles(path.join(this.dir, segName(seg.first)));
+      await this.removeSegmentFiles(seg);
       this.segments.shift();
       this.offsets.splice(0, seg.count);
       this.lengths.splice(0, seg.count);
@@ -291,8 +234,34 @@ export class FileShardLog implements ShardLog {
     return this.first;
   }
 
+  private async removeSegmentFiles(seg: Segment): Promise<void> {
+    await this.io.rm(seg.dataPath);
+    await this.io.rm(seg.indexPath);
+  }
+
   async close(): Promise<void> {
     while (this.writing) await new Promise((r) => setImmediate(r));
     await this.opts.handles.closeUnder(this.dir + path.sep);
   }
+}
+
+/** The [prefix, group] pairs of a batch (one writev: no copy of the often large groups) and their index entries. */
+function encodeBatch(batch: readonly Pending[], startOffset: number) {
+  const parts: Buffer[] = [];
+  const entries = Buffer.alloc(batch.reduce((n, p) => n + p.groups.length, 0) * ENTRY);
+  const added: { off: number; len: number; time: number }[] = [];
+  let off = startOffset;
+  for (const p of batch) {
+    for (let gi = 0; gi < p.groups.length; gi++) {
+      const block = p.lz4?.[gi];
+      const prefix = block ? lz4RecordPrefix(p.groups[gi].length) : framePrefix(p.groups[gi].length);
+      const g = block ?? p.groups[gi];
+      const len = prefix.length + g.length;
+      writeEntry(entries.subarray(added.length * ENTRY, (added.length + 1) * ENTRY), off, len, p.time, crc32(g, crc32(prefix)));
+      parts.push(prefix, g);
+      added.push({ off, len, time: p.time });
+      off += len;
+    }
+  }
+  return { parts, entries, added, size: off };
 }

@@ -2,21 +2,16 @@
 // <dataDir>/shards/<project>/<logstore>.<dataId>/<shardId>/ segment files (fileShardLog.ts; a
 // logstore from before data ids keeps <logstore>/). Project and logstore names are validated by the
 // actions before they ever reach a path here. Opening sweeps away shard data meta.json does not name:
-// what a crash left between a metadata change and the file work that follows it.
-import { promises as fsp } from 'node:fs';
+// what a crash left between a metadata change and the file work that follows it. The directory is
+// locked for the store's life (dirLock.ts); a failed write is answered, never acknowledged
+// (storageHealth.ts), and every file operation goes through one seam (storeIo.ts).
 import path from 'node:path';
+import { lockDataDir, type DirLock } from './dirLock.js';
 import { FileHandles } from './fileHandles.js';
 import { FileShardLog, type FileShardLogOptions } from './fileShardLog.js';
+import { StorageHealth, type StorageErrorCode } from './storageHealth.js';
+import { nodeIo, writeFully, type StoreIo } from './storeIo.js';
 import { emptyMeta, META_VERSION, type DataRef, type HubMeta, type ShardLog, type Store } from './types.js';
-
-async function listDir(dir: string): Promise<string[]> {
-  try {
-    return await fsp.readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-}
 
 export interface FileStoreOptions {
   readonly dataDir: string;
@@ -29,6 +24,12 @@ export interface FileStoreOptions {
   readonly onWarning?: (msg: string) => void;
   /** seconds each acknowledged write's fsync took (metrics) */
   readonly onFsync?: (seconds: number) => void;
+  /** one call per failed file write, by errno (metrics) */
+  readonly onStorageError?: (code: StorageErrorCode) => void;
+  /** every file operation (default: node's fs; tests inject faults here) */
+  readonly io?: StoreIo;
+  /** take the directory's lock at loadMeta (default true) */
+  readonly lock?: boolean;
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -43,13 +44,20 @@ export class FileStore implements Store {
   private writing: Promise<void> | undefined;
   private readonly shardOpts: FileShardLogOptions;
   private readonly handles: FileHandles;
+  private readonly io: StoreIo;
+  private readonly health: StorageHealth;
+  private lock: DirLock | undefined;
 
   constructor(private readonly opts: FileStoreOptions) {
-    this.handles = new FileHandles(opts.maxOpenFiles ?? 512);
+    this.io = opts.io ?? nodeIo;
+    this.handles = new FileHandles(opts.maxOpenFiles ?? 512, this.io);
+    this.health = new StorageHealth({ dataDir: opts.dataDir, onWarning: opts.onWarning, onStorageError: opts.onStorageError });
     this.shardOpts = {
       segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
       fsync: opts.fsync ?? true,
       handles: this.handles,
+      io: this.io,
+      health: this.health,
       onWarning: opts.onWarning,
       onFsync: opts.onFsync,
     };
@@ -60,10 +68,21 @@ export class FileStore implements Store {
   }
 
   async loadMeta(): Promise<HubMeta> {
-    await fsp.mkdir(this.opts.dataDir, { recursive: true });
+    if (this.opts.lock !== false) this.lock ??= lockDataDir(this.opts.dataDir);
+    else await this.io.mkdir(this.opts.dataDir);
+    try {
+      return await this.readMeta();
+    } catch (e) {
+      this.lock?.release();
+      this.lock = undefined;
+      throw e;
+    }
+  }
+
+  private async readMeta(): Promise<HubMeta> {
     let meta: { version: unknown };
     try {
-      meta = JSON.parse(await fsp.readFile(this.metaPath, 'utf8')) as { version: unknown };
+      meta = JSON.parse((await this.io.readFile(this.metaPath)).toString('utf8')) as { version: unknown };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMeta();
       throw new Error(`${this.metaPath}: ${(e as Error).message}`, { cause: e });
@@ -95,11 +114,11 @@ export class FileStore implements Store {
       }
       live.set(p.projectName, stores);
     }
-    for (const project of await listDir(root)) {
+    for (const project of await this.io.readdir(root)) {
       const stores = live.get(project);
-      for (const store of stores ? await listDir(path.join(root, project)) : []) {
+      for (const store of stores ? await this.io.readdir(path.join(root, project)) : []) {
         const shards = stores!.get(store);
-        for (const shard of shards ? await listDir(path.join(root, project, store)) : []) {
+        for (const shard of shards ? await this.io.readdir(path.join(root, project, store)) : []) {
           if (!shards!.has(shard)) await this.remove(path.join(root, project, store, shard));
         }
         if (!shards) await this.remove(path.join(root, project, store));
@@ -110,7 +129,7 @@ export class FileStore implements Store {
 
   private async remove(dir: string): Promise<void> {
     this.opts.onWarning?.(`${dir}: not in meta.json (left by an interrupted delete or shard change); removed`);
-    await fsp.rm(dir, { recursive: true, force: true });
+    await this.io.rm(dir);
   }
 
   saveMeta(meta: HubMeta): Promise<void> {
@@ -131,8 +150,14 @@ export class FileStore implements Store {
     this.waiting = [];
     const text = JSON.stringify(this.latest);
     this.writing = this.writeAtomically(text).then(
-      () => batch.forEach((w) => w.resolve()),
-      (e: unknown) => batch.forEach((w) => w.reject(e)),
+      () => {
+        this.health.succeeded();
+        batch.forEach((w) => w.resolve());
+      },
+      (e: unknown) => {
+        const answer = this.health.failed(e, `writing ${this.metaPath}`);
+        batch.forEach((w) => w.reject(answer));
+      },
     );
     void this.writing.finally(() => {
       this.writing = undefined;
@@ -140,16 +165,22 @@ export class FileStore implements Store {
     });
   }
 
+  /**
+   * tmp file, fsync, rename, fsync of the directory: meta.json is always a whole old or a whole new
+   * version. A failure before the rename leaves the old one; a failed directory sync after it is
+   * answered as a failure too (the rename may not survive a power cut), and the next save rewrites it.
+   */
   private async writeAtomically(text: string): Promise<void> {
     const tmp = `${this.metaPath}.tmp`;
-    const fh = await fsp.open(tmp, 'w');
+    const fh = await this.io.open(tmp, 'w');
     try {
-      await fh.writeFile(text);
+      await writeFully(fh, [Buffer.from(text)], 0);
       if (this.shardOpts.fsync) await fh.sync();
     } finally {
       await fh.close();
     }
-    await fsp.rename(tmp, this.metaPath);
+    await this.io.rename(tmp, this.metaPath);
+    if (this.shardOpts.fsync) await this.io.syncDir(this.opts.dataDir);
   }
 
   private logstoreDir(ref: DataRef): string {
@@ -166,7 +197,7 @@ export class FileStore implements Store {
     const dir = path.join(this.logstoreDir(ref), String(Math.trunc(shardId)));
     let s = this.shards.get(dir);
     if (!s) {
-      s = FileShardLog.open(dir, this.shardOpts);
+      s = FileShardLog.open(dir, this.shardOpts).catch((e: unknown) => Promise.reject(this.health.failed(e, `opening ${dir}`)));
       this.shards.set(dir, s);
       // A failed open (EMFILE, EIO) is not remembered: the next request tries again.
       s.catch(() => this.shards.get(dir) === s && this.shards.delete(dir));
@@ -186,7 +217,7 @@ export class FileStore implements Store {
           );
         }
       }
-      await fsp.rm(dir, { recursive: true, force: true });
+      await this.io.rm(dir);
     }
   }
 
@@ -198,5 +229,7 @@ export class FileStore implements Store {
         () => undefined,
       );
     this.shards.clear();
+    this.lock?.release();
+    this.lock = undefined;
   }
 }

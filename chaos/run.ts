@@ -1,6 +1,7 @@
 // npm run chaos -- <campaign>: the crash and hostile-input campaigns of issue 10 at full size.
 // Each starts real processes on loopback, is bounded in count and time, and exits 1 on any failure.
 import { Command, InvalidArgumentError } from 'commander';
+import { diskCampaign, diskFailures, lockCampaign, lockFailures } from './disk.js';
 import { fdsCampaign } from './fds.js';
 import { hostileCampaign } from './hostile.js';
 import { loghubCampaign, loghubFailures } from './loghub.js';
@@ -20,6 +21,8 @@ interface Flags {
   requests: number;
   shards: number;
   ulimit: number;
+  cycles: number;
+  rounds: number;
   json?: boolean;
 }
 
@@ -28,7 +31,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 async function main(): Promise<void> {
   const program = new Command('npm run chaos --')
     .description('crash campaigns (kill -9 of sls-trigger serve / run) and hostile input against sls-trigger serve')
-    .argument('<campaign>', 'loghub | scheduler | hostile | fds | all')
+    .argument('<campaign>', 'loghub | scheduler | hostile | fds | disk | lock | all')
     .option('--kills <n>', 'SIGKILLs per crash campaign', positiveInt, 50)
     .option('--seed <n>', 'seed of the kill moments, writers and requests', positiveInt, 1)
     .option('--logs <n>', 'logs the scheduler campaign produces (unique ids)', positiveInt, 20_000)
@@ -36,12 +39,14 @@ async function main(): Promise<void> {
     .option('--requests <n>', 'hostile requests', positiveInt, 20_000)
     .option('--shards <n>', 'shards the fds campaign writes and reads', positiveInt, 10_000)
     .option('--ulimit <n>', "open-file limit (ulimit -n) of the fds campaign's server", positiveInt, 1024)
+    .option('--cycles <n>', 'fill / grow cycles of the disk campaign (needs mount: root)', positiveInt, 10)
+    .option('--rounds <n>', 'pairs of servers the lock campaign starts on one directory', positiveInt, 50)
     .option('--json', 'print one JSON object per campaign')
     .parse();
   const [campaign] = program.args;
   const flags = program.opts<Flags>();
-  if (!['loghub', 'scheduler', 'hostile', 'fds', 'all'].includes(campaign))
-    throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile, fds or all`);
+  if (!['loghub', 'scheduler', 'hostile', 'fds', 'disk', 'lock', 'all'].includes(campaign))
+    throw new InvalidArgumentError(`unknown campaign ${campaign}: loghub, scheduler, hostile, fds, disk, lock or all`);
   if (!['same', 'new', 'both'].includes(flags.consumers))
     throw new InvalidArgumentError(`--consumers must be same, new or both, got ${flags.consumers}`);
   let failures = 0;
@@ -68,6 +73,14 @@ async function main(): Promise<void> {
   if (campaign === 'fds' || campaign === 'all') {
     const r = await fdsCampaign({ shards: flags.shards, ulimit: flags.ulimit, maxOpenFiles: 512 });
     show('fds', { ...r, wrongReads: r.wrongReads.slice(0, 20) }, r.wrongReads.length + (r.exitCode === 0 ? 0 : 1));
+  }
+  if (campaign === 'disk' || campaign === 'all') {
+    const r = await diskCampaign({ cycles: flags.cycles, log });
+    show('disk', r, diskFailures(r));
+  }
+  if (campaign === 'lock' || campaign === 'all') {
+    const r = await lockCampaign({ rounds: flags.rounds, log });
+    show('lock', r, lockFailures(r));
   }
   process.exitCode = failures > 0 ? 1 : 0;
 }

@@ -38,9 +38,9 @@ export function lockDataDir(dataDir: string): DirLock {
     throw e;
   }
   if (!locked) {
-    const holder = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
+    const holder = holderPid(lockPath);
     fs.closeSync(fd);
-    throw new DataDirLockedError(dataDir, Number.isSafeInteger(holder) && holder > 0 ? holder : undefined);
+    throw new DataDirLockedError(dataDir, holder);
   }
   fs.ftruncateSync(fd, 0);
   fs.writeSync(fd, `${process.pid}\n`, 0);
@@ -53,4 +53,28 @@ export function lockDataDir(dataDir: string): DirLock {
       fs.closeSync(fd);
     },
   };
+}
+
+/**
+ * The pid in a held lock file. A holder that has just taken the lock may not have written it yet
+ * (two servers started at once), and until it does the file may still name a holder killed before:
+ * wait briefly for a pid that is alive rather than name nobody, or the dead.
+ */
+function holderPid(lockPath: string, waitMs = 500): number | undefined {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; ; waited += 10) {
+    const pid = Number.parseInt(fs.readFileSync(lockPath, 'utf8'), 10);
+    if (Number.isSafeInteger(pid) && pid > 0 && isAlive(pid)) return pid;
+    if (waited >= waitMs) return undefined;
+    Atomics.wait(pause, 0, 0, 10);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

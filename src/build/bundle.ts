@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { SlsArgumentError } from '../errors/index.js';
+import { functionEntryPoints } from '../trigger/sYaml.js';
 
 export interface BuildOptions {
   /** entry module (default: src/index.ts, index.ts, src/index.js or index.js in the project) */
@@ -15,6 +16,11 @@ export interface BuildOptions {
   /** output directory (default: <dir>/dist) */
   readonly outDir?: string;
   readonly minify?: boolean;
+  /**
+   * s.yaml whose handler and initializer names the bundle must export as functions (default:
+   * <dir>/s.yaml when it exists; false: no check)
+   */
+  readonly config?: string | false;
 }
 
 export interface BuildResult {
@@ -23,6 +29,8 @@ export interface BuildResult {
   /** time to import the bundle in a fresh Node process (what a cold start pays for the module) */
   readonly loadMs: number;
   readonly exports: string[];
+  /** the s.yaml whose handler and initializer names were checked, if any */
+  readonly checked?: string;
 }
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,12 +67,40 @@ function findEntry(dir: string): string {
 }
 
 /** Imports the bundle in a child process and measures it. */
-function measureLoad(file: string): { loadMs: number; exports: string[] } {
-  const script = `const t=performance.now();const m=await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(JSON.stringify({ms:performance.now()-t,exports:Object.keys(m)}));`;
+function measureLoad(file: string): { loadMs: number; exports: string[]; functions: string[] } {
+  const script = `const t=performance.now();const m=await import(${JSON.stringify(pathToFileURL(file).href)});const ms=performance.now()-t;process.stdout.write(JSON.stringify({ms,exports:Object.keys(m),functions:Object.keys(m).filter((k)=>typeof m[k]==='function')}));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`the bundle does not load: ${r.stderr.trim()}`);
-  const j = JSON.parse(r.stdout) as { ms: number; exports: string[] };
-  return { loadMs: Math.round(j.ms * 10) / 10, exports: j.exports };
+  const j = JSON.parse(r.stdout) as { ms: number; exports: string[]; functions: string[] };
+  return { loadMs: Math.round(j.ms * 10) / 10, exports: j.exports, functions: j.functions };
+}
+
+/**
+ * FC calls `<file>.<export>` from the code directory: for every fc3 function of the s.yaml whose
+ * code is this bundle's directory, the handler and the initializer must name the bundle's file and
+ * an exported function (FC fails every invocation otherwise, as `dev` does).
+ */
+function checkEntryPoints(configFile: string, outFile: string, functions: readonly string[]): void {
+  const problems: string[] = [];
+  const moduleName = path.basename(outFile, '.js');
+  for (const fn of functionEntryPoints(configFile)) {
+    if (path.resolve(path.dirname(configFile), fn.code) !== path.dirname(outFile)) continue;
+    const named = [
+      ['handler', fn.handler] as const,
+      ...(fn.initializer ? [['instanceLifecycleConfig.initializer.handler', fn.initializer] as const] : []),
+    ];
+    for (const [field, name] of named) {
+      const dot = name.lastIndexOf('.');
+      const [file, exportName] = [name.slice(0, dot), name.slice(dot + 1)];
+      const at = `${path.basename(configFile)} resources.${fn.resource}.props.${field} ${name}`;
+      if (file !== moduleName) problems.push(`${at}: the bundle is ${moduleName}.js, so it must read ${moduleName}.${exportName}`);
+      else if (!functions.includes(exportName))
+        problems.push(
+          `${at}: ${path.basename(outFile)} exports no function ${exportName} (it exports ${functions.join(', ') || 'no functions'})`,
+        );
+    }
+  }
+  if (problems.length > 0) throw new SlsArgumentError(`the bundle does not match what FC will call:\n  ${problems.join('\n  ')}`);
 }
 
 export async function buildFunction(dir: string, opts: BuildOptions = {}): Promise<BuildResult> {
@@ -90,5 +126,9 @@ export async function buildFunction(dir: string, opts: BuildOptions = {}): Promi
     },
   });
   writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
-  return { outFile, bytes: statSync(outFile).size, ...measureLoad(outFile) };
+  const { loadMs, exports, functions } = measureLoad(outFile);
+  const config = opts.config === undefined ? path.join(root, 's.yaml') : opts.config;
+  const checked = config && (opts.config !== undefined || existsSync(config)) ? path.resolve(root, config) : undefined;
+  if (checked) checkEntryPoints(checked, outFile, functions);
+  return { outFile, bytes: statSync(outFile).size, loadMs, exports, ...(checked ? { checked } : {}) };
 }

@@ -10,15 +10,25 @@ export function registerBuild(program: Command): void {
     .option('--entry <file>', 'entry module (default: src/index.ts, index.ts, src/index.js or index.js)')
     .option('--out-dir <dir>', 'output directory', 'dist')
     .option('--no-minify', 'keep the bundle readable')
+    .option(
+      '--config <s.yaml>',
+      'check that the bundle exports every handler and initializer this s.yaml names (default: s.yaml in <dir> when present)',
+    )
+    .option('--no-config', 'skip that check')
     .option('--json', 'print the result as JSON')
-    .action(async (dir: string | undefined, flags: { entry?: string; outDir: string; minify: boolean; json?: boolean }) => {
-      const r = await buildFunction(dir ?? '.', { entry: flags.entry, outDir: flags.outDir, minify: flags.minify });
-      if (flags.json) process.stdout.write(JSON.stringify(r) + '\n');
-      else
-        process.stdout.write(
-          `${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\nupload ${flr(r.outFile)} (s.yaml code: ./dist)\n`,
-        );
-    });
+    .action(
+      async (
+        dir: string | undefined,
+        flags: { entry?: string; outDir: string; minify: boolean; config?: string | false; json?: boolean },
+      ) => {
+        const r = await buildFunction(dir ?? '.', { entry: flags.entry, outDir: flags.outDir, minify: flags.minify, config: flags.config });
+        if (flags.json) process.stdout.write(JSON.stringify(r) + '\n');
+        else
+          process.stdout.write(
+            `${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\n${r.checked ? `every handler and initializer ${r.checked} names: exported\n` : ''}upload ${flr(r.outFile)} (s.yaml code: ./dist)\n`,
+          );
+      },
+    );
 }
 
 const flr = (f: string) => f.slice(0, f.lastIndexOf('/'));

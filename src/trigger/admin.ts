@@ -77,6 +77,17 @@ async function ignoring(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'L
 }
 
 /** Creates the projects and logstores a job names (source, schedule log, process log, dead letter), when missing. */
+/**
+ * The logstore a function writes to, when its functionParameter names one the way FC's ETL
+ * templates do (`target: { projectName, logstoreName }`: ip-lookup, logstore-replication).
+ */
+function functionTarget(parameter: unknown): { projectName: string; logstoreName: string } | undefined {
+  const t = (parameter as { target?: { projectName?: unknown; logstoreName?: unknown } } | undefined)?.target;
+  return typeof t?.projectName === 'string' && typeof t.logstoreName === 'string'
+    ? { projectName: t.projectName, logstoreName: t.logstoreName }
+    : undefined;
+}
+
 export async function ensureJobResources(
   client: LogClient,
   config: JobConfig,
@@ -90,6 +101,8 @@ export async function ensureJobResources(
     stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
   const dl = config.deadLetter?.target;
   if (dl?.kind === 'logstore') stores.push([dl.project, dl.logstore, 1]);
+  const out = functionTarget(config.functionParameter);
+  if (out) stores.push([out.projectName, out.logstoreName, 1]);
   for (const [project, logstore, shardCount] of stores) {
     await ignoring(client.createProject({ project, description: opts.description ?? 'created by sls-trigger' }), 'ProjectAlreadyExist');
     await ignoring(client.createLogStore({ project, logstore, shardCount, ttl: opts.ttlDays ?? 7 }), 'LogStoreAlreadyExist');

@@ -128,6 +128,29 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
   ]);
 }
 
+/** What FC calls in one fc3 function of an s.yaml: its code directory and the handler/initializer names. */
+export interface FunctionEntryPoints {
+  readonly resource: string;
+  /** `code` as written (default '.') */
+  readonly code: string;
+  /** e.g. index.handler */
+  readonly handler: string;
+  /** e.g. index.initialize, when instanceLifecycleConfig names one */
+  readonly initializer?: string;
+}
+
+/** Every fc3 function's entry points (what `build` checks the bundle against). */
+export function functionEntryPoints(file: string): FunctionEntryPoints[] {
+  const doc = parse(readFileSync(file, 'utf8')) as { resources?: Record<string, { component?: string; props?: Fc3Props }> } | null;
+  return Object.entries(doc?.resources ?? {})
+    .filter(([, res]) => String(res.component ?? '').startsWith('fc3'))
+    .map(([resource, res]) => {
+      const props = res.props ?? {};
+      const initializer = props.instanceLifecycleConfig?.initializer?.handler;
+      return { resource, code: props.code ?? '.', handler: props.handler ?? 'index.handler', ...(initializer ? { initializer } : {}) };
+    });
+}
+
 const validateFc3 = compile<unknown>(fc3Schema, 's.yaml');
 
 /**

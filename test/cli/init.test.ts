@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
@@ -95,5 +95,32 @@ test('build bundles one file that runs with no node_modules around it', async ()
   } finally {
     await hub.close();
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('build refuses a bundle that does not export what s.yaml names, naming the field and the export', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-contract-'));
+  try {
+    mkdirSync(path.join(dir, 'src'));
+    writeFileSync(path.join(dir, 'src/index.js'), 'export const handler = async () => "ok";\n');
+    const yaml = (init: string) =>
+      `edition: 3.0.0\nname: x\nresources:\n  fn:\n    component: fc3\n    props:\n      code: ./dist\n      handler: index.handler\n      instanceLifecycleConfig:\n        initializer:\n          handler: ${init}\n`;
+    writeFileSync(path.join(dir, 's.yaml'), yaml('index.initialize'));
+    const bad = await runCli(['build', dir]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /s\.yaml resources\.fn\.props\.instanceLifecycleConfig\.initializer\.handler index\.initialize: index\.js exports no function initialize \(it exports handler\)/,
+    );
+    writeFileSync(path.join(dir, 's.yaml'), yaml('main.initialize'));
+    assert.match((await runCli(['build', dir])).stderr, /the bundle is index\.js, so it must read index\.initialize/);
+    assert.equal((await runCli(['build', dir, '--no-config'])).code, 0, 'the check can be skipped');
+    writeFileSync(path.join(dir, 'src/index.js'), 'export const handler = async () => "ok";\nexport const initialize = async () => {};\n');
+    writeFileSync(path.join(dir, 's.yaml'), yaml('index.initialize'));
+    const good = await runCli(['build', dir]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /every handler and initializer .*s\.yaml names: exported/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

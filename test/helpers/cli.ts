@@ -15,8 +15,9 @@ export interface Cli {
   exit: Promise<number | null>;
 }
 
-export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Cli {
-  const child = spawn(process.execPath, [bin, ...args], {
+/** `bin`: another installed sls-trigger (a scaffolded project's node_modules/.bin/sls-trigger) */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; bin?: string } = {}): Cli {
+  const child = spawn(process.execPath, [opts.bin ?? bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -22,7 +22,7 @@ test('2000 hostile requests: 4xx SLS errors only, nothing stored but what was ac
   ]);
   assert.equal(r.storedGroups, r.acknowledgedPuts, 'stored groups = acknowledged PutLogs');
   assert.deepEqual(r.outside, [], 'nothing written beside the data directory');
-  assert.deepEqual(r.dataDirEntries, ['meta.json', 'shards']);
+  assert.deepEqual(r.dataDirEntries, ['LOCK', 'meta.json', 'shards']);
   assert.deepEqual(r.shardProjects, [HOSTILE_PROJECT], 'no directory for a refused name');
   assert.ok(r.maxRssMiB < 600, `server RSS stayed bounded (max ${r.maxRssMiB} MiB)`);
   assert.equal(r.exitCode, 0, 'clean shutdown');

@@ -99,6 +99,18 @@ export function registerDev(program: Command): void {
         consumerName: 'dev',
         scheduleSink: flags.json ? undefined : null,
       });
+      let web: { close(): Promise<void> } | undefined;
+      // Before anything is printed or awaited: a signal then still stops cleanly.
+      onShutdown(async () => {
+        await web?.close();
+        producer.stop();
+        clearInterval(lagTimer);
+        await scheduler.stop();
+        await invoker.close();
+        client.close();
+        await hub.close();
+        process.stderr.write(`stopped; checkpoints saved in ${hub.dataDir}\n`);
+      });
       printSchedulerEvents(scheduler, { tasks: !flags.json });
       const lagTimer = setInterval(
         () => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`),
@@ -115,7 +127,7 @@ export function registerDev(program: Command): void {
           '',
         ].join('\n'),
       );
-      const web = flags.console
+      web = flags.console
         ? await startLiveConsole({
             listen: flags.console,
             config,
@@ -127,16 +139,6 @@ export function registerDev(program: Command): void {
           })
         : undefined;
       producer.start();
-      onShutdown(async () => {
-        await web?.close();
-        producer.stop();
-        clearInterval(lagTimer);
-        await scheduler.stop();
-        await invoker.close();
-        client.close();
-        await hub.close();
-        process.stderr.write(`stopped; checkpoints saved in ${hub.dataDir}\n`);
-      });
       await scheduler.run();
     });
 }

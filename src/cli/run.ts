@@ -50,25 +50,27 @@ export function registerRun(program: Command): void {
         consumerName: flags.consumer,
         scheduleSink: flags.quiet ? null : undefined,
       });
-      printSchedulerEvents(scheduler, { tasks: true });
-      process.stderr.write(
-        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
-      );
-      const web = flags.console
-        ? await startLiveConsole({ listen: flags.console, config, client, invoker, credentials: creds, scheduler })
-        : undefined;
+      let web: { close(): Promise<void> } | undefined;
       const stop = async () => {
         await web?.close();
         await scheduler.stop();
         await invoker.close();
         client.close();
       };
+      // Before anything is printed or awaited: a signal then still stops cleanly.
+      if (!flags.once) onShutdown(stop);
+      printSchedulerEvents(scheduler, { tasks: true });
+      process.stderr.write(
+        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
+      );
+      web = flags.console
+        ? await startLiveConsole({ listen: flags.console, config, client, invoker, credentials: creds, scheduler })
+        : undefined;
       if (flags.once) {
         await scheduler.runOnce();
         await stop();
         return;
       }
-      onShutdown(stop);
       await scheduler.run();
     });
 }

@@ -64,6 +64,8 @@ export function registerServe(program: Command): void {
         onRequest: flags.quiet ? undefined : (e) => process.stdout.write(JSON.stringify(e) + '\n'),
         onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
       });
+      // Before the banner: whoever reads "listening" may signal at once (a race seen in CI).
+      onShutdown(() => hub.close());
       const where = flags.memory ? 'memory (not persisted)' : hub.dataDir;
       process.stderr.write(
         [
@@ -78,6 +80,5 @@ export function registerServe(program: Command): void {
           '',
         ].join('\n'),
       );
-      onShutdown(() => hub.close());
     });
 }

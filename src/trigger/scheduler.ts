@@ -17,7 +17,8 @@ import { ProcessLog } from './processLog.js';
 import { ScheduleLog } from './scheduleLog.js';
 import { Semaphore } from './semaphore.js';
 import { TaskStatus } from './scheduleLog.js';
-import { newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
+import { lagOf, newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
+import { timeToLoss } from './dataLoss.js';
 import { adoptMovedCheckpoints, setupJob } from './jobGroup.js';
 
 export interface SchedulerOptions {
@@ -240,12 +241,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     return [...this.shards.values()].map((s) => ({
       shardId: s.id,
       checkpoint: s.checkpoint,
-      lagSeconds: s.lagSeconds,
+      lagSeconds: lagOf(s, this.deps.now()),
       finished: s.finished,
       attempt: s.attempt,
       inFlight: this.inFlight.has(s.id),
       parked: s.parked && { code: s.parked.code, message: s.parked.message },
-      timeToLossSeconds: s.timeToLossSeconds,
+      // Derived now, like lag: a parked or failing shard's figure keeps moving between checks.
+      timeToLossSeconds:
+        s.oldestTime === undefined || this.deps.retention.ttlSeconds === undefined
+          ? s.timeToLossSeconds
+          : timeToLoss(this.deps.retention.ttlSeconds, s.oldestTime, Math.floor(this.deps.now() / 1000)),
       deferred: s.deferred.length,
     }));
   }

@@ -39,7 +39,12 @@ export interface ShardState extends DataLossState {
   attempt: number;
   nextDueMs: number;
   finished: boolean;
-  lagSeconds: number;
+  /**
+   * receive time (unix seconds) of the oldest group not processed yet (a retried, blocked or parked
+   * range's begin; the next window's begin); undefined when caught up. Lag and time to loss derive
+   * from it at the moment they are read (lagOf), so they keep growing while the shard fails.
+   */
+  oldestTime?: number;
   /** writes still owed for the last decided range, in order */
   pending: PendingWrite[];
   /** consecutive retriable SLS/transport failures (backoff), 0 after a clean run */
@@ -50,6 +55,11 @@ export interface ShardState extends DataLossState {
   parked?: { code: string; message: string; sinceMs: number };
 }
 
+/** The one definition of lag: now minus the receive time of the oldest unprocessed group (0 when caught up). */
+export function lagOf(shard: Pick<ShardState, 'oldestTime'>, nowMs: number): number {
+  return shard.oldestTime === undefined ? 0 : Math.max(0, Math.floor(nowMs / 1000) - shard.oldestTime);
+}
+
 export function newShardState(id: number, checkpoint: string, nowMs: number): ShardState {
   return {
     id,
@@ -58,7 +68,6 @@ export function newShardState(id: number, checkpoint: string, nowMs: number): Sh
     attempt: 0,
     nextDueMs: nowMs,
     finished: false,
-    lagSeconds: 0,
     pending: [],
     failures: 0,
     lossWarned: false,

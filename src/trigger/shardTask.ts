@@ -10,10 +10,10 @@ import { TaskStatus, type ScheduleRecord } from './scheduleLog.js';
 import { checkDataLoss } from './dataLoss.js';
 import { onFailure, partialResultOf, type FailureDecision } from './failure.js';
 import { dropAged } from './recordAge.js';
-import { buildEvent, commit, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
+import { buildEvent, commit, lagOf, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 
-export { newShardState, type Range, type ShardState, type TaskDeps } from './shardState.js';
+export { lagOf, newShardState, type Range, type ShardState, type TaskDeps } from './shardState.js';
 export { shardRecord } from './taskRecord.js';
 
 /**
@@ -21,7 +21,10 @@ export { shardRecord } from './taskRecord.js';
  * (FC's window, or everything up to maxBatchGroups in low-latency mode). `waitUntilMs` when there is
  * data but its window (or batching window) is still open.
  */
-async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: Range; shardEnd: string; waitUntilMs?: number }> {
+async function nextRange(
+  deps: TaskDeps,
+  shard: ShardState,
+): Promise<{ range?: Range; shardEnd: string; waitUntilMs?: number; oldestTime?: number }> {
   const at = sourceOf(deps, shard.id);
   const shardEnd = await deps.client.getCursor({ ...at, from: 'end' });
   if (shard.range) return { range: shard.range, shardEnd };
@@ -40,7 +43,7 @@ async function nextRange(deps: TaskDeps, shard: ShardState): Promise<{ range?: R
     return { range: await rangeOf(deps, shard.id, begin, end), shardEnd };
   }
   const w = await windowOf(deps, shard, begin, shardEnd);
-  if (w.end === undefined) return { shardEnd, waitUntilMs: w.closeMs };
+  if (w.end === undefined) return { shardEnd, waitUntilMs: w.closeMs, oldestTime: w.beginTime };
   return { range: await rangeOf(deps, shard.id, begin, w.end, w.beginTime), shardEnd };
 }
 
@@ -79,11 +82,16 @@ async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEn
   const nextBeginTime = behind
     ? await deps.client.getCursorTime({ project: c.project, logstore: c.logstore, shardId: shard.id, cursor: end })
     : undefined;
-  shard.lagSeconds = nextBeginTime === undefined ? 0 : Math.max(0, Math.floor(deps.now() / 1000) - nextBeginTime);
-  deps.emit('lag', { shardId: shard.id, seconds: shard.lagSeconds });
+  setOldest(deps, shard, nextBeginTime);
   // The other halves of a bisect are owed now: they are data from before this window.
   if (shard.deferred.length > 0) shard.nextDueMs = deps.now();
-  else shard.nextDueMs = nextBeginTime === undefined ? idleCheckMs(deps) : nextWindowMs(deps, nextBeginTime, shard.lagSeconds);
+  else shard.nextDueMs = nextBeginTime === undefined ? idleCheckMs(deps) : nextWindowMs(deps, nextBeginTime, lagOf(shard, deps.now()));
+}
+
+/** Records the oldest unprocessed group's receive time; lag (lagOf) follows from it wherever it is read. */
+function setOldest(deps: TaskDeps, shard: ShardState, oldestTime: number | undefined): void {
+  shard.oldestTime = oldestTime;
+  deps.emit('lag', { shardId: shard.id, seconds: lagOf(shard, deps.now()) });
 }
 
 /** The range is done: what is owed now is writes only (the function is not called for it again). */
@@ -106,7 +114,7 @@ async function finishIdle(deps: TaskDeps, shard: ShardState, readonly: boolean):
     shard.finished = true;
     deps.emit('shardFinished', { shardId: shard.id, checkpoint: at });
   }
-  shard.lagSeconds = 0;
+  setOldest(deps, shard, undefined);
   shard.nextDueMs = idleCheckMs(deps);
 }
 
@@ -215,6 +223,9 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
   }
   const next = await nextRange(deps, shard);
   deps.emit('check', { shardId: shard.id, found: next.range !== undefined || next.waitUntilMs !== undefined });
+  // Lag is refreshed at every check, whatever comes of it (a failing range keeps its begin).
+  if (next.range) setOldest(deps, shard, next.range.beginTime);
+  else if (next.oldestTime !== undefined) setOldest(deps, shard, next.oldestTime);
   if (next.waitUntilMs !== undefined) {
     shard.nextDueMs = next.waitUntilMs;
     return false;

@@ -6,6 +6,7 @@ import { hasCode } from '../errors/index.js';
 import type { LogstoreRef } from '../event/index.js';
 import { timeToLoss } from './dataLoss.js';
 import { lastTasks, type LastTask } from './lastTasks.js';
+import { lagOf } from './shardState.js';
 
 export interface ShardStatus {
   shardId: number;
@@ -65,7 +66,7 @@ export async function jobStatus(
       checkpointTime,
       lastDataTime,
       pendingGroups: Number(decodeCursor(end) - decodeCursor(checkpoint)),
-      lagSeconds: checkpointTime === undefined ? 0 : Math.max(0, Math.floor(nowMs / 1000) - checkpointTime),
+      lagSeconds: lagOf({ oldestTime: checkpointTime }, nowMs),
       updateTime: cp?.updateTime ?? 0,
       timeToLossSeconds: checkpointTime === undefined ? undefined : timeToLoss(ttlSeconds, checkpointTime, nowSeconds),
       lastTask: last.get(s.shardID),

@@ -8,7 +8,15 @@ import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { createInvoker, deadLetterWhere, ensureJobResources, parseJobConfig, Scheduler, targetName } from '../trigger/index.js';
+import {
+  createInvoker,
+  deadLetterWhere,
+  ensureJobResources,
+  parseJobConfig,
+  Scheduler,
+  targetName,
+  timeToLossText,
+} from '../trigger/index.js';
 import { CONSOLE_DEFAULT, listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
 import { readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
@@ -32,8 +40,7 @@ interface DevFlags {
 
 function lagLine(scheduler: Scheduler): string {
   const shards = scheduler.snapshot().sort((a, b) => a.shardId - b.shardId);
-  const loss = (s: { timeToLossSeconds?: number }) =>
-    s.timeToLossSeconds === undefined ? '' : ` (loss in ${Math.floor(s.timeToLossSeconds / 3600)}h)`;
+  const loss = (s: { timeToLossSeconds?: number }) => (s.timeToLossSeconds === undefined ? '' : ` (loss in ${timeToLossText(s)})`);
   return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s${loss(s)}`).join(' ')}`;
 }
 

@@ -35,7 +35,8 @@ export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolea
   scheduler.on('retry', (r) => !r.counted && printRetry(r)); // a counted retry already has its Failed task line
   scheduler.on('shardError', (e) =>
     process.stderr.write(
-      `error shard=${e.shardId} parked (${e.code}): ${e.message}\n  fix the cause and restart; the shard resumes from its checkpoint\n`,
+      // an Expired park's message already says how to move it: a restart would park it again
+      `error shard=${e.shardId} parked (${e.code}): ${e.message}\n${e.code === 'Expired' ? '' : '  fix the cause and restart; the shard resumes from its checkpoint\n'}`,
     ),
   );
   scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));

@@ -1,19 +1,9 @@
 // sls-trigger status: a job's progress per shard (owner, checkpoint time, last data time, lag).
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { jobStatus } from '../trigger/index.js';
+import { jobStatus, timeToLossText } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
-
-/** 6d4h, 3h12m, 45m, or - when nothing is pending */
-function duration(seconds: number | undefined): string {
-  if (seconds === undefined) return '-';
-  if (seconds <= 0) return 'expiring';
-  const d = Math.floor(seconds / 86400);
-  const h = Math.floor((seconds % 86400) / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  return d > 0 ? `${d}d${h}h` : h > 0 ? `${h}h${m}m` : `${m}m`;
-}
 
 const time = (s: number | undefined) => (s === undefined ? '-' : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 
@@ -41,7 +31,7 @@ export function registerStatus(program: Command): void {
                 last_data_time: time(r.lastDataTime),
                 pending_groups: r.pendingGroups,
                 lag_s: r.lagSeconds,
-                time_to_loss: duration(r.timeToLossSeconds),
+                time_to_loss: timeToLossText(r),
                 last_task: r.lastTask ? `${r.lastTask.status}${r.lastTask.errorCode ? ` (${r.lastTask.errorCode})` : ''}` : '-',
               })),
             ),

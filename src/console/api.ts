@@ -16,6 +16,8 @@ import {
   redrive,
   resetCheckpoints,
   targetName,
+  formatDuration,
+  timeToLossText,
   type Invoker,
   type JobConfig,
   type ServeSaved,
@@ -96,7 +98,8 @@ export function overview(d: ConsoleDeps) {
       deadLetter: j.deadLetter ? deadLetterWhere(j.deadLetter.target) : null,
       canInvoke: d.invoker !== undefined,
     },
-    shards: d.history.shards,
+    // printed as status and dev print it (one formatter)
+    shards: d.history.shards.map((s) => ({ ...s, lagText: formatDuration(s.lagSeconds), timeToLossText: timeToLossText(s) })),
   };
 }
 

@@ -57,6 +57,7 @@ export interface JobConfigInput {
   concurrency?: number;
   invocationTimeoutSeconds?: number | string;
   onRetriesExhausted?: 'block' | 'skip' | 'deadLetter';
+  onCheckpointExpired?: 'skipToOldest' | 'park';
   deadLetter?: { project?: string; logstore?: string; dir?: string; includeData?: boolean; maxDataBytes?: number | string };
   bisectOnError?: boolean;
   maxRecordAgeSeconds?: number | string;
@@ -127,6 +128,8 @@ export interface JobConfig {
   concurrency: number;
   invocationTimeoutSeconds: number;
   onRetriesExhausted: 'block' | 'skip' | 'deadLetter';
+  /** the data under a checkpoint expired: move to the oldest stored group (an Expired record), or park the shard */
+  onCheckpointExpired: 'skipToOldest' | 'park';
   deadLetter?: DeadLetterConfig;
   /** on a function error, split a range of several log groups in halves down to the failing group */
   bisectOnError: boolean;
@@ -222,6 +225,7 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     concurrency: input.concurrency ?? 8,
     invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
     onRetriesExhausted,
+    onCheckpointExpired: input.onCheckpointExpired ?? 'skipToOldest',
     deadLetter: input.deadLetter ? deadLetterConfig(input.deadLetter, project) : undefined,
     bisectOnError: input.bisectOnError ?? false,
     maxRecordAgeSeconds:

@@ -92,6 +92,7 @@ export const jobConfigSchema = {
     concurrency: { type: 'integer', minimum: 1, maximum: 256 },
     invocationTimeoutSeconds: numeric,
     onRetriesExhausted: { enum: ['block', 'skip', 'deadLetter'] },
+    onCheckpointExpired: { enum: ['skipToOldest', 'park'] },
     deadLetter: {
       type: 'object',
       additionalProperties: false,

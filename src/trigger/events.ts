@@ -79,6 +79,17 @@ export interface DeadLetterEvent {
   truncated: boolean;
 }
 
+/** The data under the shard's checkpoint expired: it moved from `from` to `to`, the oldest group still stored (expiry.ts). */
+export interface ExpiredEvent {
+  shardId: number;
+  from: string;
+  to: string;
+  groups: number;
+  fromTime?: number;
+  toTime?: number;
+  message: string;
+}
+
 /** One check of a shard for new data: `found` false means no invocation was needed (an empty poll saved). */
 export interface CheckEvent {
   shardId: number;
@@ -98,6 +109,7 @@ export interface SchedulerEvents {
   warning: [WarningEvent];
   bisect: [BisectEvent];
   deadLetter: [DeadLetterEvent];
+  expired: [ExpiredEvent];
 }
 
 export type EmitFn = <K extends keyof SchedulerEvents>(event: K, ...args: SchedulerEvents[K]) => void;

@@ -15,3 +15,4 @@ export * from './redrive.js';
 export { TriggerMetrics } from './metrics.js';
 export * from './taskHistory.js';
 export * from './logScan.js';
+export { formatDuration, timeToLossText } from './duration.js';

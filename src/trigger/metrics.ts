@@ -2,7 +2,7 @@
 // snapshot at scrape time. Each TriggerMetrics has its own registry (no global state), so several
 // jobs or tests in one process stay apart; the console serves it on /metrics.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CheckEvent, DeadLetterEvent, RetryEvent, TaskEvent } from './events.js';
+import type { CheckEvent, DeadLetterEvent, ExpiredEvent, RetryEvent, TaskEvent } from './events.js';
 import type { Scheduler } from './scheduler.js';
 
 /** Invocation-duration buckets, seconds: 5 ms to 10 min (FC's longest timeouts). */
@@ -69,6 +69,10 @@ export class TriggerMetrics {
       shipLines: counter('sls_trigger_shipped_lines_total', 'log lines the function shipped (its shipLines)'),
       shipBytes: counter('sls_trigger_shipped_bytes_total', 'bytes the function shipped (its shipBytes)'),
     };
+    this.expiredGroups = counter(
+      'sls_trigger_expired_groups_total',
+      'log groups the source TTL deleted before the job processed them (Expired records)',
+    );
     this.polls = counter('sls_trigger_polls_total', 'shard checks for new data');
     this.emptyPolls = counter('sls_trigger_empty_polls_saved_total', 'shard checks that found no new data, so no invocation was made');
   }
@@ -79,6 +83,7 @@ export class TriggerMetrics {
   private readonly deadLetters: Counter;
   private readonly lines: Record<'ingestLines' | 'ingestBytes' | 'shipLines' | 'shipBytes', Counter>;
   private readonly polls: Counter;
+  private readonly expiredGroups: Counter;
   private readonly emptyPolls: Counter;
 
   /** Starts counting the scheduler's events under its job's name; returns the detach function. */
@@ -104,8 +109,11 @@ export class TriggerMetrics {
     scheduler.on('task', onTask);
     scheduler.on('retry', onRetry);
     scheduler.on('deadLetter', onDeadLetter);
+    const onExpired = (x: ExpiredEvent) => this.expiredGroups.inc(l, x.groups);
     scheduler.on('check', onCheck);
+    scheduler.on('expired', onExpired);
     return () => {
+      scheduler.off('expired', onExpired);
       scheduler.off('task', onTask);
       scheduler.off('retry', onRetry);
       scheduler.off('deadLetter', onDeadLetter);

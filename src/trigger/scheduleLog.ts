@@ -20,6 +20,8 @@ export const TaskStatus = {
   PartialFailure: 'PartialFailure',
   /** [begin_cursor, end_cursor) was older than maxRecordAgeSeconds: dead-lettered, or skipped without a dead letter */
   RecordAgeExceeded: 'RecordAgeExceeded',
+  /** [begin_cursor, end_cursor) expired (source TTL) before it was processed; the shard moved on to end_cursor (expiry.ts) */
+  Expired: 'Expired',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
@@ -51,6 +53,8 @@ export interface ScheduleRecord {
   resume_cursor?: string;
   /** DeadLettered, RecordAgeExceeded: the letter's id */
   dead_letter_id?: string;
+  /** Expired: log groups lost in [begin_cursor, end_cursor) */
+  expired_groups?: number;
 }
 
 export interface ScheduleLogOptions {

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LogClient, ShardInfo } from '../client/index.js';
 import { backoffDelay } from '../client/retry.js';
-import { isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
+import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
 import type { JobConfig } from './config.js';
@@ -19,6 +19,7 @@ import { Semaphore } from './semaphore.js';
 import { TaskStatus } from './scheduleLog.js';
 import { lagOf, newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
 import { timeToLoss } from './dataLoss.js';
+import { onCheckpointExpired } from './expiry.js';
 import { adoptMovedCheckpoints, setupJob } from './jobGroup.js';
 
 export interface SchedulerOptions {
@@ -192,11 +193,21 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       });
       return;
     }
-    const code = isSlsError(e) ? e.code : e instanceof Error ? e.name : 'Error';
-    s.parked = { code, message, sinceMs: this.clock.now() };
-    this.emit('shardError', { shardId: s.id, code, message, error: e });
+    let reason = { code: isSlsError(e) ? e.code : e instanceof Error ? e.name : 'Error', message };
+    if (isInvalidCursor(e) && s.pending.length === 0) {
+      try {
+        const expired = await onCheckpointExpired(this.deps, s);
+        if (expired === 'moved') return;
+        if (expired) reason = expired;
+      } catch (e2) {
+        // the lookup itself failed: a retriable fault backs off like any task, anything else parks on the first
+        if (isRetriable(e2)) return this.onTaskError(s, e2);
+      }
+    }
+    s.parked = { ...reason, sinceMs: this.clock.now() };
+    this.emit('shardError', { shardId: s.id, ...reason, error: e });
     // `status` shows it as the shard's last task (a failed write here is only a warning).
-    await this.deps.scheduleLog.write(shardRecord(this.deps, s, TaskStatus.Parked, code, message));
+    await this.deps.scheduleLog.write(shardRecord(this.deps, s, TaskStatus.Parked, reason.code, reason.message));
   }
 
   /** Resolves when every task started so far has finished. */

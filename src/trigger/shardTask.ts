@@ -10,6 +10,7 @@ import { TaskStatus, type ScheduleRecord } from './scheduleLog.js';
 import { checkDataLoss } from './dataLoss.js';
 import { onFailure, partialResultOf, type FailureDecision } from './failure.js';
 import { dropAged } from './recordAge.js';
+import { skipExpired } from './expiry.js';
 import { buildEvent, commit, lagOf, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 
@@ -231,6 +232,9 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
     return false;
   }
   await watchDataLoss(deps, shard, next.range);
+  // A range being retried may outlive its data (the function's pull then fails): time to loss at 0 is that event.
+  if (next.range && shard.timeToLossSeconds! <= 0 && deps.config.onCheckpointExpired === 'skipToOldest' && (await skipExpired(deps, shard)))
+    return true;
   if (!next.range) {
     await finishIdle(deps, shard, readonly);
     return false;

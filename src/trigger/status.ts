@@ -1,6 +1,6 @@
 // Job progress per shard from the job's consumer group: owner, checkpoint time, last data time, lag
 // (like the seed's ConsumerGroupTest output).
-import { addToCursor, compareCursors, decodeCursor } from '../codec/index.js';
+import { addToCursor, compareCursors, cursorDistance, decodeCursor } from '../codec/index.js';
 import type { LogClient } from '../client/index.js';
 import { hasCode } from '../errors/index.js';
 import type { LogstoreRef } from '../event/index.js';
@@ -17,8 +17,10 @@ export interface ShardStatus {
   checkpointTime: number | undefined;
   /** receive time (unix s) of the newest group in the shard */
   lastDataTime: number | undefined;
-  /** groups not processed yet */
+  /** groups not processed yet and still stored */
   pendingGroups: number;
+  /** groups under the checkpoint the source's TTL deleted before they were processed (the job skips them: expiry.ts) */
+  expiredGroups: number;
   lagSeconds: number;
   updateTime: number;
   /** the logstore's TTL minus the age of the oldest unprocessed data; undefined when caught up */
@@ -53,7 +55,10 @@ export async function jobStatus(
     const cp = cps.get(s.shardID);
     const begin = await client.getCursor({ ...q, from: 'begin' });
     const end = await client.getCursor({ ...q, from: 'end' });
-    const checkpoint = cp?.checkpoint || begin;
+    const saved = cp?.checkpoint || begin;
+    // A checkpoint below the shard's begin points into deleted data (GetCursorTime would refuse it).
+    const expiredGroups = compareCursors(saved, begin) < 0 ? Number(cursorDistance(saved, begin)) : 0;
+    const checkpoint = expiredGroups > 0 ? begin : saved;
     const hasData = compareCursors(begin, end) < 0;
     const lastDataTime = hasData ? await client.getCursorTime({ ...q, cursor: addToCursor(end, -1) }) : undefined;
     const behind = compareCursors(checkpoint, end) < 0;
@@ -66,6 +71,7 @@ export async function jobStatus(
       checkpointTime,
       lastDataTime,
       pendingGroups: Number(decodeCursor(end) - decodeCursor(checkpoint)),
+      expiredGroups,
       lagSeconds: lagOf({ oldestTime: checkpointTime }, nowMs),
       updateTime: cp?.updateTime ?? 0,
       timeToLossSeconds: checkpointTime === undefined ? undefined : timeToLoss(ttlSeconds, checkpointTime, nowSeconds),

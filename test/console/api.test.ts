@@ -47,10 +47,10 @@ test('overview: every shard with owner, checkpoint, lag, time to loss and last t
   assert.equal(body.job.name, c.job.config.jobName);
   assert.equal(body.job.canInvoke, true);
   assert.deepEqual(
-    body.shards.map((s: any) => [s.shardId, s.owner, s.pendingGroups, s.lagSeconds, s.lastTask.status]),
+    body.shards.map((s: any) => [s.shardId, s.owner, s.pendingGroups, s.lagSeconds, s.lagText, s.timeToLossText, s.lastTask.status]),
     [
-      [0, 'instance-a', 0, 0, 'Success'],
-      [1, 'instance-a', 0, 0, 'DeadLettered'],
+      [0, 'instance-a', 0, 0, '0s', '-', 'Success'],
+      [1, 'instance-a', 0, 0, '0s', '-', 'DeadLettered'],
     ],
   );
   assert.equal(body.shards[1].lastTask.errorMessage, `cannot process ${POISON}`);

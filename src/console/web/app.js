@@ -1,7 +1,7 @@
 // The console page: tabs over the JSON API, live samples over server-sent events, and the
 // mutations (reset, replay, redrive) sent with this start's token from the page's meta tag.
 import { durationChart, lagChart, linesChart } from '/charts.js';
-import { $, duration, el, getJson, postJson, shortCursor, statusCell, time } from '/dom.js';
+import { $, el, getJson, postJson, shortCursor, statusCell, time } from '/dom.js';
 
 const state = { overview: null, charts: { lag: {}, lines: {}, duration: {} } };
 window.__console = state;
@@ -18,8 +18,8 @@ function renderShards(shards) {
         el('td', {}, s.status),
         el('td', { class: 'mono' }, s.owner || '—'),
         el('td', {}, time(s.checkpointTime)),
-        el('td', { class: 'lag' }, duration(s.lagSeconds)),
-        el('td', {}, duration(s.timeToLossSeconds)),
+        el('td', { class: 'lag' }, s.lagText),
+        el('td', {}, s.timeToLossText),
         el('td', {}, String(s.pendingGroups)),
         el(
           'td',

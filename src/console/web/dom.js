@@ -32,13 +32,6 @@ export async function postJson(path, body) {
 }
 
 export const time = (s) => (s ? new Date(s * 1000).toLocaleString() : '—');
-export const duration = (s) => {
-  if (s === undefined || s === null) return '—';
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.floor(s / 60)}m`;
-  if (s < 172800) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-};
 export const statusCell = (s) => el('span', { class: `status-${s}` }, s);
 /** A cursor by the last digits of the position it encodes (base64 of a decimal), as the CLI prints it. */
 export const shortCursor = (c) => {

@@ -67,6 +67,6 @@ export function startLiveConsole(
   o: Omit<JobConsoleOptions, 'registries' | 'mode'> & { readonly scheduler: Scheduler; readonly more?: readonly Registry[] },
 ): Promise<ConsoleServer> {
   const metrics = new TriggerMetrics();
-  metrics.attach(o.scheduler, o.config.jobName);
+  metrics.attach(o.scheduler, o.config);
   return startJobConsole({ ...o, registries: [metrics.registry, ...(o.more ?? [])], mode: 'live' });
 }

@@ -2,8 +2,12 @@
 // in and out, request latency, and the latency of each group commit's write and fsync. Its own
 // registry per instance; `serve` answers GET /metrics with it, the console merges it with the job's.
 import { Counter, Histogram, Registry } from 'prom-client';
+import { ACTION_NAMES } from './http/route.js';
 import type { RequestLogEntry } from './server.js';
 import { STORAGE_ERROR_CODES, type StorageErrorCode } from './store/storageHealth.js';
+
+/** The code label of an answered request (an empty label value reads as a missing one in PromQL). */
+const SUCCESS_CODE = 'OK';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -21,7 +25,7 @@ export class LogHubMetrics {
     const registers = [registry];
     this.requests = new Counter({
       name: 'sls_loghub_requests_total',
-      help: 'requests by API action and SLS error code ("" on success)',
+      help: 'requests by API action and SLS error code (OK on success)',
       labelNames: ['action', 'code'],
       registers,
     });
@@ -58,6 +62,7 @@ export class LogHubMetrics {
     });
     // Known up front, so rate() and alerts work from the first scrape.
     for (const errno of STORAGE_ERROR_CODES) this.storageErrors.inc({ errno }, 0);
+    for (const action of ACTION_NAMES) this.requests.inc({ action, code: SUCCESS_CODE }, 0);
   }
 
   /** For the file store's onStorageError. */
@@ -68,7 +73,7 @@ export class LogHubMetrics {
   /** For LogHubOptions.onRequest. */
   request(e: RequestLogEntry): void {
     const action = e.action ?? 'unknown';
-    this.requests.inc({ action, code: e.errorCode ?? '' });
+    this.requests.inc({ action, code: e.errorCode ?? SUCCESS_CODE });
     this.bytesIn.inc({ action }, e.bytesIn);
     this.bytesOut.inc({ action }, e.bytesOut);
     this.latency.observe({ action }, e.ms / 1000);

@@ -26,8 +26,8 @@ async function checkConsoles(cli: ReturnType<typeof startCli>): Promise<void> {
   };
   assert.deepEqual([overview.mode, overview.job.project, overview.shards.length], ['live', 'sls-trigger-demo', 2]);
   const metrics = await (await fetch(new URL('/metrics', url))).text();
-  assert.match(metrics, /^sls_trigger_polls_total\{job="[0-9a-f]{40}"\} \d+$/m);
-  assert.match(metrics, /^sls_loghub_requests_total\{action="PutLogs",code=""\} \d+$/m);
+  assert.match(metrics, /^sls_trigger_polls_total\{trigger_job="[0-9a-f]{40}",logstore="sls-trigger-demo\/[a-z0-9-]+"\} \d+$/m);
+  assert.match(metrics, /^sls_loghub_requests_total\{action="PutLogs",code="OK"\} \d+$/m);
   const endpoint = (await cli.waitFor((l) => l.startsWith('LogHub   http://'))).split(/\s+/)[1];
   const standalone = startCli(['console', '-c', 's.yaml', '--endpoint', endpoint, '--listen', '127.0.0.1:0']);
   try {

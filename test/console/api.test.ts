@@ -201,7 +201,8 @@ test('the page carries the token; /metrics has exact counters for the workload',
     assert.ok(line, `${series} in /metrics`);
     return Number(line.slice(series.length + 1));
   };
-  const job = `job="${c.job.config.jobName}"`;
+  // trigger_job, not job: Prometheus keeps `job` for its scrape target (it would become exported_job)
+  const job = `trigger_job="${c.job.config.jobName}",logstore="${c.job.project}/source"`;
   // shard 0's two ranges (a0..a5, then a6 from the reset test), shard 1's failure and its dead letter
   assert.equal(value(`sls_trigger_invocations_total{${job},status="Success"}`), 2);
   assert.equal(value(`sls_trigger_invocations_total{${job},status="Failed"}`), 1);
@@ -215,6 +216,12 @@ test('the page carries the token; /metrics has exact counters for the workload',
   assert.equal(value(`sls_trigger_empty_polls_saved_total{${job}}`), checks.empty);
   assert.ok(checks.empty > 0 && checks.all > checks.empty);
   assert.equal(value(`sls_trigger_shard_lag_seconds{${job},shard="1"}`), 0);
+  assert.equal(value(`sls_trigger_shard_parked{${job},shard="1"}`), 0);
+  // known up front: series that never happened read 0 instead of being absent
+  assert.equal(value(`sls_trigger_invocations_total{${job},status="PartialFailure"}`), 0);
+  assert.equal(value(`sls_trigger_dead_letters_total{${job},reason="RecordAgeExceeded"}`), 0);
+  assert.equal(value(`sls_trigger_expired_groups_total{${job}}`), 0);
+  assert.doesNotMatch(text, /[{,]job="/);
 });
 
 test('the stream pushes each sample as a server-sent event with lag, shards and the new tasks', async () => {

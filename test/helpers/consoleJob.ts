@@ -45,7 +45,7 @@ export async function startConsoleJob() {
   const project = job.project;
   await job.t.client.createLogStore({ project, logstore: 'fn-log', shardCount: 1 });
   const metrics = new TriggerMetrics();
-  metrics.attach(job.scheduler, job.config.jobName);
+  metrics.attach(job.scheduler, job.config);
   const console = await startConsole({
     client: job.client,
     job: job.config,

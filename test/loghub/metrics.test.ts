@@ -33,9 +33,11 @@ test('requests, bytes and fsyncs counted exactly; /metrics answered unsigned, on
           .find((l) => l.startsWith(series + ' '))
           ?.slice(series.length + 1),
       );
-    assert.equal(value('sls_loghub_requests_total{action="PutLogs",code=""}'), 3);
+    assert.equal(value('sls_loghub_requests_total{action="PutLogs",code="OK"}'), 3);
     assert.equal(value('sls_loghub_requests_total{action="GetCursor",code="LogStoreNotExist"}'), 1);
-    assert.equal(value('sls_loghub_requests_total{action="CreateLogStore",code=""}'), 1);
+    assert.equal(value('sls_loghub_requests_total{action="CreateLogStore",code="OK"}'), 1);
+    // Known up front, so rate() works from the first scrape: every action starts at 0 with OK.
+    assert.equal(value('sls_loghub_requests_total{action="MergeShards",code="OK"}'), 0);
     const puts = entries.filter((e) => e.action === 'PutLogs');
     assert.equal(
       value('sls_loghub_bytes_in_total{action="PutLogs"}'),

@@ -38,7 +38,7 @@ test('a checkpoint into expired data moves to the oldest stored group with an Ex
     assert.equal(stuck[0].pendingGroups, 1);
     // A restart: a new scheduler on the saved checkpoints.
     const restarted = job.newScheduler('instance-b');
-    const detach = metrics.attach(restarted, 'expired-job');
+    const detach = metrics.attach(restarted, job.config);
     const shardErrors: string[] = [];
     restarted.on('shardError', (e) => shardErrors.push(e.code));
     await job.runUntil(() => job.seen.length >= 2, restarted, 61_000, 10);

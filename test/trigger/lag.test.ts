@@ -16,7 +16,7 @@ test('a shard whose function always throws shows a lag that grows by the interva
   const interval = 60;
   const job = await startJob({ shards: 1, config: { jobConfig: { triggerInterval: interval, maxRetryTime: 3 } }, fail: () => true });
   const metrics = new TriggerMetrics();
-  const detach = metrics.attach(job.scheduler, 'lag-job');
+  const detach = metrics.attach(job.scheduler, job.config);
   try {
     await job.put(['a', 'b']);
     const putAt = Math.floor(job.clock.now() / 1000);

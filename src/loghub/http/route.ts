@@ -25,8 +25,36 @@ import { heartbeat } from '../actions/heartbeat.js';
 import { updateCheckpoint } from '../actions/updateCheckpoint.js';
 import { getCheckpoint } from '../actions/getCheckpoint.js';
 
+/** Every action's name, as real SLS names it in its logs (metrics start each at 0). */
+export const ACTION_NAMES = [
+  'ConsumerGroupHeartBeat',
+  'ConsumerGroupUpdateCheckPoint',
+  'CreateConsumerGroup',
+  'CreateLogStore',
+  'CreateProject',
+  'DeleteConsumerGroup',
+  'DeleteLogStore',
+  'DeleteProject',
+  'GetCheckPoint',
+  'GetCursor',
+  'GetCursorTime',
+  'GetLogStore',
+  'GetProject',
+  'ListConsumerGroup',
+  'ListLogStores',
+  'ListProject',
+  'ListShards',
+  'MergeShards',
+  'PullLogs',
+  'PutLogs',
+  'SplitShard',
+  'UpdateConsumerGroup',
+  'UpdateLogStore',
+] as const;
+export type ActionName = (typeof ACTION_NAMES)[number];
+
 export interface Route {
-  readonly name: string;
+  readonly name: ActionName;
   readonly action: Action;
   readonly logstore?: string;
   readonly shardId?: number;

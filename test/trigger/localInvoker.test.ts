@@ -70,3 +70,21 @@ test('the initializer runs once per worker, before the first invocation', async 
   }
   await inv.close();
 });
+
+test('a module that fails while being imported names its file and line, and the error', async () => {
+  const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/functions/${name}`, import.meta.url));
+  const cases: Array<[string, RegExp]> = [
+    // the message alone was '"undefined" is not valid JSON': which file, which line?
+    ['throwsAtImport.mjs', /^loading (\S+throwsAtImport\.mjs) failed at \1:2:\d+: SyntaxError: "undefined" is not valid JSON$/],
+    ['syntaxError.mjs', /^loading \S+syntaxError\.mjs failed: SyntaxError: /],
+  ];
+  for (const [name, message] of cases) {
+    const inv = new LocalInvoker({ module: fixture(name) });
+    const r = await inv.invoke(req(`load-${name}`));
+    await inv.close();
+    assert.ok(!r.ok && r.kind === 'function', name);
+    assert.equal(r.errorType, 'UnhandledInvocationError');
+    assert.match(r.error.errorMessage, message);
+    assert.equal(r.error.errorType, 'SyntaxError');
+  }
+});

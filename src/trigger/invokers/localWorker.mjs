@@ -90,13 +90,40 @@ function callStyled(fn, args) {
   return Promise.resolve().then(() => fn(...args));
 }
 
+/** The first place in the user's code an error's stack names (file:line:column), skipping Node's and loaders' frames. */
+function userFrame(err) {
+  for (const m of String(err.stack ?? '').matchAll(/(?:^|[\s(])(?:file:\/\/)?(\/[^\s():]+):(\d+)(?::(\d+))?/gm)) {
+    if (m[1].includes('/node_modules/') || m[1].endsWith('/localWorker.mjs')) continue;
+    return `${m[1]}:${m[2]}${m[3] ? `:${m[3]}` : ''}`;
+  }
+  return undefined;
+}
+
+/**
+ * A module that throws while it is imported (a JSON.parse of an unset variable, a syntax error, a
+ * missing import) says which file failed and where: the bare message ('"undefined" is not valid
+ * JSON') named neither.
+ */
+async function importUserModule() {
+  try {
+    return await import(pathToFileURL(modulePath).href);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    const at = userFrame(err);
+    const failure = new Error(`loading ${modulePath} failed${at ? ` at ${at}` : ''}: ${err.name}: ${err.message}`);
+    failure.name = err.name;
+    failure.stack = err.stack;
+    throw failure;
+  }
+}
+
 async function load() {
   if (tsxApi) {
     const { register } = await import(tsxApi);
     register();
   }
   registerHooks('data:text/javascript,' + encodeURIComponent(fallbackHooks), import.meta.url, { data: { root: packageRoot } });
-  const mod = await import(pathToFileURL(modulePath).href);
+  const mod = await importUserModule();
   const pick = (name) => mod[name] ?? mod.default?.[name];
   const handler = pick(handlerName);
   if (typeof handler !== 'function') throw new Error(`Handler '${handlerName}' missing on module '${modulePath}'`);

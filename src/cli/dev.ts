@@ -18,7 +18,7 @@ import {
   timeToLossText,
 } from '../trigger/index.js';
 import { CONSOLE_DEFAULT, listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
-import { readJobInput } from './job.js';
+import { parseJobIn, readJobInput } from './job.js';
 import { printSchedulerEvents } from './print.js';
 import { intOption, onShutdown } from './util.js';
 
@@ -86,7 +86,7 @@ export function registerDev(program: Command): void {
         input.onRetriesExhausted = 'deadLetter';
         input.deadLetter = { dir: path.resolve(flags.deadLetterDir) };
       }
-      const config = parseJobConfig(input);
+      const config = parseJobIn(flags.config, input);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
       const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
       await ensureJobResources(client, config, { sourceShards: flags.shards, description: 'created by sls-trigger dev' });

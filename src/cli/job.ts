@@ -6,7 +6,7 @@ import { LogClient } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
 import { envCredentials, ENV } from '../config/env.js';
 import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
-import { jobFromSYaml, parseJobConfig, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
+import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 
 export interface JobFlags {
@@ -53,7 +53,17 @@ export function loadJob(flags: JobFlags, edit?: (input: JobConfigInput) => void)
   if (flags.jobName) input.jobName = flags.jobName;
   if (flags.module && input.target.type === 'local') input.target.module = path.resolve(flags.module);
   edit?.(input);
-  return parseJobConfig(input);
+  return parseJobIn(flags.config, input);
+}
+
+/** parseJobConfig, its errors naming the file they are about. */
+export function parseJobIn(file: string, input: JobConfigInput): JobConfig {
+  try {
+    return parseJobConfig(input);
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(`${file}: trigger config`, e.errors, { cause: e });
+    throw e;
+  }
 }
 
 /**

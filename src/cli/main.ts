@@ -26,13 +26,23 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('sls-trigger')
     .description('Open-source Alibaba Cloud SLS log trigger: scheduler, FC-compatible handler runtime, embedded LogHub')
     .version(`${pkg.version} (lz4: ${lz4Implementation})${lz4Implementation === 'js' ? `\n${LZ4_JS_NOTE}` : ''}`, '-V, --version')
-    .showHelpAfterError();
+    .showHelpAfterError('(see sls-trigger --help)');
   const chosen = chosenCommand(argv);
   for (const [name, info] of Object.entries(COMMANDS) as Array<[CommandName, (typeof COMMANDS)[CommandName]]>) {
     if (name === chosen) (await info.load())(program);
     else program.command(info.usage).description(info.description); // listed in the help, never run
   }
+  pointToHelp(program, 'sls-trigger');
   return program;
+}
+
+/** A usage error prints one line and where the help is (the whole help after it buried the line). */
+function pointToHelp(command: Command, path: string): void {
+  for (const sub of command.commands) {
+    const subPath = `${path} ${sub.name()}`;
+    sub.showHelpAfterError(`(see ${subPath} --help)`);
+    pointToHelp(sub, subPath);
+  }
 }
 
 try {

@@ -1,6 +1,6 @@
 // Human-readable lines for the terminal (stderr; stdout carries JSON lines).
 import { decodeCursor } from '../codec/index.js';
-import type { RetryEvent, Scheduler, TaskEvent } from '../trigger/index.js';
+import type { RetryEvent, Scheduler, TaskEvent, WaitingEvent } from '../trigger/index.js';
 
 /** A cursor shown by its last digits: enough to follow a shard's progress by eye. */
 function short(c: string): string {
@@ -29,6 +29,13 @@ export function printRetry(r: RetryEvent): void {
   process.stderr.write(`retry shard=${r.shardId} ${what} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.reason}\n`);
 }
 
+/** Shards another consumer holds: which, by whom, and how soon they come back if it is gone. */
+export function waitingLine(w: WaitingEvent): string {
+  const by = Object.entries(w.holders).map(([consumer, ids]) => `${ids.join(', ')} by ${consumer}`);
+  const held = by.length > 0 ? `held (last checkpoint: shard ${by.join('; shard ')})` : 'not handed out yet';
+  return `waiting for shard${w.shardIds.length === 1 ? '' : 's'} ${w.shardIds.join(', ')}: ${held}; a holder that stopped hands them over within ${w.handoverSeconds} s of its last heartbeat\n`;
+}
+
 /** What run and dev print for a scheduler; task lines unless `tasks` is false (--json). */
 export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolean }): void {
   if (opts.tasks) scheduler.on('task', printTask);
@@ -40,6 +47,7 @@ export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolea
     ),
   );
   scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
+  scheduler.on('waiting', (w) => process.stderr.write(waitingLine(w)));
   scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
   scheduler.on('bisect', (b) =>
     process.stderr.write(
@@ -51,6 +59,26 @@ export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolea
       `dead letter shard=${d.shardId} [${short(d.beginCursor)}, ${short(d.endCursor)}) ${d.reason}: ${d.groups} groups, ${d.bytes} bytes saved${d.truncated ? ' (cut by maxDataBytes)' : ''}  id ${d.id}\n`,
     ),
   );
+}
+
+/** Counts what a run does; the returned function says it in one line (run --once printed nothing on a quiet run). */
+export function runSummary(scheduler: Scheduler): () => string {
+  const checked = new Set<number>();
+  const statuses = new Map<string, number>();
+  let lines = 0;
+  scheduler.on('check', (c) => checked.add(c.shardId));
+  scheduler.on('task', (t) => {
+    statuses.set(t.task_status, (statuses.get(t.task_status) ?? 0) + 1);
+    if (t.request_id) lines += t.ingest_lines;
+  });
+  return () => {
+    const shards = `checked ${checked.size} shard${checked.size === 1 ? '' : 's'}`;
+    if (checked.size === 0) return `${shards}: this consumer holds none (see the waiting line)\n`;
+    if (statuses.size === 0) return `${shards}: nothing new\n`;
+    const n = [...statuses.values()].reduce((a, b) => a + b, 0);
+    const by = [...statuses].map(([s, k]) => `${k} ${s}`).join(', ');
+    return `${shards}: ${n} record${n === 1 ? '' : 's'} (${by}), ${lines} log lines read by the function\n`;
+  };
 }
 
 export function table(rows: Array<Record<string, string | number>>): string {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
 import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
-import { printSchedulerEvents } from './print.js';
+import { printSchedulerEvents, runSummary } from './print.js';
 import { onShutdown } from './util.js';
 import { listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
 
@@ -67,8 +67,10 @@ export function registerRun(program: Command): void {
         ? await startLiveConsole({ listen: flags.console, config, client, invoker, credentials: creds, scheduler })
         : undefined;
       if (flags.once) {
+        const summary = runSummary(scheduler);
         await scheduler.runOnce();
         await stop();
+        process.stderr.write(`run --once: ${summary()}`);
         return;
       }
       await scheduler.run();

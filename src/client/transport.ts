@@ -104,7 +104,7 @@ export class Transport {
         reject(
           e instanceof SlsTriggerError
             ? e
-            : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}`, { cause: e }),
+            : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}${refusedHint(ep, e)}`, { cause: e }),
         ),
       );
       r.end(req.body);
@@ -131,4 +131,12 @@ export function errorFromResponse(action: string, res: SlsResponse): SlsTriggerE
   // Unknown codes: retry only server-side failures, never client errors.
   const retriable = info?.retriable ?? res.status >= 500;
   return new SlsServiceError(code, message, { httpStatus: res.status, requestId: res.requestId, retriable });
+}
+
+const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
+
+/** A refused loopback endpoint is nearly always a local LogHub that is not running: say what to check. */
+function refusedHint(ep: Endpoint, e: Error): string {
+  if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || !LOOPBACK.test(ep.hostname)) return '';
+  return ` (nothing listens on port ${ep.port}: is sls-trigger dev or serve running there?)`;
 }

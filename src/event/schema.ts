@@ -17,12 +17,40 @@ export class ValidationError extends SlsTriggerError {
   }
 }
 
+/** A schema node may carry `x-message`: what the value must be, in words (never a regex or an internal name). */
+const MESSAGE = 'x-message';
+
+const show = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v));
+const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+
+/** One sentence per problem, naming the field and the value given. */
 function describe(e: ErrorObject): string {
   const at = e.instancePath === '' ? '(root)' : e.instancePath.slice(1).replace(/\//g, '.');
-  if (e.keyword === 'additionalProperties')
-    return `${at === '(root)' ? '' : at + '.'}${String(e.params.additionalProperty)} is not a known field`;
-  if (e.keyword === 'required') return `${at === '(root)' ? '' : at + '.'}${String(e.params.missingProperty)} is required`;
-  return `${at} ${e.message ?? 'is invalid'}`;
+  const under = at === '(root)' ? '' : at + '.';
+  const schema = (e.parentSchema ?? {}) as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties') return `${under}${String(e.params.additionalProperty)} is not a known field`;
+  if (e.keyword === 'required') return `${under}${String(e.params.missingProperty)} is required`;
+  if (typeof schema[MESSAGE] === 'string') return `${at} ${schema[MESSAGE]}, got ${show(e.data)}`;
+  switch (e.keyword) {
+    case 'enum':
+      return `${at} must be one of ${(e.params.allowedValues as unknown[]).map(show).join(', ')}, got ${show(e.data)}`;
+    case 'const':
+      return `${at} must be ${show(e.params.allowedValue)}, got ${show(e.data)}`;
+    case 'type':
+      return `${at} must be ${String(e.params.type).split(',').join(' or ')}, got ${typeName(e.data)}`;
+    case 'pattern':
+      return `${at} is not in the expected form, got ${show(e.data)}`;
+    case 'discriminator': {
+      // a union told apart by one field (target.type): name the choices, not every branch's errors
+      const tag = String(e.params.tag);
+      const choices = ((schema.oneOf ?? []) as Array<{ properties?: Record<string, { const?: unknown }> }>).map(
+        (b) => b.properties?.[tag]?.const,
+      );
+      return `${under}${tag} must be one of ${choices.map(show).join(', ')}, got ${show(e.params.tagValue)}`;
+    }
+    default:
+      return `${at} ${e.message ?? 'is invalid'}`;
+  }
 }
 
 export interface Validator<T> {
@@ -32,9 +60,16 @@ export interface Validator<T> {
 }
 
 export function compile<T>(schema: object, what: string, opts: { coerceTypes?: boolean; useDefaults?: boolean } = {}): Validator<T> {
-  const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: opts.coerceTypes ?? false, useDefaults: opts.useDefaults ?? false });
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    discriminator: true,
+    coerceTypes: opts.coerceTypes ?? false,
+    useDefaults: opts.useDefaults ?? false,
+  });
   const fn: ValidateFunction = ajv.compile(schema);
-  const check = (value: unknown): string[] => (fn(value) ? [] : (fn.errors ?? []).map(describe));
+  const check = (value: unknown): string[] => (fn(value) ? [] : [...new Set((fn.errors ?? []).map(describe))]);
   const validate = ((value: unknown): T => {
     const errors = check(value);
     if (errors.length > 0) throw new ValidationError(what, errors);

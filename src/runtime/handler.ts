@@ -9,6 +9,9 @@ import { resolveInvocation } from './invocation.js';
 import { processRange } from './processor.js';
 import type { CreateHandlerOptions, FcHandler, ProcessData } from './types.js';
 
+/** how long reading a range may take without a function timeout in the context (local runs) */
+export const DEFAULT_READ_BUDGET_MS = 60_000;
+
 export const DEFAULT_PULL_RETRY: RetryOptions = { retries: 20, baseDelayMs: 100, maxDelayMs: 3200 };
 
 const checkOptions = compile<CreateHandlerOptions>(
@@ -36,6 +39,7 @@ const checkOptions = compile<CreateHandlerOptions>(
       },
       finish: {},
       partialProgress: { type: 'boolean' },
+      readBudgetMs: { type: 'integer', minimum: 1 },
       now: {},
     },
   },
@@ -50,6 +54,7 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     credentials: opts.credentials,
     endpoint: opts.endpoint,
     now,
+    readBudgetMs: opts.readBudgetMs ?? DEFAULT_READ_BUDGET_MS,
     clients: new Map<string, LogClient>(),
   };
   const settings = {

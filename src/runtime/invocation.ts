@@ -16,6 +16,8 @@ export interface InvocationSetup<P> {
   readonly credentials?: Credentials;
   readonly endpoint?: string;
   readonly now: () => number;
+  /** how long reading may take when the context names no function timeout (local use) */
+  readonly readBudgetMs: number;
   /** one client per endpoint and key, kept across invocations of a warm instance */
   readonly clients: Map<string, LogClient>;
 }
@@ -24,8 +26,10 @@ export interface Invocation<P> {
   readonly event: TriggerEvent;
   readonly ctx: ProcessContext<P>;
   readonly client: LogClient;
-  /** epoch ms (real time) by which reading must end; undefined without a function timeout */
-  readonly readDeadline: number | undefined;
+  /** epoch ms (real time) by which reading must end: the function timeout less a margin, else readBudgetMs */
+  readonly readDeadline: number;
+  /** what set readDeadline, for the error when it passes */
+  readonly readBudget: string;
   readonly startedAt: number;
   /** makes the batch's groups known to ctx.logId */
   track(batch: Batch): void;
@@ -81,7 +85,14 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
   const timeoutMs = fc.function?.timeout ? fc.function.timeout * 1000 : undefined;
   const deadline = timeoutMs === undefined ? Infinity : startedAt + timeoutMs;
   // Real time: the reads' timeouts are real (setup.now is for the reported timings only).
-  const readDeadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
+  // Without a function timeout (local use) the read is still bounded: an endpoint that accepts and
+  // never answers would otherwise hold the invocation for 20 retries of a full request timeout.
+  const readDeadline =
+    timeoutMs === undefined ? Date.now() + setup.readBudgetMs : Date.now() + timeoutMs - Math.min(REPORT_MARGIN_MS, timeoutMs / 10);
+  const readBudget =
+    timeoutMs === undefined
+      ? `readBudgetMs ${setup.readBudgetMs} ms (the context names no function timeout)`
+      : `the function timeout of ${timeoutMs / 1000} s`;
   const source = event.source;
   const { track, logId } = logIds(source);
   const counters = new Map<string, number>();
@@ -106,5 +117,5 @@ export function resolveInvocation<P>(rawEvent: unknown, fc: FcContextLike, setup
       counters.set(name, (counters.get(name) ?? 0) + by);
     },
   };
-  return { event, ctx, client, readDeadline, startedAt, track, counters };
+  return { event, ctx, client, readDeadline, readBudget, startedAt, track, counters };
 }

@@ -3,6 +3,7 @@
 // processData call, zero counters, success.
 import type { RetryOptions } from '../client/index.js';
 import { EventCapability, eventRange, readRange, type PartialFailure } from '../event/index.js';
+import { DeadlineError } from '../errors/index.js';
 import { Batch } from './batch.js';
 import type { Invocation } from './invocation.js';
 import { BatchOutcome, type HandlerResult, type ProcessContext, type ProcessData } from './types.js';
@@ -38,7 +39,9 @@ export async function processRange<P>(inv: Invocation<P>, processData: ProcessDa
   // The first group not yet processed: where a retry resumes when a later batch fails.
   let resumeCursor = inv.event.source.beginCursor;
   try {
-    await processPages(inv, processData, s, result, (next) => (resumeCursor = next));
+    await processPages(inv, processData, s, result, (next) => (resumeCursor = next)).catch((e: unknown) => {
+      throw e instanceof DeadlineError ? readOutOfTime(inv, e) : e;
+    });
   } catch (e) {
     const partial = s.partialProgress ? partialFailure(inv, resumeCursor, e) : undefined;
     if (!partial) throw e;
@@ -54,6 +57,17 @@ export async function processRange<P>(inv: Invocation<P>, processData: ProcessDa
   }
   result.timings.totalMs = s.now() - inv.startedAt;
   return result;
+}
+
+/** The read ran out of time: say where it read from and what bounded it. */
+function readOutOfTime<P>(inv: Invocation<P>, e: DeadlineError): DeadlineError {
+  const s = inv.event.source;
+  return new DeadlineError(
+    `reading shard ${s.shardId} from ${inv.client.endpoint.url} did not finish within ${inv.readBudget}: ${e.message}`,
+    {
+      cause: e,
+    },
+  );
 }
 
 /**

@@ -81,6 +81,11 @@ export interface CreateHandlerOptions<P = Record<string, unknown>> {
    */
   readonly retry?: Partial<RetryOptions>;
   /**
+   * When the context names no function timeout (a local run; FC always passes one), reading the
+   * range gives up after this many ms with a DeadlineError naming the endpoint (default 60 000).
+   */
+  readonly readBudgetMs?: number;
+  /**
    * Called once per invocation after the last batch was processed (also for an empty trigger, with
    * no batch), before the result is returned: where a sink that collects the whole range writes it
    * (one object per range). A throw fails the invocation.

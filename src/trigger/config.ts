@@ -155,7 +155,7 @@ function num(v: number | string | undefined, field: string, min: number, max: nu
   if (v === undefined) return fallback;
   const n = typeof v === 'string' ? Number(v) : v;
   if (!Number.isInteger(n) || n < min || n > max)
-    throw new ValidationError('trigger config', [`${field} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`]);
+    throw new ValidationError('trigger config', [`${field} must be a whole number in ${min}..${max}, got ${JSON.stringify(v)}`]);
   return n;
 }
 

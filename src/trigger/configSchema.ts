@@ -1,6 +1,7 @@
 // The trigger config's JSON Schema (config.ts parses with it and checks its types against it).
 // Type only here; ranges are checked in num() so the message names the field and the range.
-const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$' };
+const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$', 'x-message': 'must be a whole number' };
+const identifier = { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$', 'x-message': 'must be the name of an exported function' };
 
 const name = { type: 'string', minLength: 1, maxLength: 128 };
 
@@ -17,10 +18,14 @@ export const jobConfigSchema = {
   additionalProperties: false,
   required: ['sourceConfig', 'jobConfig', 'logConfig', 'target'],
   properties: {
-    jobName: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+    jobName: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$', 'x-message': 'must be 1 to 128 letters, digits, _ or -' },
     endpoint: { type: 'string', minLength: 1 },
     project: name,
-    sourceArn: { type: 'string', pattern: '^acs:log:[^:]*:[^:]*:project/[^/]+$' },
+    sourceArn: {
+      type: 'string',
+      pattern: '^acs:log:[^:]*:[^:]*:project/[^/]+$',
+      'x-message': 'must look like acs:log:<region>:<account id>:project/<project>',
+    },
     credentials: {
       type: 'object',
       additionalProperties: false,
@@ -33,19 +38,28 @@ export const jobConfigSchema = {
       required: ['logstore'],
       properties: {
         logstore: name,
-        startTime: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^([0-9]+|begin|latest)$' }, { type: 'null' }] },
+        startTime: {
+          anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', pattern: '^([0-9]+|begin|latest)$' }, { type: 'null' }],
+          'x-message': 'must be "begin", "latest" or unix seconds',
+        },
       },
     },
     jobConfig: {
       type: 'object',
       additionalProperties: false,
       required: ['triggerInterval'],
-      properties: { triggerInterval: numeric, maxRetryTime: numeric },
+      properties: {
+        triggerInterval: { ...numeric, 'x-message': 'must be a whole number of seconds (1..600)' },
+        maxRetryTime: { ...numeric, 'x-message': 'must be a whole number of retries (0..100)' },
+      },
     },
     functionParameter: { type: 'object' },
     logConfig: logstoreRef,
     enable: { type: 'boolean' },
     target: {
+      type: 'object',
+      required: ['type'],
+      discriminator: { propertyName: 'type' },
       oneOf: [
         {
           type: 'object',
@@ -54,8 +68,8 @@ export const jobConfigSchema = {
           properties: {
             type: { const: 'local' },
             module: { type: 'string', minLength: 1 },
-            handler: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
-            initializer: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+            handler: identifier,
+            initializer: identifier,
             functionName: name,
             processLog: logstoreRef,
           },

@@ -90,6 +90,16 @@ export interface ExpiredEvent {
   message: string;
 }
 
+/**
+ * Shards this instance is not given: `holders` maps each consumer that last committed one of them
+ * to its shards; a holder that stops heartbeating hands them over within `handoverSeconds`.
+ */
+export interface WaitingEvent {
+  shardIds: number[];
+  holders: Record<string, number[]>;
+  handoverSeconds: number;
+}
+
 /** One check of a shard for new data: `found` false means no invocation was needed (an empty poll saved). */
 export interface CheckEvent {
   shardId: number;
@@ -110,6 +120,7 @@ export interface SchedulerEvents {
   bisect: [BisectEvent];
   deadLetter: [DeadLetterEvent];
   expired: [ExpiredEvent];
+  waiting: [WaitingEvent];
 }
 
 export type EmitFn = <K extends keyof SchedulerEvents>(event: K, ...args: SchedulerEvents[K]) => void;

@@ -69,3 +69,20 @@ export async function adoptMovedCheckpoints(
     });
   }
 }
+
+/**
+ * Shards this instance is not given (another consumer holds them, or a split's children wait for
+ * their parent): said once per change of that set, with who last committed each, so a second
+ * `run` does not sit silent until the holder's lease runs out.
+ */
+export async function reportWaiting(deps: TaskDeps, all: number[], assigned: readonly number[], last: { key: string }): Promise<void> {
+  const waiting = all.filter((id) => !assigned.includes(id)).sort((a, b) => a - b);
+  const key = waiting.join(',');
+  if (key === last.key) return;
+  last.key = key;
+  if (waiting.length === 0) return;
+  const holders: Record<string, number[]> = {};
+  for (const c of await deps.client.getCheckpoint(groupOf(deps)))
+    if (waiting.includes(c.shard) && c.consumer && c.consumer !== deps.consumer) (holders[c.consumer] ??= []).push(c.shard);
+  deps.emit('waiting', { shardIds: waiting, holders, handoverSeconds: deps.config.heartbeatIntervalSeconds * 3 });
+}

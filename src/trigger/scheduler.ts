@@ -20,7 +20,7 @@ import { TaskStatus } from './scheduleLog.js';
 import { lagOf, newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
 import { timeToLoss } from './dataLoss.js';
 import { onCheckpointExpired } from './expiry.js';
-import { adoptMovedCheckpoints, setupJob } from './jobGroup.js';
+import { adoptMovedCheckpoints, reportWaiting, setupJob } from './jobGroup.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -58,6 +58,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly inFlight = new Map<number, Promise<void>>();
   private assigned: number[] = [];
   private lastHeartbeatMs = -Infinity;
+  private readonly waitingReported = { key: '' };
   private ready = false;
   private running = false;
   private wake: () => void = () => undefined;
@@ -147,6 +148,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       (await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]),
     );
     this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
+    const writable = [...shards.values()].filter((s) => s.status !== 'readonly').map((s) => s.shardID); // a drained parent is never handed out
+    await reportWaiting(this.deps, writable, this.assigned, this.waitingReported);
     await this.loadStates(this.assigned.filter((id) => shards.has(id)));
     for (const id of this.assigned) {
       if (this.inFlight.has(id) || !shards.has(id)) continue;

@@ -152,6 +152,8 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
     lines(first.stdout).reduce((n, r) => n + r.ingest_lines, 0),
     3,
   );
+  // it says what it did (a quiet run printed nothing)
+  assert.match(first.stderr, /^run --once: checked 2 shards: \d+ records? \(\d+ Success\), 3 log lines read by the function$/m);
   const status = await runCli(['status', '--config', job, '--json']);
   assert.equal(status.code, 0, status.stderr);
   assert.deepEqual(
@@ -169,6 +171,9 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
     3,
     'the data after the reset point is delivered again',
   );
+  const quiet = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.match(quiet.stderr, /^run --once: checked 2 shards: nothing new$/m);
   const show = await runCli(['checkpoint', 'show', '--config', job]);
   assert.equal(show.code, 0, show.stderr);
   const rows = show.stdout.trim().split('\n');

@@ -216,6 +216,19 @@ test('an endpoint that never answers, or refuses, fails with a clear error befor
         assert.equal(err.name, 'DeadlineError', `${endpoint}: ${err.message}`);
         assert.equal(err.code, 'DeadlineExceeded');
         assert.match(err.message, /no time left before the deadline/);
+        assert.ok(
+          err.message.startsWith(`reading shard 0 from ${endpoint} did not finish within the function timeout of 2 s: `),
+          err.message,
+        );
+        return true;
+      });
+      // Local use, no function timeout in the context: bounded by readBudgetMs (before: 20 retries of a
+      // 30 s request timeout, over 120 s, for the silent endpoint).
+      const local = createHandler(() => true, { readBudgetMs: 1500 });
+      await assert.rejects(local(e, ctx), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'DeadlineExceeded', err.message);
+        const budget = 'readBudgetMs 1500 ms (the context names no function timeout)';
+        assert.ok(err.message.startsWith(`reading shard 0 from ${endpoint} did not finish within ${budget}: `), err.message);
         return true;
       });
     }

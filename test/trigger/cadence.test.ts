@@ -131,7 +131,7 @@ test('the options are checked, naming the field', () => {
     target: { type: 'local' as const, module: 'x.js' },
   };
   assert.throws(() => parseJobConfig({ ...base, batchingWindowMs: 100 }), /batchingWindowMs apply only with pollIntervalMs/);
-  assert.throws(() => parseJobConfig({ ...base, pollIntervalMs: 5 }), /pollIntervalMs must be an integer in \[10, 60000\]/);
+  assert.throws(() => parseJobConfig({ ...base, pollIntervalMs: 5 }), /pollIntervalMs must be a whole number in 10\.\.60000, got 5/);
   assert.deepEqual(parseJobConfig({ ...base, pollIntervalMs: 50 }).lowLatency, {
     pollIntervalMs: 50,
     batchingWindowMs: 0,

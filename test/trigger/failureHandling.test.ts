@@ -303,7 +303,7 @@ test('the failure options are checked, naming the field', async () => {
     [{ deadLetter: {} }, /deadLetter needs exactly one of logstore/],
     [{ deadLetter: { dir: '/tmp/dl', project: 'p' } }, /deadLetter.project applies to deadLetter.logstore/],
     [{ deadLetter: { logstore: 'dl', maxDataBytes: -1 } }, /deadLetter.maxDataBytes/],
-    [{ maxRecordAgeSeconds: 0 }, /maxRecordAgeSeconds must be an integer in \[1, /],
+    [{ maxRecordAgeSeconds: 0 }, /maxRecordAgeSeconds must be a whole number in 1\.\./],
     [{ bisectOnError: 'yes' }, /bisectOnError/],
     [{ onRetriesExhausted: 'deadLetter' }, /deadLetter \(logstore or dir\) is required/],
   ];

@@ -335,13 +335,13 @@ test('config errors name the field', async () => {
   assert.equal(ok.startPosition, 'latest');
   assert.throws(
     () => parseJobConfig({ ...base, jobConfig: { triggerInterval: 601 } }),
-    /jobConfig.triggerInterval must be an integer in \[1, 600\]/,
+    /jobConfig.triggerInterval must be a whole number in 1\.\.600/,
   );
   assert.throws(() => parseJobConfig({ ...base, logConfig: { project: 'p', logstore: 'src' } }), /logConfig.logstore must differ/);
   assert.throws(() => parseJobConfig({ ...base, sourceConfig: { logstore: 'src', typo: 1 } }), /sourceConfig.typo is not a known field/);
   assert.throws(
     () => parseJobConfig({ ...base, jobConfig: { triggerInterval: 60, maxRetryTime: 101 } }),
-    /maxRetryTime must be an integer in \[0, 100\]/,
+    /maxRetryTime must be a whole number in 0\.\.100/,
   );
   const arn = parseJobConfig({ ...base, project: undefined, sourceArn: 'acs:log:cn-hangzhou:123:project/from-arn' });
   assert.equal(arn.project, 'from-arn');

@@ -2,7 +2,7 @@
 // trigger (the seed's "重置Checkpoint" example, done with UpdateCheckPoint).
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
-import { jobStatus, parseTimePoint, resetCheckpoints } from '../trigger/index.js';
+import { jobStatus, parseTimePoint, resetCheckpoints, type CheckpointMove } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
 import { intOption } from './util.js';
@@ -11,6 +11,32 @@ interface ResetFlags extends SourceFlags {
   to: string;
   shard?: number;
   force?: boolean;
+  dryRun?: boolean;
+}
+
+/** What a move does to delivery, in words. */
+const effect = (groups: number) =>
+  groups === 0
+    ? 'no change'
+    : groups > 0
+      ? `skips ${groups} log group${groups === 1 ? '' : 's'}`
+      : `re-delivers ${-groups} log group${groups === -1 ? '' : 's'}`;
+
+const moveRow = (m: CheckpointMove) => ({
+  shard: m.shardId,
+  current: m.previous || '(none)',
+  new: m.checkpoint,
+  effect: effect(m.groups),
+  held_by: m.heldBy ?? '-',
+});
+
+function dryRunNote(moves: CheckpointMove[], force: boolean | undefined): string {
+  const held = moves.filter((m) => m.heldBy);
+  const refusal =
+    held.length > 0 && !force
+      ? `; without --force it would be refused: shard(s) ${held.map((m) => m.shardId).join(', ')} held by a live job`
+      : '';
+  return `dry run: nothing changed${refusal}\n`;
 }
 
 export function registerCheckpoint(program: Command): void {
@@ -47,6 +73,10 @@ export function registerCheckpoint(program: Command): void {
     .requiredOption('--to <time>', 'begin, end, unix seconds or ISO date')
     .option('--shard <n>', 'only this shard (default: every shard)', intOption('--shard', 0, 1e9))
     .option('--force', 'reset even while a consumer of the job holds the shard')
+    .option(
+      '--dry-run',
+      'show per shard the current and the new checkpoint and how many log groups that re-delivers or skips; change nothing',
+    )
     .action(async (flags: ResetFlags) => {
       const src = resolveSource(flags, true);
       const to = parseTimePoint(flags.to, '--to');
@@ -55,9 +85,12 @@ export function registerCheckpoint(program: Command): void {
         const moved = await resetCheckpoints(
           client,
           { project: src.project, logstore: src.logstore, jobName: src.jobName },
-          { to, shardId: flags.shard, force: flags.force, consumer: 'sls-trigger-cli', forceHint: 'pass --force' },
+          { to, shardId: flags.shard, force: flags.force, dryRun: flags.dryRun, consumer: 'sls-trigger-cli', forceHint: 'pass --force' },
         );
-        for (const m of moved) process.stdout.write(`shard ${m.shardId}: checkpoint -> ${m.checkpoint}\n`);
+        if (flags.dryRun) process.stdout.write(table(moved.map(moveRow)) + dryRunNote(moved, flags.force));
+        else
+          for (const m of moved)
+            process.stdout.write(`shard ${m.shardId}: checkpoint ${m.previous || '(none)'} -> ${m.checkpoint} (${effect(m.groups)})\n`);
       } finally {
         client.close();
       }

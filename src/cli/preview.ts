@@ -1,40 +1,62 @@
 // sls-trigger preview: the first N log groups of a shard from a point in time (the console's 消费预览).
 import type { Command } from 'commander';
 import { COMMANDS } from './commands.js';
+import type { LogClient } from '../client/index.js';
+import type { LogGroup } from '../codec/index.js';
 import { parseTimePoint } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { intOption } from './util.js';
+
+type PreviewFlags = SourceFlags & { shard: number; from: string; count: number; lines?: number; json?: boolean };
+
+function printGroup(group: LogGroup, json: boolean | undefined): void {
+  if (json) return void process.stdout.write(JSON.stringify(group) + '\n');
+  const tags = group.logTags.map((t) => `${t.key}=${t.value}`).join(' ');
+  process.stdout.write(`── group topic=${group.topic ?? ''} source=${group.source ?? ''} ${tags}\n`);
+  for (const l of group.logs)
+    process.stdout.write(`${new Date(l.time * 1000).toISOString()}  ${l.contents.map((c) => `${c.key}=${c.value}`).join('  ')}\n`);
+}
+
+/** Prints groups from `cursor`: `count` groups, or with `lines` that many logs across as many groups as it takes. */
+async function preview(client: LogClient, at: { project: string; logstore: string; shardId: number }, cursor: string, f: PreviewFlags) {
+  let groups = 0;
+  let lines = 0;
+  for (let next = cursor; ;) {
+    const want = f.lines === undefined ? f.count - groups : Math.min(1000, f.lines - lines);
+    const r = await client.pullLogs({ ...at, cursor: next, count: want });
+    for (const g of r.groups) {
+      const group = g.toLogGroup();
+      if (f.lines !== undefined) group.logs = group.logs.slice(0, f.lines - lines);
+      printGroup(group, f.json);
+      groups++;
+      lines += group.logs.length;
+    }
+    const done = f.lines === undefined ? groups >= f.count : lines >= f.lines;
+    if (r.count === 0 || done) return { groups, lines };
+    next = r.nextCursor;
+  }
+}
 
 export function registerPreview(program: Command): void {
   sourceOptions(program.command(COMMANDS.preview.usage).description(COMMANDS.preview.description))
     .option('--shard <n>', 'shard id', intOption('--shard', 0, 1e9), 0)
     .option('--from <time>', 'begin, end, unix seconds or ISO date', 'begin')
-    .option('--count <n>', 'log groups to show', intOption('--count', 1, 1000), 10)
+    .option('--count <n>', 'log groups to show (a group holds one or more logs; see --lines)', intOption('--count', 1, 1000), 10)
+    .option('--lines <n>', 'show this many log lines instead, across as many groups as it takes', intOption('--lines', 1, 100_000))
     .option('--json', 'one JSON log group per line')
-    .action(async (flags: SourceFlags & { shard: number; from: string; count: number; json?: boolean }) => {
+    .action(async (flags: PreviewFlags) => {
       const src = resolveSource(flags);
       const client = clientFor(src.endpoint, src.credentials);
       try {
-        const cursor = await client.getCursor({
-          project: src.project,
-          logstore: src.logstore,
-          shardId: flags.shard,
-          from: parseTimePoint(flags.from, '--from'),
-        });
-        const r = await client.pullLogs({ project: src.project, logstore: src.logstore, shardId: flags.shard, cursor, count: flags.count });
-        for (const g of r.groups) {
-          const group = g.toLogGroup();
-          if (flags.json) process.stdout.write(JSON.stringify(group) + '\n');
-          else {
-            const tags = group.logTags.map((t) => `${t.key}=${t.value}`).join(' ');
-            process.stdout.write(`── group topic=${group.topic ?? ''} source=${group.source ?? ''} ${tags}\n`);
-            for (const l of group.logs)
-              process.stdout.write(
-                `${new Date(l.time * 1000).toISOString()}  ${l.contents.map((c) => `${c.key}=${c.value}`).join('  ')}\n`,
-              );
-          }
-        }
-        if (r.count === 0) process.stderr.write(`shard ${flags.shard}: no log groups from ${flags.from}\n`);
+        const at = { project: src.project, logstore: src.logstore, shardId: flags.shard };
+        const cursor = await client.getCursor({ ...at, from: parseTimePoint(flags.from, '--from') });
+        const shown = await preview(client, at, cursor, flags);
+        const s = (n: number) => (n === 1 ? '' : 's');
+        process.stderr.write(
+          shown.groups === 0
+            ? `shard ${flags.shard}: no log groups from ${flags.from}\n`
+            : `shard ${flags.shard}: ${shown.groups} log group${s(shown.groups)}, ${shown.lines} log line${s(shown.lines)} from ${flags.from}\n`,
+        );
       } finally {
         client.close();
       }

@@ -50,6 +50,9 @@ function replaceIn(file: string, pairs: Array<[RegExp, string]>): void {
   writeFileSync(file, s);
 }
 
+/** What a scaffold keeps out of git: installs, builds, and `dev`'s LogHub data and checkpoints. Recorded fixtures stay in: tests pin them. */
+const GITIGNORE = ['node_modules/', 'dist/', '.sls-trigger/', '*.tgz', ''].join('\n');
+
 export function initProject(dir: string, o: InitOptions): { dir: string; name: string } {
   const known = listTemplates().map((t) => t.name);
   if (!known.includes(o.template))
@@ -75,6 +78,8 @@ export function initProject(dir: string, o: InitOptions): { dir: string; name: s
   if (o.region) syaml.push([/^  region: .*$/m, `  region: ${o.region}`]);
   if (o.logstore) syaml.push([/^(\s+sourceConfig:\n\s+logstore: ).*$/m, `$1${o.logstore}`]);
   replaceIn(path.join(target, 's.yaml'), syaml);
+  // Written here, not shipped in template/: npm pack leaves every .gitignore out of the tarball.
+  writeFileSync(path.join(target, '.gitignore'), GITIGNORE);
   replaceIn(path.join(target, 'README.md'), [
     [new RegExp(`^# ${o.template}$`, 'm'), `# ${name}\n\nScaffolded from the \`${o.template}\` template of sls-trigger.`],
     [/\]\(\.\.\/\.\.\/README\.md\)/g, `](${path.join(packageRoot, 'README.md')})`],

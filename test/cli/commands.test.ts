@@ -160,11 +160,19 @@ test('run --once processes the data; checkpoint reset refuses a live job unless 
     JSON.parse(status.stdout).map((r: { pendingGroups: number }) => r.pendingGroups),
     [0, 0],
   );
+  const dry = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin', '--dry-run']);
+  assert.equal(dry.code, 0, dry.stderr);
+  const dryRows = dry.stdout.trim().split('\n');
+  assert.match(dryRows[0], /^shard\s+current\s+new\s+effect\s+held_by$/);
+  assert.match(dryRows[1], /^0\s+\S+\s+\S+\s+re-delivers 3 log groups\s+cron$/);
+  assert.match(dryRows[2], /^1\s+\S+\s+\S+\s+no change\s+cron$/);
+  assert.equal(dryRows[3], 'dry run: nothing changed; without --force it would be refused: shard(s) 0, 1 held by a live job');
   const refused = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin']);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /committed within the last \d+s: stop the job first, or pass --force/);
   const reset = await runCli(['checkpoint', 'reset', '--config', job, '--to', 'begin', '--force']);
   assert.equal(reset.code, 0, reset.stderr);
+  assert.match(reset.stdout, /^shard 0: checkpoint \S+ -> \S+ \(re-delivers 3 log groups\)$/m);
   const again = await runCli(['run', '--config', job, '--once', '--consumer', 'cron']);
   assert.equal(
     lines(again.stdout).reduce((n, r) => n + r.ingest_lines, 0),
@@ -294,6 +302,26 @@ test('preview prints the first groups; bad flags name the value', async () => {
   const p = await runCli(['preview', ...src(), '--shard', '0', '--count', '2']);
   assert.equal(p.code, 0, p.stderr);
   assert.equal(p.stdout.split('\n').filter((l) => l.includes('n=')).length, 2);
+  assert.match(p.stderr, /^shard 0: 2 log groups, 2 log lines from begin$/m, 'groups and lines told apart');
+  // --lines counts logs, across groups and inside one
+  await client.createLogStore({ project: P, logstore: 'multi', shardCount: 1 });
+  for (let g = 0; g < 2; g++)
+    await client.putLogs({
+      project: P,
+      logstore: 'multi',
+      logGroup: { logs: [0, 1, 2].map((i) => ({ time: 1700000000, contents: [{ key: 'n', value: `${g}-${i}` }] })), logTags: [] },
+    });
+  const multi = ['--endpoint', endpoint, '--project', P, '--logstore', 'multi'];
+  const byLines = await runCli(['preview', ...multi, '--lines', '4']);
+  assert.equal(byLines.code, 0, byLines.stderr);
+  assert.deepEqual(
+    byLines.stdout
+      .split('\n')
+      .filter((l) => l.includes('n='))
+      .map((l) => l.split('n=')[1]),
+    ['0-0', '0-1', '0-2', '1-0'],
+  );
+  assert.match(byLines.stderr, /^shard 0: 2 log groups, 4 log lines from begin$/m);
   const bad = await runCli(['preview', ...src(), '--from', 'yesterday-ish']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--from "yesterday-ish" is not begin, end, unix seconds or an ISO date/);

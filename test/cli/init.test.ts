@@ -31,6 +31,7 @@ for (const template of templates) {
       assert.match(syaml, /project: prod-logs/);
       assert.match(syaml, /sourceConfig:\n\s+logstore: access/);
       assert.equal(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name, 'my-etl');
+      assert.match(readFileSync(path.join(dir, '.gitignore'), 'utf8'), /^node_modules\/\ndist\/\n\.sls-trigger\/\n/);
       const again = await runCli(['init', dir]);
       assert.equal(again.code, 1);
       assert.match(again.stderr, /exists and is not empty/);

@@ -161,7 +161,10 @@ test('checkpoint reset: refused while the consumer is live, done with force, che
   const done = await post('/api/checkpoints/reset', { to: 'begin', shardId: 0, force: true });
   assert.equal(done.status, 200);
   const begin = await c.job.client.getCursor({ project: c.project, logstore: 'source', shardId: 0, from: 'begin' });
-  assert.deepEqual(done.body.checkpoints, [{ shardId: 0, checkpoint: begin }]);
+  const end = await c.job.client.getCursor({ project: c.project, logstore: 'source', shardId: 0, from: 'end' });
+  const groups = Number(BigInt(Buffer.from(begin, 'base64').toString()) - BigInt(Buffer.from(end, 'base64').toString()));
+  assert.deepEqual(done.body.checkpoints, [{ shardId: 0, previous: end, checkpoint: begin, groups, heldBy: 'instance-a' }]);
+  assert.ok(groups < 0, 'a move back re-delivers');
   const cps = await c.job.client.getCheckpoint({ project: c.project, logstore: 'source', consumerGroup: c.job.config.jobName });
   assert.equal(cps.find((x) => x.shard === 0)?.checkpoint, begin);
   assert.match((await post('/api/checkpoints/reset', { to: 'yesterday' })).body.error, /to "yesterday" is not begin, end/);

@@ -61,6 +61,14 @@ for (const { name } of listTemplates()) {
     const dir = path.join(work, name);
     const init = sh(installedBin, ['init', dir, '--template', name], work);
     assert.equal(init.code, 0, init.err);
+    // from the tarball, where npm pack would have dropped a template's own .gitignore
+    assert.deepEqual(readFileSync(path.join(dir, '.gitignore'), 'utf8').split('\n'), [
+      'node_modules/',
+      'dist/',
+      '.sls-trigger/',
+      '*.tgz',
+      '',
+    ]);
     const pkgPath = path.join(dir, 'package.json');
     const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { dependencies: Record<string, string> };
     pkg.dependencies['sls-trigger'] = `file:${tarball}`; // not on the registry yet

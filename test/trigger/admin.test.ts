@@ -30,9 +30,14 @@ test('resetCheckpoints refuses while a consumer committed within the group timeo
       assert.match(e.message, /^shard\(s\) 0 \(worker-a\) committed within the last 30s/);
       return true;
     });
-    const moved = await resetCheckpoints(t.client, job, { to: 'begin', shardId: 0, force: true, now });
     const begin0 = await t.client.getCursor({ ...at, shardId: 0, from: 'begin' });
-    assert.deepEqual(moved, [{ shardId: 0, checkpoint: begin0 }]);
+    const move = { shardId: 0, previous: end0, checkpoint: begin0, groups: -2, heldBy: 'worker-a' };
+    // a dry run says the same move, refuses nothing and changes nothing
+    assert.deepEqual(await resetCheckpoints(t.client, job, { to: 'begin', shardId: 0, now, dryRun: true }), [move]);
+    const before = await t.client.getCheckpoint({ ...at, consumerGroup: 'job-1' });
+    assert.equal(before.find((c) => c.shard === 0)?.checkpoint, end0);
+    const moved = await resetCheckpoints(t.client, job, { to: 'begin', shardId: 0, force: true, now });
+    assert.deepEqual(moved, [move]);
     const stored = await t.client.getCheckpoint({ ...at, consumerGroup: 'job-1' });
     assert.equal(stored.find((c) => c.shard === 0)?.checkpoint, begin0);
     // 31 s later the commit is stale: no force needed.

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { SlsArgumentError } from '../errors/index.js';
-import { functionEntryPoints } from '../trigger/sYaml.js';
+import { functionEntryPoints } from '../trigger/job/fromSYaml.js';
 
 export interface BuildOptions {
   /** entry module (default: src/index.ts, index.ts, src/index.js or index.js in the project) */

@@ -2,4 +2,4 @@
 export { serveFixture, createLogStoreMeta } from '../loghub/fixture.js';
 export { startLogHub, DEFAULT_ACCESS_KEY, type LogHub } from '../loghub/index.js';
 export { recordFixture, eventForCursors, eventForTimes, type Fixture } from '../event/index.js';
-export { readEventFile } from '../trigger/replay.js';
+export { readEventFile } from '../trigger/ops/eventFile.js';

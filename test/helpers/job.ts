@@ -3,11 +3,11 @@
 import { LogClient } from '../../src/client/index.js';
 import { decodeLogGroupListFast } from '../../src/codec/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
-import { parseJobConfig, type JobConfigInput } from '../../src/trigger/config.js';
-import { ManualClock } from '../../src/trigger/clock.js';
+import { parseJobConfig, type JobConfigInput } from '../../src/trigger/job/config.js';
+import { ManualClock } from '../../src/trigger/engine/clock.js';
 import { eventRange, parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
 import { InProcessInvoker, type FcHandler } from '../../src/trigger/invokers/inProcess.js';
-import { Scheduler } from '../../src/trigger/scheduler.js';
+import { Scheduler } from '../../src/trigger/engine/scheduler.js';
 import { randomName, startTestHub } from './hub.js';
 
 export interface Seen {

@@ -1,7 +1,7 @@
 // Admin operations as library calls with their safety rule inside (issue 12 §2).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resetCheckpoints } from '../../src/trigger/admin.js';
+import { resetCheckpoints } from '../../src/trigger/ops/checkpoints.js';
 import { randomName, startTestHub } from '../helpers/hub.js';
 
 test('resetCheckpoints refuses while a consumer committed within the group timeout, unless forced', async () => {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addToCursor } from '../../src/codec/index.js';
-import { parseJobConfig } from '../../src/trigger/config.js';
+import { parseJobConfig } from '../../src/trigger/job/config.js';
 import { startJob } from '../helpers/job.js';
 
 type Job = Awaited<ReturnType<typeof startJob>>;

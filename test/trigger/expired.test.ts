@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expireAll } from '../../src/loghub/index.js';
-import { TriggerMetrics } from '../../src/trigger/metrics.js';
-import { jobStatus } from '../../src/trigger/status.js';
+import { TriggerMetrics } from '../../src/trigger/engine/metrics.js';
+import { jobStatus } from '../../src/trigger/ops/status.js';
 import { startJob } from '../helpers/job.js';
 
 const DAY_MS = 86400_000;

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { addToCursor, compareCursors } from '../../src/codec/index.js';
 import { createHandler } from '../../src/runtime/index.js';
 import { DEFAULT_ACCESS_KEY, expireAll, serveFixture } from '../../src/loghub/index.js';
-import { readDeadLetters } from '../../src/trigger/deadLetterStore.js';
-import { redrive } from '../../src/trigger/redrive.js';
+import { readDeadLetters } from '../../src/trigger/deadLetters/deadLetterStore.js';
+import { redrive } from '../../src/trigger/deadLetters/redrive.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
 import type { FcHandler } from '../../src/trigger/invokers/inProcess.js';
 import { idsIn, startJob } from '../helpers/job.js';
@@ -278,7 +278,7 @@ test('redrive after the source expired by TTL delivers the saved bytes and recor
 });
 
 test('the failure options are checked, naming the field', async () => {
-  const { parseJobConfig } = await import('../../src/trigger/config.js');
+  const { parseJobConfig } = await import('../../src/trigger/job/config.js');
   const base = {
     endpoint: 'http://127.0.0.1:1',
     project: 'p',

@@ -4,7 +4,7 @@
 // computed only after a success: a shard whose function always throws read 0 s forever.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TriggerMetrics } from '../../src/trigger/metrics.js';
+import { TriggerMetrics } from '../../src/trigger/engine/metrics.js';
 import { startJob } from '../helpers/job.js';
 
 const lagSample = (text: string, shard: number) => {

@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
-import { parseJobConfig } from '../../src/trigger/config.js';
+import { parseJobConfig } from '../../src/trigger/job/config.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
-import { Scheduler } from '../../src/trigger/scheduler.js';
+import { Scheduler } from '../../src/trigger/engine/scheduler.js';
 
 test('Scheduler and startLogHub refuse unknown or mistyped options by name', async () => {
   const config = parseJobConfig({

@@ -3,8 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compareCursors } from '../../src/codec/index.js';
 import { SlsServiceError, SlsTransportError } from '../../src/errors/index.js';
-import { jobStatus, resetCheckpoints } from '../../src/trigger/admin.js';
-import { readDeadLetters } from '../../src/trigger/deadLetterStore.js';
+import { resetCheckpoints } from '../../src/trigger/ops/checkpoints.js';
+import { jobStatus } from '../../src/trigger/ops/status.js';
+import { readDeadLetters } from '../../src/trigger/deadLetters/deadLetterStore.js';
 import { idsIn, startJob } from '../helpers/job.js';
 
 const keyFor = (shard: number, shards: number) => ((BigInt(shard) * (1n << 128n)) / BigInt(shards)).toString(16).padStart(32, '0');
@@ -270,8 +271,8 @@ test('an instance dies in the middle of a task: the other redoes only that range
 });
 
 test('SLS unreachable: failed ticks back off exponentially up to one interval, no busy loop', async () => {
-  const { parseJobConfig } = await import('../../src/trigger/config.js');
-  const { Scheduler } = await import('../../src/trigger/scheduler.js');
+  const { parseJobConfig } = await import('../../src/trigger/job/config.js');
+  const { Scheduler } = await import('../../src/trigger/engine/scheduler.js');
   const { InProcessInvoker } = await import('../../src/trigger/invokers/inProcess.js');
   const { LogClient } = await import('../../src/client/index.js');
   const net = await import('node:net');
@@ -319,7 +320,7 @@ test('SLS unreachable: failed ticks back off exponentially up to one interval, n
 });
 
 test('config errors name the field', async () => {
-  const { parseJobConfig } = await import('../../src/trigger/config.js');
+  const { parseJobConfig } = await import('../../src/trigger/job/config.js');
   const base = {
     endpoint: 'http://127.0.0.1:1',
     project: 'p',

@@ -1,4 +1,4 @@
-import type { JobConfig } from '../config.js';
+import type { JobConfig } from '../job/config.js';
 import { FcInvoker } from './fc.js';
 import { Fc3Invoker } from './fc3.js';
 import { LocalInvoker } from './local.js';

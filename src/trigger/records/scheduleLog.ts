@@ -1,7 +1,7 @@
 // Schedule log: one record per attempt, written with PutLogs into the trigger's logConfig logstore
 // (field names the real schedule log is known to use: project_name, job_name, task_status,
 // ingest_lines, ingest_bytes, ship_lines, ship_bytes; plus ours), and as a JSON line to a sink.
-import type { LogClient } from '../client/index.js';
+import type { LogClient } from '../../client/index.js';
 
 export const TaskStatus = {
   Success: 'Success',

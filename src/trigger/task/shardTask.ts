@@ -2,11 +2,11 @@
 // receive time past begin) or take the next deferred range (bisectOnError), drop what is too old
 // (maxRecordAgeSeconds), invoke with a validated event, then checkpoint or decide per policy
 // (failure.ts).
-import { addToCursor, compareCursors, cursorDistance } from '../codec/index.js';
-import { idleCheckMs, nextWindowMs, windowCloseMs } from './cadence.js';
-import type { TriggerEvent } from '../event/index.js';
-import type { InvokeOutcome } from './invokers/types.js';
-import { TaskStatus, type ScheduleRecord } from './scheduleLog.js';
+import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import { idleCheckMs, nextWindowMs, windowCloseMs } from '../engine/cadence.js';
+import type { TriggerEvent } from '../../event/index.js';
+import type { InvokeOutcome } from '../invokers/types.js';
+import { TaskStatus, type ScheduleRecord } from '../records/scheduleLog.js';
 import { checkDataLoss } from './dataLoss.js';
 import { onFailure, partialResultOf, type FailureDecision } from './failure.js';
 import { dropAged } from './recordAge.js';
@@ -14,8 +14,6 @@ import { skipExpired } from './expiry.js';
 import { buildEvent, commit, lagOf, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 
-export { lagOf, newShardState, type Range, type ShardState, type TaskDeps } from './shardState.js';
-export { shardRecord } from './taskRecord.js';
 
 /**
  * The next range: the one being retried, else a deferred half, else new data past the checkpoint

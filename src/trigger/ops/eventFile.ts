@@ -1,6 +1,6 @@
 // Local replay's input: an event, or a dead-letter record holding one, from a file.
 import { readFileSync } from 'node:fs';
-import { parseEvent, type TriggerEvent } from '../event/index.js';
+import { parseEvent, type TriggerEvent } from '../../event/index.js';
 
 /** Reads an event file: an event, or a dead-letter record ({event: "<json>"} or its contents list). */
 export function readEventFile(file: string): TriggerEvent {

@@ -4,8 +4,8 @@
 // jumps to the end cursor, skipping even the data still there. With `onCheckpointExpired:
 // "skipToOldest"` (the default) the shard moves to the oldest data still stored and an `Expired`
 // schedule-log record says which interval was lost; with "park" it stops as before.
-import { compareCursors, cursorDistance } from '../codec/index.js';
-import { TaskStatus } from './scheduleLog.js';
+import { compareCursors, cursorDistance } from '../../codec/index.js';
+import { TaskStatus } from '../records/scheduleLog.js';
 import { commit, sourceOf, type ShardState, type TaskDeps } from './shardState.js';
 import { shardRecord } from './taskRecord.js';
 

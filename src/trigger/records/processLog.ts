@@ -1,7 +1,7 @@
 // Process logs under the local invoker: the function's own lines (console, context.logger) go to the
 // function's log logstore (its s.yaml logConfig), with FC's execution-log field names
 // (functionName, serviceName, qualifier, versionId, message; topic = service name), plus the task.
-import type { LogClient } from '../client/index.js';
+import type { LogClient } from '../../client/index.js';
 
 export interface ProcessLogMeta {
   readonly requestId: string;

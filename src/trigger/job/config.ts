@@ -2,7 +2,7 @@
 // enable) plus what the runtime needs (endpoint, project or sourceArn, credentials, target,
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
-import { compile, ValidationError, type LogstoreRef } from '../event/index.js';
+import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
 import { defaultJobName } from './targets.js';
 import { jobConfigSchema } from './configSchema.js';
 

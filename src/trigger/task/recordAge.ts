@@ -1,9 +1,9 @@
 // maxRecordAgeSeconds: the part of a range received before now − max age is not delivered when
 // its task starts; it goes to the dead letter (or is skipped without one) under its own status,
 // and the rest of the range is delivered. Off by default, as on FC.
-import { compareCursors } from '../codec/index.js';
+import { compareCursors } from '../../codec/index.js';
 import { oweDeadLetter } from './failure.js';
-import { TaskStatus } from './scheduleLog.js';
+import { TaskStatus } from '../records/scheduleLog.js';
 import { buildEvent, commit, groupsIn, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { rangeRecord } from './taskRecord.js';
 

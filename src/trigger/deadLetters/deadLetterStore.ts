@@ -3,10 +3,10 @@
 // (<id>.json letters, redriven/<id>.json marks).
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LogClient } from '../client/index.js';
-import { parseEvent, type LogstoreRef } from '../event/index.js';
-import type { DeadLetterTarget } from './config.js';
-import { scanLogs, type Fields } from './logScan.js';
+import type { LogClient } from '../../client/index.js';
+import { parseEvent, type LogstoreRef } from '../../event/index.js';
+import type { DeadLetterTarget } from '../job/config.js';
+import { scanLogs, type Fields } from '../records/logScan.js';
 import {
   DEAD_LETTER_DATA_TOPIC,
   DEAD_LETTER_TOPIC,

@@ -5,22 +5,24 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { LogClient, ShardInfo } from '../client/index.js';
-import { backoffDelay } from '../client/retry.js';
-import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../errors/index.js';
+import type { LogClient, ShardInfo } from '../../client/index.js';
+import { backoffDelay } from '../../client/retry.js';
+import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../../errors/index.js';
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
-import type { JobConfig } from './config.js';
+import type { JobConfig } from '../job/config.js';
 import { realClock, type Clock } from './clock.js';
-import type { Invoker } from './invokers/types.js';
-import { ProcessLog } from './processLog.js';
-import { ScheduleLog } from './scheduleLog.js';
+import type { Invoker } from '../invokers/types.js';
+import { ProcessLog } from '../records/processLog.js';
+import { ScheduleLog } from '../records/scheduleLog.js';
 import { Semaphore } from './semaphore.js';
-import { TaskStatus } from './scheduleLog.js';
-import { lagOf, newShardState, runShardOnce, shardRecord, type ShardState, type TaskDeps } from './shardTask.js';
-import { timeToLoss } from './dataLoss.js';
-import { onCheckpointExpired } from './expiry.js';
-import { adoptMovedCheckpoints, reportWaiting, setupJob } from './jobGroup.js';
+import { TaskStatus } from '../records/scheduleLog.js';
+import { runShardOnce } from '../task/shardTask.js';
+import { lagOf, newShardState, type ShardState, type TaskDeps } from '../task/shardState.js';
+import { shardRecord } from '../task/taskRecord.js';
+import { timeToLoss } from '../task/dataLoss.js';
+import { onCheckpointExpired } from '../task/expiry.js';
+import { adoptMovedCheckpoints, reportWaiting, setupJob } from './consumerGroup.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;

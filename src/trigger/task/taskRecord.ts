@@ -1,8 +1,8 @@
 // Schedule-log records: one per attempt (what the function did with a range), and records about a
 // range or the shard that are not attempts (Bisected, Isolated, RecordAgeExceeded, Parked,
 // DataLossWarning).
-import type { InvokeOutcome } from './invokers/types.js';
-import { resultCounters, type ScheduleRecord, type TaskStatus } from './scheduleLog.js';
+import type { InvokeOutcome } from '../invokers/types.js';
+import { resultCounters, type ScheduleRecord, type TaskStatus } from '../records/scheduleLog.js';
 import type { Range, ShardState, TaskDeps } from './shardState.js';
 
 const NO_COUNTERS = { ingest_lines: 0, ingest_bytes: 0, ship_lines: 0, ship_bytes: 0 };

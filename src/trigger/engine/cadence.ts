@@ -4,7 +4,7 @@
 // one interval apart, so new data is always seen before its window closes. Behind, the next
 // (already closed) window follows at FC's catch-up pace, never slower than one window per
 // interval, or at once with drainBacklog. Low-latency mode checks every pollIntervalMs.
-import type { TaskDeps } from './shardState.js';
+import type { TaskDeps } from '../task/shardState.js';
 
 /** Unix ms at which the window starting at receive time `beginTime` (unix s) may be read. */
 export function windowCloseMs(deps: TaskDeps, beginTime: number): number {

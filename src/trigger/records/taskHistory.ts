@@ -1,8 +1,8 @@
 // A job's task history read back from its schedule-log logstore (what the console's Tasks view and
 // charts show), and a task's process-log lines from the function's log logstore. Both read only
 // the SLS API, so they work against real SLS, where FC's trigger writes the schedule log.
-import type { LogClient } from '../client/index.js';
-import type { LogstoreRef } from '../event/index.js';
+import type { LogClient } from '../../client/index.js';
+import type { LogstoreRef } from '../../event/index.js';
 import { scanLogs, type Fields } from './logScan.js';
 import type { ScheduleRecord, TaskStatus } from './scheduleLog.js';
 

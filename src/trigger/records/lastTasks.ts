@@ -1,9 +1,9 @@
 // The last schedule-log record of each shard of a job, read from the tail of the job's logConfig
 // logstore: what `status` shows as a shard's last task (Success, Failed, Parked, ...). Works against
 // real SLS too, where FC's own trigger writes its schedule log to that logstore.
-import { addToCursor, compareCursors, cursorDistance } from '../codec/index.js';
-import type { LogClient } from '../client/index.js';
-import type { LogstoreRef } from '../event/index.js';
+import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import type { LogClient } from '../../client/index.js';
+import type { LogstoreRef } from '../../event/index.js';
 
 export interface LastTask {
   status: string;

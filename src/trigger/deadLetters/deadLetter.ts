@@ -6,10 +6,10 @@
 // directory: one JSON file per letter that is also a fixture (`replay --fixture <file>` runs it).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { addToCursor, frameGroup, splitLogGroupList } from '../codec/index.js';
-import type { LogClient } from '../client/index.js';
-import { readRange, type Fixture, type LogstoreRef, type TriggerEvent } from '../event/index.js';
-import type { DeadLetterConfig } from './config.js';
+import { addToCursor, frameGroup, splitLogGroupList } from '../../codec/index.js';
+import type { LogClient } from '../../client/index.js';
+import { readRange, type Fixture, type LogstoreRef, type TriggerEvent } from '../../event/index.js';
+import type { DeadLetterConfig } from '../job/config.js';
 
 export const DeadLetterReason = {
   RetriesExhausted: 'RetriesExhausted',

@@ -1,12 +1,9 @@
-// Admin operations on a job, as library calls with their safety rules inside (as kafkajs keeps
-// resetOffsets in admin/ and refuses a group with live members); the CLI and the console call them.
-import type { LogClient } from '../client/index.js';
-import { cursorDistance } from '../codec/index.js';
-import { hasCode, SlsArgumentError } from '../errors/index.js';
-import type { TimePoint } from '../event/index.js';
-import type { JobConfig } from './config.js';
-
-export { jobStatus, type ShardStatus } from './status.js';
+// Moving a job's checkpoints, with its safety rule inside (as kafkajs keeps resetOffsets in admin/
+// and refuses a group with live members); the CLI and the console call it.
+import type { LogClient } from '../../client/index.js';
+import { cursorDistance } from '../../codec/index.js';
+import { SlsArgumentError } from '../../errors/index.js';
+import type { TimePoint } from '../../event/index.js';
 
 export interface JobRef {
   readonly project: string;
@@ -80,43 +77,3 @@ export async function resetCheckpoints(client: LogClient, job: JobRef, o: ResetC
   return moves;
 }
 
-async function ignoring(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'LogStoreAlreadyExist'): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (!hasCode(e, already)) throw e;
-  }
-}
-
-/** Creates the projects and logstores a job names (source, schedule log, process log, dead letter), when missing. */
-/**
- * The logstore a function writes to, when its functionParameter names one the way FC's ETL
- * templates do (`target: { projectName, logstoreName }`: ip-lookup, logstore-replication).
- */
-function functionTarget(parameter: unknown): { projectName: string; logstoreName: string } | undefined {
-  const t = (parameter as { target?: { projectName?: unknown; logstoreName?: unknown } } | undefined)?.target;
-  return typeof t?.projectName === 'string' && typeof t.logstoreName === 'string'
-    ? { projectName: t.projectName, logstoreName: t.logstoreName }
-    : undefined;
-}
-
-export async function ensureJobResources(
-  client: LogClient,
-  config: JobConfig,
-  opts: { sourceShards: number; ttlDays?: number; description?: string },
-): Promise<void> {
-  const stores: Array<[string, string, number]> = [
-    [config.project, config.logstore, opts.sourceShards],
-    [config.logConfig.project, config.logConfig.logstore, 1],
-  ];
-  if (config.target.type === 'local' && config.target.processLog)
-    stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
-  const dl = config.deadLetter?.target;
-  if (dl?.kind === 'logstore') stores.push([dl.project, dl.logstore, 1]);
-  const out = functionTarget(config.functionParameter);
-  if (out) stores.push([out.projectName, out.logstoreName, 1]);
-  for (const [project, logstore, shardCount] of stores) {
-    await ignoring(client.createProject({ project, description: opts.description ?? 'created by sls-trigger' }), 'ProjectAlreadyExist');
-    await ignoring(client.createLogStore({ project, logstore, shardCount, ttl: opts.ttlDays ?? 7 }), 'LogStoreAlreadyExist');
-  }
-}

@@ -1,8 +1,8 @@
 // Reading a logstore back as flat records (every shard, from a receive time on): what the
 // dead-letter store, the console's task history and its process-log view share.
-import type { LogClient } from '../client/index.js';
-import type { FastLogGroup } from '../codec/index.js';
-import type { LogstoreRef } from '../event/index.js';
+import type { LogClient } from '../../client/index.js';
+import type { FastLogGroup } from '../../codec/index.js';
+import type { LogstoreRef } from '../../event/index.js';
 
 export type Fields = Record<string, string>;
 

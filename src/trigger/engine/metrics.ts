@@ -5,10 +5,10 @@
 // rename ours `exported_job`) and `logstore` (project/logstore: readable when the name is a hash).
 // Label values known up front start at 0, so rate() and alerts work from the first scrape.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { JobConfig } from './config.js';
-import { DeadLetterReason } from './deadLetter.js';
+import type { JobConfig } from '../job/config.js';
+import { DeadLetterReason } from '../deadLetters/deadLetter.js';
 import type { CheckEvent, DeadLetterEvent, ExpiredEvent, RetryEvent, TaskEvent } from './events.js';
-import { TaskStatus } from './scheduleLog.js';
+import { TaskStatus } from '../records/scheduleLog.js';
 import type { Scheduler } from './scheduler.js';
 
 /** Invocation-duration buckets, seconds: 5 ms to 10 min (FC's longest timeouts). */

@@ -1,12 +1,12 @@
 // Job progress per shard from the job's consumer group: owner, checkpoint time, last data time, lag
 // (like the seed's ConsumerGroupTest output).
-import { addToCursor, compareCursors, cursorDistance, decodeCursor } from '../codec/index.js';
-import type { LogClient } from '../client/index.js';
-import { hasCode } from '../errors/index.js';
-import type { LogstoreRef } from '../event/index.js';
-import { timeToLoss } from './dataLoss.js';
-import { lastTasks, type LastTask } from './lastTasks.js';
-import { lagOf } from './shardState.js';
+import { addToCursor, compareCursors, cursorDistance, decodeCursor } from '../../codec/index.js';
+import type { LogClient } from '../../client/index.js';
+import { hasCode } from '../../errors/index.js';
+import type { LogstoreRef } from '../../event/index.js';
+import { timeToLoss } from '../task/dataLoss.js';
+import { lastTasks, type LastTask } from '../records/lastTasks.js';
+import { lagOf } from '../task/shardState.js';
 
 export interface ShardStatus {
   shardId: number;

@@ -1,7 +1,7 @@
 // The job's consumer group from the scheduler's side: creating it with every shard's start
 // position, reading the source's TTL, and adopting checkpoints someone else moved.
-import { hasCode, isRetriable, isSlsError } from '../errors/index.js';
-import type { ShardState, TaskDeps } from './shardState.js';
+import { hasCode, isRetriable, isSlsError } from '../../errors/index.js';
+import type { ShardState, TaskDeps } from '../task/shardState.js';
 
 const groupOf = (deps: TaskDeps) => ({ project: deps.config.project, logstore: deps.config.logstore, consumerGroup: deps.config.jobName });
 

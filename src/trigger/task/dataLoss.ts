@@ -1,7 +1,7 @@
 // Time to data loss per shard: the logstore's TTL minus the age (by receive time) of the oldest
 // data the job has not processed yet, i.e. of the group at its checkpoint. Below the job's
 // dataLossWarningSeconds (default a quarter of the TTL) a warning fires once, until it recovers.
-import type { EmitFn } from './events.js';
+import type { EmitFn } from '../engine/events.js';
 
 export interface DataLossState {
   timeToLossSeconds?: number;

@@ -1,11 +1,11 @@
 // What follows a failed attempt: retry the range (FC: quickly up to maxRetryTime, then per policy),
 // bisect it (bisectOnError: halves down to the one failing group, no attempts used), commit the
 // part a partial-progress handler finished, and send dead letters.
-import { compareCursors, isCursor } from '../codec/index.js';
-import { backoffDelay } from '../client/retry.js';
-import type { TriggerEvent } from '../event/index.js';
-import { deadLetterId, sendDeadLetter, type DeadLetterReason } from './deadLetter.js';
-import { TaskStatus, type ScheduleRecord } from './scheduleLog.js';
+import { compareCursors, isCursor } from '../../codec/index.js';
+import { backoffDelay } from '../../client/retry.js';
+import type { TriggerEvent } from '../../event/index.js';
+import { deadLetterId, sendDeadLetter, type DeadLetterReason } from '../deadLetters/deadLetter.js';
+import { TaskStatus, type ScheduleRecord } from '../records/scheduleLog.js';
 import { commit, cursorInto, groupsIn, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { rangeRecord } from './taskRecord.js';
 

@@ -1,6 +1,6 @@
 // Every event the Scheduler emits, declared once with its payload (as kafkajs declares its
 // instrumentation events), so listeners are typed and the CLI and tests need no casts.
-import type { ScheduleRecord } from './scheduleLog.js';
+import type { ScheduleRecord } from '../records/scheduleLog.js';
 
 export interface PollEvent {
   assigned: number[];

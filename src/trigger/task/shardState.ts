@@ -1,15 +1,15 @@
 // A shard's state between ticks, what a task needs (TaskDeps), and the steps every path shares:
 // building a range with its receive times, committing a checkpoint, running the writes a decided
 // range still owes.
-import { addToCursor, compareCursors, cursorDistance } from '../codec/index.js';
-import type { LogClient } from '../client/index.js';
-import { EventCapability, eventOf, lastGroupTime, taskIdOf, type TriggerEvent } from '../event/index.js';
-import type { JobConfig } from './config.js';
-import type { Invoker } from './invokers/types.js';
-import type { ProcessLog } from './processLog.js';
-import type { Semaphore } from './semaphore.js';
-import type { ScheduleLog } from './scheduleLog.js';
-import type { EmitFn } from './events.js';
+import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import type { LogClient } from '../../client/index.js';
+import { EventCapability, eventOf, lastGroupTime, taskIdOf, type TriggerEvent } from '../../event/index.js';
+import type { JobConfig } from '../job/config.js';
+import type { Invoker } from '../invokers/types.js';
+import type { ProcessLog } from '../records/processLog.js';
+import type { Semaphore } from '../engine/semaphore.js';
+import type { ScheduleLog } from '../records/scheduleLog.js';
+import type { EmitFn } from '../engine/events.js';
 import type { DataLossState } from './dataLoss.js';
 
 export interface Range {

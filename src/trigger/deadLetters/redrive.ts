@@ -2,13 +2,13 @@
 // the source when the range is still there; once the TTL removed it, the letter's saved bytes are
 // served under the same cursors (as `replay --fixture` does). Each success is marked, so a second
 // redrive skips it unless `all`.
-import type { LogClient } from '../client/index.js';
-import { compareCursors } from '../codec/index.js';
-import type { Fixture, TriggerEvent } from '../event/index.js';
-import type { DeadLetterTarget } from './config.js';
+import type { LogClient } from '../../client/index.js';
+import { compareCursors } from '../../codec/index.js';
+import type { Fixture, TriggerEvent } from '../../event/index.js';
+import type { DeadLetterTarget } from '../job/config.js';
 import { letterFixture, type DeadLetter } from './deadLetter.js';
 import { markRedriven, readDeadLetters } from './deadLetterStore.js';
-import type { Invoker, InvokeOutcome } from './invokers/types.js';
+import type { Invoker, InvokeOutcome } from '../invokers/types.js';
 
 /** Serves a fixture under its own project, logstore, shard and cursors; the event it returns points at it. */
 export type ServeSaved = (fixture: Fixture) => Promise<{ event: TriggerEvent; close(): Promise<void> }>;

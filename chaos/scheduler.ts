@@ -147,7 +147,10 @@ export async function schedulerCampaign(opts: {
         report.merges++;
       }
       if (round === opts.kills) break;
-      await sleep(800 + rnd() * 1700); // a runner needs ~0.8 s to start (tsx) before it works
+      // Kill once this runner is at work (it delivered something of this round's data), at a random point after.
+      const delivered = readLines(out).length;
+      for (let waited = 0; readLines(out).length === delivered && waited < 30_000; waited += 50) await sleep(50);
+      await sleep(rnd() * 1000);
       pidsKilled.add(runner.child.pid!);
       await kill9(runner);
       report.kills++;

@@ -139,7 +139,8 @@ test('replay splits a long range into windows and shows progress', async () => {
 });
 
 test('run --once processes the data; checkpoint reset refuses a live job unless --force, then re-delivers', async () => {
-  const job = writeJob('cli-job', { jobConfig: { triggerInterval: 60, maxRetryTime: 1 } });
+  // A long lease (3 × 600 s): "live" must not depend on how fast this machine runs the steps below.
+  const job = writeJob('cli-job', { jobConfig: { triggerInterval: 60, maxRetryTime: 1 }, heartbeatIntervalSeconds: 600 });
   const lines = (out: string) =>
     out
       .split('\n')

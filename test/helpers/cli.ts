@@ -35,7 +35,8 @@ export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
   };
   readline.createInterface({ input: child.stdout! }).on('line', feed('stdout'));
   readline.createInterface({ input: child.stderr! }).on('line', feed('stderr'));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  // 'close', not 'exit': by then every line the child wrote has been read (stdio may outlive 'exit').
+  const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return {
     child,
     stdout,
@@ -60,6 +61,5 @@ export async function runCli(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const c = startCli(args, opts);
   const code = await c.exit;
-  await new Promise((r) => setImmediate(r));
   return { code, stdout: c.stdout.join('\n'), stderr: c.stderr.join('\n') };
 }

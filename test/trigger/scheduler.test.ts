@@ -237,10 +237,12 @@ test('two instances share a job; one dies, the other takes its shards from the l
 
 test('an instance dies in the middle of a task: the other redoes only that range', async () => {
   let hangOnce = true;
+  let readBeforeHang: () => void = () => undefined;
+  const hung = new Promise<void>((r) => (readBeforeHang = r)); // the task read its range and now hangs
   const job = await startJob({
     shards: 1,
     // the first invocation reads its range and then never returns: its instance "dies" there
-    afterRead: () => (hangOnce ? ((hangOnce = false), new Promise<void>(() => undefined)) : Promise.resolve()),
+    afterRead: () => (hangOnce ? ((hangOnce = false), readBeforeHang(), new Promise<void>(() => undefined)) : Promise.resolve()),
   });
   try {
     const a = job.scheduler;
@@ -248,7 +250,7 @@ test('an instance dies in the middle of a task: the other redoes only that range
     await job.put(['one', 'two']);
     job.clock.advance(61_000); // their window (by receive time) has closed
     await a.tick(); // a takes the shard and starts the task, which hangs after reading
-    for (let i = 0; i < 50 && job.seen.length < 2; i++) await new Promise((r) => setImmediate(r));
+    await hung;
     assert.deepEqual(
       job.seen.map((s) => s.id),
       ['one', 'two'],

@@ -6,6 +6,7 @@ import type { LogClient } from '../client/index.js';
 import { startConsole, type ConsoleServer } from '../console/index.js';
 import { TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
 import { serveSaved } from './job.js';
+import type { Credentials } from '../codec/index.js';
 
 export interface Listen {
   readonly host: string;
@@ -37,7 +38,7 @@ export interface JobConsoleOptions {
   readonly config: JobConfig;
   readonly client: LogClient;
   readonly invoker?: Invoker;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly registries: readonly Registry[];
   readonly mode: 'live' | 'standalone';
   /** how often the console samples the job (default 2000 ms) */

@@ -8,6 +8,7 @@ import { envCredentials, ENV } from '../config/env.js';
 import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
 import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
+import type { Credentials } from '../codec/index.js';
 
 export interface JobFlags {
   config: string;
@@ -70,7 +71,7 @@ export function parseJobIn(file: string, input: JobConfigInput): JobConfig {
  * Credentials: the config's, else the environment's, else — only for a loopback endpoint — the
  * embedded LogHub's default key.
  */
-export function credentialsFor(endpoint: string, fromConfig?: { accessKeyId: string; accessKeySecret: string; securityToken?: string }) {
+export function credentialsFor(endpoint: string, fromConfig?: Credentials) {
   const c = fromConfig ?? envCredentials();
   if (c) return c;
   if (parseEndpoint(endpoint).direct) return DEFAULT_ACCESS_KEY;

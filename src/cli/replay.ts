@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../loghub/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
-import { cursorDistance } from '../codec/index.js';
+import { cursorDistance, type Credentials } from '../codec/index.js';
 import {
   eventForCursors,
   eventForTimes,
@@ -105,12 +105,7 @@ function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: In
   return o.ok;
 }
 
-async function invokeAll(
-  flags: ReplayFlags,
-  t: ReturnType<typeof target>,
-  events: TriggerEvent[],
-  creds: { accessKeyId: string; accessKeySecret: string; securityToken?: string },
-): Promise<boolean> {
+async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, events: TriggerEvent[], creds: Credentials): Promise<boolean> {
   const inv = new LocalInvoker({
     module: t.module,
     handler: t.handler,

@@ -24,10 +24,14 @@ export const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 200, maxDe
 
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Delay before retry number `attempt` (1-based): random in [0, min(max, base * 2^(attempt-1))]. */
+/** The exponential step before retry number `attempt` (1-based): min(max, base * 2^(attempt-1)), no jitter. */
+export function backoffCeiling(attempt: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+  return Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/** Delay before retry number `attempt` (1-based): random in [0, backoffCeiling] (full jitter). */
 export function backoffDelay(attempt: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling * (opts.random ?? Math.random)());
+  return Math.round(backoffCeiling(attempt, opts) * (opts.random ?? Math.random)());
 }
 
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
-import { addToCursor } from '../codec/index.js';
+import { addToCursor, type Credentials } from '../codec/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 import {
   deadLetterWhere,
@@ -32,7 +32,7 @@ export interface ConsoleDeps {
   readonly now: () => number;
   /** runs the job's function for replay and redrive (absent: those answer 409) */
   readonly invoker?: Invoker;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly serveSaved?: ServeSaved;
   readonly canServeSaved: boolean;
   readonly registries: readonly Registry[];

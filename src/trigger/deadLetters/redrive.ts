@@ -3,7 +3,7 @@
 // served under the same cursors (as `replay --fixture` does). Each success is marked, so a second
 // redrive skips it unless `all`.
 import type { LogClient } from '../../client/index.js';
-import { compareCursors } from '../../codec/index.js';
+import { compareCursors, type Credentials } from '../../codec/index.js';
 import type { Fixture, TriggerEvent } from '../../event/index.js';
 import type { DeadLetterTarget } from '../job/config.js';
 import { letterFixture, type DeadLetter } from './deadLetter.js';
@@ -28,7 +28,7 @@ export interface RedriveOptions {
   readonly client: LogClient;
   readonly target: DeadLetterTarget;
   readonly invoker: Invoker;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly timeoutMs: number;
   readonly filter?: RedriveFilter;
   /** decide and report, invoke nothing, mark nothing */

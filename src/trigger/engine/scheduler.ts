@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { LogClient, ShardInfo } from '../../client/index.js';
-import { backoffDelay } from '../../client/retry.js';
+import { backoffCeiling, backoffDelay } from '../../client/retry.js';
 import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../../errors/index.js';
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
@@ -23,6 +23,7 @@ import { shardRecord } from '../task/taskRecord.js';
 import { timeToLoss } from '../task/dataLoss.js';
 import { onCheckpointExpired } from '../task/expiry.js';
 import { adoptMovedCheckpoints, reportWaiting, setupJob } from './consumerGroup.js';
+import type { Credentials } from '../../codec/index.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -30,7 +31,7 @@ export interface SchedulerOptions {
   readonly client: LogClient;
   readonly invoker: Invoker;
   /** credentials put in the function's context (default: the config's) */
-  readonly functionCredentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly functionCredentials?: Credentials;
   readonly clock?: Clock;
   readonly random?: () => number;
   /** this instance's name in the consumer group (default host-pid-random) */
@@ -295,7 +296,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       } catch (e) {
         failures++;
         this.emit('warning', { message: `tick failed (${failures} in a row): ${(e as Error).message}` });
-        wait = Math.min(this.cfg.triggerInterval * 1000, this.deps.timing.retryBaseMs * 2 ** (failures - 1));
+        // one process polling: no herd to spread, so the plain exponential step (no jitter)
+        wait = backoffCeiling(failures, { baseDelayMs: this.deps.timing.retryBaseMs, maxDelayMs: this.cfg.triggerInterval * 1000 });
       }
       if (!this.running) break;
       await this.clock.sleep(wait, failures > 0 ? undefined : this.wakeSignal);

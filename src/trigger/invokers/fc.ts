@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcCommon.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
+import type { Credentials } from '../../codec/index.js';
 
 export interface FcInvokerOptions {
   readonly accountId: string;
@@ -14,7 +15,7 @@ export interface FcInvokerOptions {
   readonly qualifier?: string;
   /** override, e.g. http://127.0.0.1:9000 (default https://<account>.<region>.fc.aliyuncs.com) */
   readonly endpoint?: string;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly timeoutMs?: number;
 }
 

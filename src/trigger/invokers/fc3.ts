@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcCommon.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
+import type { Credentials } from '../../codec/index.js';
 
 export interface Fc3InvokerOptions {
   readonly accountId: string;
@@ -15,7 +16,7 @@ export interface Fc3InvokerOptions {
   readonly qualifier?: string;
   /** override, e.g. http://127.0.0.1:9000 (default https://<account>.<region>.fc.aliyuncs.com) */
   readonly endpoint?: string;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly timeoutMs?: number;
 }
 

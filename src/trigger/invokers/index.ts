@@ -3,6 +3,7 @@ import { FcInvoker } from './fc.js';
 import { Fc3Invoker } from './fc3.js';
 import { LocalInvoker } from './local.js';
 import type { Invoker } from './types.js';
+import type { Credentials } from '../../codec/index.js';
 
 export * from './types.js';
 export { LocalInvoker, type LocalInvokerOptions } from './local.js';
@@ -11,10 +12,7 @@ export { Fc3Invoker, type Fc3InvokerOptions } from './fc3.js';
 export { InProcessInvoker, type FcHandler, type FcContext } from './inProcess.js';
 
 /** The invoker a job config names: a local handler module, or a function on FC 2.0 or FC 3.0. */
-export function createInvoker(
-  config: JobConfig,
-  credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string },
-): Invoker {
+export function createInvoker(config: JobConfig, credentials: Credentials): Invoker {
   const t = config.target;
   if (t.type === 'local') {
     return new LocalInvoker({

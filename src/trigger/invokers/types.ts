@@ -1,6 +1,7 @@
 // What every invoker (local worker, FC) returns. A function failure (FC: HTTP 200 with
 // X-Fc-Error-Type) is told apart from a transport/throttling failure, which is retried without
 // counting against the function.
+import type { Credentials } from '../../codec/index.js';
 
 export interface FunctionErrorBody {
   errorMessage: string;
@@ -26,7 +27,7 @@ export interface InvokeRequest {
   readonly event: Buffer;
   readonly requestId: string;
   readonly timeoutMs: number;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
 }
 
 export interface Invoker {

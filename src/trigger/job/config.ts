@@ -5,6 +5,7 @@
 import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
 import { defaultJobName } from './targets.js';
 import { jobConfigSchema } from './configSchema.js';
+import type { Credentials } from '../../codec/index.js';
 
 export { jobConfigSchema } from './configSchema.js';
 
@@ -47,7 +48,7 @@ export interface JobConfigInput {
   endpoint?: string;
   project?: string;
   sourceArn?: string;
-  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  credentials?: Credentials;
   sourceConfig: { logstore: string; startTime?: number | string | null };
   jobConfig: { triggerInterval: number | string; maxRetryTime?: number | string };
   functionParameter?: Record<string, unknown>;
@@ -144,7 +145,7 @@ export interface JobConfig {
   drainBacklog: boolean;
   /** low-latency mode: check every this often and invoke for all new data at once (windows off); undefined = interval mode */
   lowLatency?: LowLatencyConfig;
-  credentials?: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  credentials?: Credentials;
   /** notes about the config that are not errors (e.g. outside FC's ranges) */
   warnings: string[];
 }

@@ -76,4 +76,3 @@ export async function resetCheckpoints(client: LogClient, job: JobRef, o: ResetC
   }
   return moves;
 }
-

@@ -1,7 +1,7 @@
 // A shard's state between ticks, what a task needs (TaskDeps), and the steps every path shares:
 // building a range with its receive times, committing a checkpoint, running the writes a decided
 // range still owes.
-import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import { addToCursor, compareCursors, cursorDistance, type Credentials } from '../../codec/index.js';
 import type { LogClient } from '../../client/index.js';
 import { EventCapability, eventOf, lastGroupTime, taskIdOf, type TriggerEvent } from '../../event/index.js';
 import type { JobConfig } from '../job/config.js';
@@ -86,7 +86,7 @@ export interface TaskDeps {
   readonly now: () => number;
   readonly random: () => number;
   readonly emit: EmitFn;
-  readonly credentials: { accessKeyId: string; accessKeySecret: string; securityToken?: string };
+  readonly credentials: Credentials;
   readonly timing: { catchUpThresholdSeconds: number; catchUpIntervalMs: number; retryBaseMs: number; retryMaxMs: number };
   readonly newRequestId: () => string;
   /** the source logstore's TTL in seconds, once known (the scheduler reads it at setup) */

@@ -14,7 +14,6 @@ import { skipExpired } from './expiry.js';
 import { buildEvent, commit, lagOf, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
 import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 
-
 /**
  * The next range: the one being retried, else a deferred half, else new data past the checkpoint
  * (FC's window, or everything up to maxBatchGroups in low-latency mode). `waitUntilMs` when there is

@@ -1,12 +1,9 @@
 // sls-trigger build: bundle a function for FC upload and report its size and load time.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { buildFunction } from '../build/bundle.js';
 
-export function registerBuild(program: Command): void {
-  program
-    .command(COMMANDS.build.usage)
-    .description(COMMANDS.build.description)
+export function registerBuild(command: Command): void {
+  command
     .option('--entry <file>', 'entry module (default: src/index.ts, index.ts, src/index.js or index.js)')
     .option('--out-dir <dir>', 'output directory', 'dist')
     .option('--no-minify', 'keep the bundle readable')

@@ -1,7 +1,6 @@
 // sls-trigger checkpoint show | reset: a job's checkpoints, and moving them without recreating the
 // trigger (the seed's "重置Checkpoint" example, done with UpdateCheckPoint).
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { jobStatus, parseTimePoint, resetCheckpoints, type CheckpointMove } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
@@ -39,8 +38,8 @@ function dryRunNote(moves: CheckpointMove[], force: boolean | undefined): string
   return `dry run: nothing changed${refusal}\n`;
 }
 
-export function registerCheckpoint(program: Command): void {
-  const cp = program.command(COMMANDS.checkpoint.usage).description(COMMANDS.checkpoint.description);
+export function registerCheckpoint(command: Command): void {
+  const cp = command;
   sourceOptions(cp.command('show').description('checkpoint, owner and update time per shard'))
     .option('--job <name>', 'job name (its consumer group)')
     .option('--json', 'print JSON')

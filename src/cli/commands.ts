@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 interface CommandInfo {
   readonly usage: string;
   readonly description: string;
-  readonly load: () => Promise<(program: Command) => void>;
+  /** the command's module: fills in the options and the action of the command main made */
+  readonly load: () => Promise<(command: Command) => void>;
 }
 
 export const COMMANDS = {

@@ -3,7 +3,6 @@
 // trigger's history from the schedule logs FC writes. With the job's target it can also replay
 // and redrive.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { createInvoker } from '../trigger/index.js';
 import { CONSOLE_DEFAULT, listenFlag, startJobConsole } from './consoleStart.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
@@ -15,11 +14,9 @@ interface ConsoleFlags extends JobFlags {
   sampleMs: number;
 }
 
-export function registerConsole(program: Command): void {
+export function registerConsole(command: Command): void {
   targetOptions(
-    program
-      .command(COMMANDS.console.usage)
-      .description(COMMANDS.console.description)
+    command
       .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
       .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
   )

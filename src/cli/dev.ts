@@ -4,7 +4,6 @@
 // run resumes from the checkpoints.
 import type { Command } from 'commander';
 import path from 'node:path';
-import { COMMANDS } from './commands.js';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
@@ -50,10 +49,8 @@ function failurePolicy(config: ReturnType<typeof parseJobConfig>): string {
   return `${config.bisectOnError ? 'bisect, then ' : ''}${config.onRetriesExhausted}${where}`;
 }
 
-export function registerDev(program: Command): void {
-  program
-    .command(COMMANDS.dev.usage)
-    .description(COMMANDS.dev.description)
+export function registerDev(command: Command): void {
+  command
     .option('-c, --config <file>', 's.yaml with an fc3 function and a log trigger', 's.yaml')
     .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)')
     .option('--port <n>', 'embedded LogHub port (0 = any free port)', intOption('--port', 0, 65535), 8090)

@@ -1,6 +1,5 @@
 // sls-trigger events generate | validate
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { readFileSync } from 'node:fs';
 import { eventForTimes, parseTimePoint, validateEvent } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
@@ -12,8 +11,8 @@ interface GenerateFlags extends SourceFlags {
   to: string;
 }
 
-export function registerEvents(program: Command): void {
-  const events = program.command(COMMANDS.events.usage).description(COMMANDS.events.description);
+export function registerEvents(command: Command): void {
+  const events = command;
   sourceOptions(
     events
       .command('generate')

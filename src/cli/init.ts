@@ -1,13 +1,10 @@
 // sls-trigger init: scaffold a function from a template.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { initProject, listTemplates } from '../scaffold/init.js';
 import { SlsArgumentError } from '../errors/index.js';
 
-export function registerInit(program: Command): void {
-  program
-    .command(COMMANDS.init.usage)
-    .description(COMMANDS.init.description)
+export function registerInit(command: Command): void {
+  command
     .option('-t, --template <name>', 'template to copy (see --list)', 'user-defined-function')
     .option('--name <name>', 'function and package name (default: the directory name)')
     .option('--project <name>', 'SLS project in s.yaml')

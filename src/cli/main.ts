@@ -29,7 +29,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
     .showHelpAfterError('(see sls-trigger --help)');
   const chosen = chosenCommand(argv);
   for (const [name, info] of Object.entries(COMMANDS) as Array<[CommandName, (typeof COMMANDS)[CommandName]]>) {
-    if (name === chosen) (await info.load())(program);
+    // main makes each command (the table's usage and description) and hands it to its module: no module imports the table
+    if (name === chosen) (await info.load())(program.command(info.usage).description(info.description));
     else program.command(info.usage).description(info.description); // listed in the help, never run
   }
   pointToHelp(program, 'sls-trigger');

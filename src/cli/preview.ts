@@ -1,6 +1,5 @@
 // sls-trigger preview: the first N log groups of a shard from a point in time (the console's 消费预览).
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import type { LogClient } from '../client/index.js';
 import type { LogGroup } from '../codec/index.js';
 import { parseTimePoint } from '../trigger/index.js';
@@ -37,8 +36,8 @@ async function preview(client: LogClient, at: { project: string; logstore: strin
   }
 }
 
-export function registerPreview(program: Command): void {
-  sourceOptions(program.command(COMMANDS.preview.usage).description(COMMANDS.preview.description))
+export function registerPreview(command: Command): void {
+  sourceOptions(command)
     .option('--shard <n>', 'shard id', intOption('--shard', 0, 1e9), 0)
     .option('--from <time>', 'begin, end, unix seconds or ISO date', 'begin')
     .option('--count <n>', 'log groups to show (a group holds one or more logs; see --lines)', intOption('--count', 1, 1000), 10)

@@ -2,7 +2,6 @@
 // library's redrive: the source when still readable, else the saved bytes served under the same
 // cursors). Prints one line per letter (or JSON), a progress bar, and exits 1 if any failed.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { createInvoker, deadLetterWhere, parseTimePoint, redrive, type RedriveItem, type RedriveReport } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, serveSaved, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
@@ -58,11 +57,9 @@ function printSummary(r: RedriveReport, dryRun: boolean, json: boolean): void {
   else process.stderr.write(line + '\n');
 }
 
-export function registerRedrive(program: Command): void {
+export function registerRedrive(command: Command): void {
   targetOptions(
-    program
-      .command(COMMANDS.redrive.usage)
-      .description(COMMANDS.redrive.description)
+    command
       .requiredOption('-c, --config <file>', "the job's config (JSON or s.yaml): its target is invoked, its deadLetter read")
       .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
   )

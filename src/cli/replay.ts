@@ -1,7 +1,6 @@
 // sls-trigger replay: build real events and invoke the function locally, from live data (any SLS
 // endpoint), from an event or dead-letter file, or offline from a recorded fixture.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../loghub/index.js';
@@ -135,8 +134,8 @@ async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, event
   return allOk;
 }
 
-export function registerReplay(program: Command): void {
-  sourceOptions(program.command(COMMANDS.replay.usage).description(COMMANDS.replay.description))
+export function registerReplay(command: Command): void {
+  sourceOptions(command)
     .option('--module <path>', "handler module (default: the config's local target)")
     .option('--handler <name>', "exported handler (default: the config's, else handler)")
     .option('--initializer <name>', 'exported initializer')

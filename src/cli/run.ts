@@ -1,6 +1,5 @@
 // sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { printSchedulerEvents, runSummary } from './print.js';
@@ -14,11 +13,9 @@ interface RunFlags extends JobFlags {
   console?: Listen;
 }
 
-export function registerRun(program: Command): void {
+export function registerRun(command: Command): void {
   targetOptions(
-    program
-      .command(COMMANDS.run.usage)
-      .description(COMMANDS.run.description)
+    command
       .requiredOption('-c, --config <file>', 'job config: a JSON trigger config, or an s.yaml with an fc3 log trigger')
       .option('--trigger <name>', 'which log trigger in the s.yaml (default: the first)'),
   )

@@ -1,6 +1,5 @@
 // sls-trigger serve: the embedded LogHub as a standalone server.
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { lz4Implementation } from '../codec/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub, type AccessKey } from '../loghub/index.js';
 import { envCredentials } from '../config/env.js';
@@ -30,10 +29,8 @@ export function serveKeys(flags: { accessKeyId?: string; accessKeySecret?: strin
   return env ? { accessKeyId: env.accessKeyId, accessKeySecret: env.accessKeySecret } : DEFAULT_ACCESS_KEY;
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command(COMMANDS.serve.usage)
-    .description(COMMANDS.serve.description)
+export function registerServe(command: Command): void {
+  command
     .option('--port <n>', 'port to listen on (0 = any free port)', intOption('--port', 0, 65535), 8090)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'where shard data and metadata live', '.sls-trigger/loghub')

@@ -1,14 +1,13 @@
 // sls-trigger status: a job's progress per shard (owner, checkpoint time, last data time, lag).
 import type { Command } from 'commander';
-import { COMMANDS } from './commands.js';
 import { jobStatus, timeToLossText } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
 import { table } from './print.js';
 
 const time = (s: number | undefined) => (s === undefined ? '-' : new Date(s * 1000).toISOString().replace('.000Z', 'Z'));
 
-export function registerStatus(program: Command): void {
-  sourceOptions(program.command(COMMANDS.status.usage).description(COMMANDS.status.description))
+export function registerStatus(command: Command): void {
+  sourceOptions(command)
     .option('--job <name>', "job name (its consumer group; default: the config's)")
     .option('--json', 'print JSON instead of a table')
     .action(async (flags: SourceFlags & { json?: boolean }) => {

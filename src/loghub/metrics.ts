@@ -3,7 +3,7 @@
 // registry per instance; `serve` answers GET /metrics with it, the console merges it with the job's.
 import { Counter, Histogram, Registry } from 'prom-client';
 import { ACTION_NAMES } from './http/route.js';
-import type { RequestLogEntry } from './server.js';
+import type { RequestLogEntry } from './requestLog.js';
 import { STORAGE_ERROR_CODES, type StorageErrorCode } from './store/storageHealth.js';
 
 /** The code label of an answered request (an empty label value reads as a missing one in PromQL). */

@@ -17,6 +17,9 @@ import { MemoryStore } from './store/memoryStore.js';
 import type { Store } from './store/types.js';
 import { expireAll } from './ttl.js';
 import type { LogHubMetrics } from './metrics.js';
+import type { RequestLogEntry } from './requestLog.js';
+
+export type { RequestLogEntry } from './requestLog.js';
 
 export interface AccessKey {
   readonly accessKeyId: string;
@@ -25,21 +28,6 @@ export interface AccessKey {
 
 /** The pair a fresh `serve`/`dev` accepts when none is configured (printed at start). */
 export const DEFAULT_ACCESS_KEY: AccessKey = { accessKeyId: 'sls-trigger-local', accessKeySecret: 'sls-trigger-local-secret' };
-
-export interface RequestLogEntry {
-  time: string;
-  requestId: string;
-  method: string;
-  path: string;
-  action: string | undefined;
-  project: string | undefined;
-  status: number;
-  errorCode?: string;
-  errorMessage?: string;
-  ms: number;
-  bytesIn: number;
-  bytesOut: number;
-}
 
 export interface LogHubOptions {
   /** default 0 (any free port) */

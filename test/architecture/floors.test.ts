@@ -1,5 +1,6 @@
 // The floors of docs/architecture.md, checked on every source file: no import goes up a floor, and
-// trigger, runtime and loghub (siblings) do not import each other.
+// trigger, runtime and loghub (siblings) do not import each other; and no two files import each other
+// in a circle (a circle makes load order matter and splits a module in two).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -50,4 +51,52 @@ test('imports point down the floors; siblings do not import each other', () => {
     Object.keys(FLOOR).every((f) => readdirSync(src).includes(f)),
     'every floor named here exists',
   );
+});
+
+/** Every relative import of a source file (static, re-export, type-only and dynamic import()), as resolved files. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const specs = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.[^']+)'/g)].map((m) => m[1]);
+  return specs
+    .map((s) => path.resolve(path.dirname(file), s).replace(/\.js$/, '.ts'))
+    .filter((f) => f.endsWith('.ts') || f.endsWith('.mjs'));
+}
+
+/** The import circles among source files (Tarjan's strongly connected components of two or more files, or a file importing itself). */
+function circles(files: string[]): string[][] {
+  const graph = new Map(files.map((f) => [f, importsOf(f)]));
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      for (let w = stack.pop()!; ; w = stack.pop()!) {
+        onStack.delete(w);
+        scc.push(w);
+        if (w === v) break;
+      }
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) found.push(scc.map((f) => path.relative(repoRoot, f)).sort());
+    }
+  };
+  for (const f of files) if (!index.has(f)) visit(f);
+  return found;
+}
+
+test('no import circles between source files, dynamic import() included', () => {
+  assert.deepEqual(circles(sources(path.join(repoRoot, 'src'))), []);
 });

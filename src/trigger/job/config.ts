@@ -3,44 +3,14 @@
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
 import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
-import { defaultJobName } from './targets.js';
+import { defaultJobName, type DeadLetterTarget, type Fc3Target, type FcTarget, type LocalTarget, type Target } from './targets.js';
 import { jobConfigSchema } from './configSchema.js';
 import type { Credentials } from '../../codec/index.js';
 
+export type { DeadLetterTarget, Fc3Target, FcTarget, LocalTarget, Target } from './targets.js';
 export { jobConfigSchema } from './configSchema.js';
 
 export type StartPosition = 'latest' | 'begin' | number;
-
-export interface LocalTarget {
-  type: 'local';
-  module: string;
-  handler?: string;
-  initializer?: string;
-  functionName?: string;
-  processLog?: LogstoreRef;
-}
-
-export interface FcTarget {
-  type: 'fc';
-  accountId: string;
-  region: string;
-  serviceName: string;
-  functionName: string;
-  qualifier?: string;
-  endpoint?: string;
-}
-
-/** A function on FC 3.0 (what Serverless Devs' fc3 component deploys): functions are first-level, no service. */
-export interface Fc3Target {
-  type: 'fc3';
-  accountId: string;
-  region: string;
-  functionName: string;
-  qualifier?: string;
-  endpoint?: string;
-}
-
-export type Target = LocalTarget | FcTarget | Fc3Target;
 
 /** The config as written (FC field names). */
 export interface JobConfigInput {
@@ -70,10 +40,6 @@ export interface JobConfigInput {
   batchingWindowMs?: number | string;
   maxBatchGroups?: number | string;
 }
-
-/** Where dead letters go: a logstore (as FC users keep them), or a local directory (development). */
-export type DeadLetterTarget =
-  { readonly kind: 'logstore'; readonly project: string; readonly logstore: string } | { readonly kind: 'dir'; readonly dir: string };
 
 export interface DeadLetterConfig {
   readonly target: DeadLetterTarget;

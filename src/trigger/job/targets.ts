@@ -1,6 +1,42 @@
-// Naming targets: how one (and a dead-letter target) is shown, and the job name derived from what identifies the trigger.
+// What a job invokes (a local module, a function on FC 2.0 or 3.0) and where its dead letters go;
+// how each is shown, and the job name derived from what identifies the trigger.
 import { createHash } from 'node:crypto';
-import type { DeadLetterTarget, Target } from './config.js';
+import type { LogstoreRef } from '../../event/index.js';
+
+export interface LocalTarget {
+  type: 'local';
+  module: string;
+  handler?: string;
+  initializer?: string;
+  functionName?: string;
+  processLog?: LogstoreRef;
+}
+
+export interface FcTarget {
+  type: 'fc';
+  accountId: string;
+  region: string;
+  serviceName: string;
+  functionName: string;
+  qualifier?: string;
+  endpoint?: string;
+}
+
+/** A function on FC 3.0 (what Serverless Devs' fc3 component deploys): functions are first-level, no service. */
+export interface Fc3Target {
+  type: 'fc3';
+  accountId: string;
+  region: string;
+  functionName: string;
+  qualifier?: string;
+  endpoint?: string;
+}
+
+export type Target = LocalTarget | FcTarget | Fc3Target;
+
+/** Where dead letters go: a logstore (as FC users keep them), or a local directory (development). */
+export type DeadLetterTarget =
+  { readonly kind: 'logstore'; readonly project: string; readonly logstore: string } | { readonly kind: 'dir'; readonly dir: string };
 
 /** How a target is shown: the module, fc:<service>/<function> (FC 2.0), fc3:<function> (FC 3.0), with the qualifier. */
 export function targetName(t: Target): string {

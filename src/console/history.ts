@@ -3,7 +3,7 @@
 // the last sample (tailed from the logstore), folded into ingested/shipped per trigger interval and
 // invocation durations. Kept for `keep` samples; every sample is also pushed to the SSE streams.
 import type { LogClient } from '../client/index.js';
-import { fieldsOf, jobStatus, scheduleRecordOf, type JobConfig, type ScheduleRecord, type ShardStatus } from '../trigger/index.js';
+import { jobStatus, scanLogstore, scheduleRecordOf, type JobConfig, type ScheduleRecord, type ShardStatus } from '../trigger/index.js';
 
 type LastTask = NonNullable<ShardStatus['lastTask']>;
 
@@ -108,25 +108,10 @@ export class History {
   /** The job's schedule-log records written since the last sample (the first one reads historySeconds back). */
   private async newTasks(): Promise<ScheduleRecord[]> {
     const { client, job } = this.o;
-    const at = job.logConfig;
     const out: ScheduleRecord[] = [];
-    for (const s of await client.listShards(at)) {
-      const where = { ...at, shardId: s.shardID };
-      let cursor =
-        this.tail.get(s.shardID) ??
-        (await client.getCursor({ ...where, from: Math.floor(this.o.now() / 1000) - (this.o.historySeconds ?? 1800) }));
-      for (;;) {
-        const page = await client.pullLogs({ ...where, cursor, count: 100 });
-        for (const g of page.groups)
-          for (let i = 0; i < g.logCount; i++) {
-            const f = fieldsOf(g, i);
-            if (f.job_name === job.jobName && f.task_status !== undefined) out.push(scheduleRecordOf(f));
-          }
-        if (page.count === 0 || page.nextCursor === cursor) break;
-        cursor = page.nextCursor;
-      }
-      this.tail.set(s.shardID, cursor);
-    }
+    const from = Math.floor(this.o.now() / 1000) - (this.o.historySeconds ?? 1800);
+    for await (const { fields } of scanLogstore(client, job.logConfig, { from, position: this.tail }))
+      if (fields.job_name === job.jobName && fields.task_status !== undefined) out.push(scheduleRecordOf(fields));
     return out.sort((a, b) => a.end_time - b.end_time);
   }
 }

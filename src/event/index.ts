@@ -1,5 +1,5 @@
 // The contract floor between the trigger and the function runtime: the event, its schema, the one
-// factory, the ajv wrapper, and the one reader of a cursor range. trigger/ and runtime/ import it;
+// factory, the ajv wrapper, the one reader of a cursor range and the one scan of a logstore. trigger/ and runtime/ import it;
 // it imports only client/, codec/ and errors/.
 export * from './types.js';
 export { eventSchema, parseEvent, taskIdOf, validateEvent } from './event.js';
@@ -7,3 +7,4 @@ export * from './factory.js';
 export { compile, ValidationError, type Validator } from './schema.js';
 export { eventRange, readRange, type Page, type RangeReaderOptions } from './rangeReader.js';
 export { recordFixture, type Fixture } from './fixture.js';
+export { fieldsOf, scanLogstore, type Fields, type ScanOptions, type ScanPosition, type ScannedLog } from './logScan.js';

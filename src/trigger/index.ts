@@ -16,5 +16,4 @@ export * from './deadLetters/deadLetterStore.js';
 export * from './deadLetters/redrive.js';
 export { TriggerMetrics } from './engine/metrics.js';
 export * from './records/taskHistory.js';
-export * from './records/logScan.js';
 export { formatDuration, timeToLossText } from './ops/duration.js';

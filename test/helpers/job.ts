@@ -5,7 +5,14 @@ import { decodeLogGroupListFast } from '../../src/codec/index.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { parseJobConfig, type JobConfigInput } from '../../src/trigger/job/config.js';
 import { ManualClock } from '../../src/trigger/engine/clock.js';
-import { eventRange, parseEvent, readRange as readPages, type TriggerEvent } from '../../src/event/index.js';
+import {
+  eventRange,
+  parseEvent,
+  readRange as readPages,
+  scanLogstore,
+  type LogstoreRef,
+  type TriggerEvent,
+} from '../../src/event/index.js';
 import { InProcessInvoker, type FcHandler } from '../../src/trigger/invokers/inProcess.js';
 import { Scheduler } from '../../src/trigger/engine/scheduler.js';
 import { randomName, startTestHub } from './hub.js';
@@ -52,6 +59,16 @@ export function faultyClient(client: LogClient, fault: (method: string, params: 
       };
     },
   });
+}
+
+/** Every log of a logstore (all shards, through the one logstore scan), as its contents by key. */
+export async function readLogstore(client: LogClient, at: LogstoreRef): Promise<Record<string, string>[]> {
+  const out: Record<string, string>[] = [];
+  for await (const { fields } of scanLogstore(client, at, { from: 'begin' })) {
+    const { __time__: _, ...contents } = fields;
+    out.push(contents);
+  }
+  return out;
 }
 
 export async function startJob(opts: {
@@ -138,17 +155,7 @@ export async function startJob(opts: {
       logGroup: { logs: ids.map((id) => ({ time: Math.floor(clock.now() / 1000), contents: [{ key: 'id', value: id }] })), logTags: [] },
     });
   }
-  async function scheduleLogs(): Promise<Record<string, string>[]> {
-    const out: Record<string, string>[] = [];
-    let cursor = await t.client.getCursor({ project, logstore: 'trigger-log', shardId: 0, from: 'begin' });
-    for (;;) {
-      const r = await t.client.pullLogs({ project, logstore: 'trigger-log', shardId: 0, cursor });
-      for (const g of r.groups)
-        for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
-      if (r.count === 0) return out;
-      cursor = r.nextCursor;
-    }
-  }
+  const scheduleLogs = () => readLogstore(t.client, { project, logstore: 'trigger-log' });
   return {
     t,
     clock,

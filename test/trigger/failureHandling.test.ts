@@ -12,7 +12,7 @@ import { readDeadLetters } from '../../src/trigger/deadLetters/deadLetterStore.j
 import { redrive } from '../../src/trigger/deadLetters/redrive.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
 import type { FcHandler } from '../../src/trigger/invokers/inProcess.js';
-import { idsIn, startJob } from '../helpers/job.js';
+import { idsIn, readLogstore, startJob } from '../helpers/job.js';
 
 const DL = (project: string) => ({ kind: 'logstore' as const, project, logstore: 'dead-letter' });
 
@@ -359,14 +359,5 @@ test('a large dead letter is split over several data logs and read back byte for
   }
 });
 
-async function pullAll(job: Awaited<ReturnType<typeof startJob>>, logstore: string): Promise<Record<string, string>[]> {
-  const out: Record<string, string>[] = [];
-  let cursor = await job.t.client.getCursor({ project: job.project, logstore, shardId: 0, from: 'begin' });
-  for (;;) {
-    const r = await job.t.client.pullLogs({ project: job.project, logstore, shardId: 0, cursor });
-    for (const g of r.groups)
-      for (let i = 0; i < g.logCount; i++) out.push(Object.fromEntries(g.log(i).contents.map((c) => [c.key, c.value])));
-    if (r.count === 0) return out;
-    cursor = r.nextCursor;
-  }
-}
+const pullAll = (job: Awaited<ReturnType<typeof startJob>>, logstore: string) =>
+  readLogstore(job.t.client, { project: job.project, logstore });

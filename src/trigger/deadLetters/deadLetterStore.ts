@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { LogClient } from '../../client/index.js';
 import { parseEvent, type LogstoreRef } from '../../event/index.js';
 import type { DeadLetterTarget } from '../job/config.js';
-import { scanLogs, type Fields } from '../records/logScan.js';
+import { scanLogstore, type Fields } from '../../event/index.js';
 import {
   DEAD_LETTER_DATA_TOPIC,
   DEAD_LETTER_TOPIC,
@@ -69,7 +69,7 @@ async function readFromLogstore(client: LogClient, at: LogstoreRef, since: numbe
   const headers: Fields[] = [];
   const parts = new Map<string, Map<number, string>>();
   const redriven = new Map<string, RedriveMark>();
-  for await (const { topic, fields } of scanLogs(client, at, since)) {
+  for await (const { topic, fields } of scanLogstore(client, at, { from: since ?? 'begin' })) {
     if (topic === DEAD_LETTER_TOPIC && fields.dead_letter_id) headers.push(fields);
     else if (topic === DEAD_LETTER_DATA_TOPIC) {
       const m = parts.get(fields.dead_letter_id) ?? new Map<number, string>();

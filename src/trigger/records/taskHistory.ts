@@ -3,7 +3,7 @@
 // the SLS API, so they work against real SLS, where FC's trigger writes the schedule log.
 import type { LogClient } from '../../client/index.js';
 import type { LogstoreRef } from '../../event/index.js';
-import { scanLogs, type Fields } from './logScan.js';
+import { scanLogstore, type Fields } from '../../event/index.js';
 import type { ScheduleRecord, TaskStatus } from './scheduleLog.js';
 
 export interface TaskFilter {
@@ -47,7 +47,7 @@ export async function readTaskHistory(
   filter: TaskFilter = {},
 ): Promise<ScheduleRecord[]> {
   const out: ScheduleRecord[] = [];
-  for await (const { fields } of scanLogs(client, log, filter.from)) {
+  for await (const { fields } of scanLogstore(client, log, { from: filter.from ?? 'begin' })) {
     if (fields.job_name !== jobName || fields.task_status === undefined) continue;
     const rec = scheduleRecordOf(fields);
     if (filter.shardId !== undefined && rec.shard_id !== filter.shardId) continue;
@@ -63,7 +63,7 @@ export async function readTaskHistory(
 /** The function's log lines for one request id (FC's `message` field), from `since` (unix seconds) on. */
 export async function readProcessLines(client: LogClient, log: LogstoreRef, requestId: string, since?: number): Promise<string[]> {
   const lines: Array<{ time: number; message: string }> = [];
-  for await (const { fields } of scanLogs(client, log, since)) {
+  for await (const { fields } of scanLogstore(client, log, { from: since ?? 'begin' })) {
     const id = fields.request_id ?? fields.requestId;
     if (id === requestId && fields.message !== undefined) lines.push({ time: Number(fields.__time__), message: fields.message });
   }

@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from 'commander';
+import { wholeNumberIn } from '../errors/index.js';
 
 /** commander parser for an integer option within [min, max], naming the option in its error. */
 export function intOption(name: string, min: number, max: number) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+    const n = wholeNumberIn(value, name, min, max);
+    if (typeof n !== 'number') throw new InvalidArgumentError(n.problem);
     return n;
   };
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import { addToCursor, type Credentials } from '../codec/index.js';
-import { SlsArgumentError } from '../errors/index.js';
+import { SlsArgumentError, wholeNumberIn } from '../errors/index.js';
 import {
   deadLetterWhere,
   eventForCursors,
@@ -46,9 +46,8 @@ export type Body = Record<string, unknown>;
 function intParam(q: Query, name: string, min: number, max: number): number | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new SlsArgumentError(`${name} must be an integer in [${min}, ${max}], not ${JSON.stringify(v)}`);
+  const n = wholeNumberIn(v, name, min, max);
+  if (typeof n !== 'number') throw new SlsArgumentError(n.problem);
   return n;
 }
 

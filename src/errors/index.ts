@@ -1,2 +1,3 @@
 export * from './codes.js';
 export * from './errors.js';
+export { wholeNumberIn } from './wholeNumber.js';

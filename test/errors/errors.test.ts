@@ -47,3 +47,10 @@ test('CodecError and ValidationError are under the one base, with a code and nev
   assert.deepEqual([c.code, c.kind, c.offset, c.message], ['InvalidEncoding', 'Truncated', 7, 'cut (at byte 7)']);
   assert.deepEqual([v.code, v.message], ['InvalidParameter', 'event is invalid: source.shardId must be integer']);
 });
+
+test('one rule for a whole number in a range: numbers and numeric strings, the sentence otherwise', () => {
+  assert.equal(errors.wholeNumberIn(5, 'n', 1, 10), 5);
+  assert.equal(errors.wholeNumberIn('10', 'n', 1, 10), 10);
+  for (const bad of [0, 11, 1.5, '', ' ', 'abc', null, undefined, true])
+    assert.deepEqual(errors.wholeNumberIn(bad, 'n', 1, 10), { problem: `n must be a whole number in 1..10, got ${JSON.stringify(bad)}` });
+});

@@ -1,5 +1,5 @@
 // What every action receives (plain data, no HTTP objects) and returns, plus parameter helpers.
-import { SlsServiceError } from '../../errors/index.js';
+import { SlsServiceError, wholeNumberIn } from '../../errors/index.js';
 import type { Hub } from '../hub.js';
 import type { LogStoreMeta, ShardLog, ShardMeta } from '../store/types.js';
 
@@ -48,10 +48,8 @@ export function intField(value: unknown, name: string, min: number, max: number,
     if (fallback !== undefined) return fallback;
     throw SlsServiceError.of('ParameterInvalid', `${name} is required`);
   }
-  const n = typeof value === 'string' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw SlsServiceError.of('ParameterInvalid', `${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
-  }
+  const n = wholeNumberIn(value, name, min, max);
+  if (typeof n !== 'number') throw SlsServiceError.of('ParameterInvalid', n.problem);
   return n;
 }
 

@@ -2,6 +2,7 @@
 // enable) plus what the runtime needs (endpoint, project or sourceArn, credentials, target,
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
+import { wholeNumberIn } from '../../errors/index.js';
 import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
 import { defaultJobName, type DeadLetterTarget, type Fc3Target, type FcTarget, type LocalTarget, type Target } from './targets.js';
 import { jobConfigSchema } from './configSchema.js';
@@ -120,9 +121,8 @@ const validateInput = compile<JobConfigInput>(jobConfigSchema, 'trigger config')
 
 function num(v: number | string | undefined, field: string, min: number, max: number, fallback: number): number {
   if (v === undefined) return fallback;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ValidationError('trigger config', [`${field} must be a whole number in ${min}..${max}, got ${JSON.stringify(v)}`]);
+  const n = wholeNumberIn(v, field, min, max);
+  if (typeof n !== 'number') throw new ValidationError('trigger config', [n.problem]);
   return n;
 }
 

@@ -40,6 +40,7 @@ test('a bad config names the file, the field and the value, in words', async () 
       'jobConfig.triggerInterval must be a whole number of seconds (1..600), got "abc"',
     ],
     ['range', (c) => (c.jobConfig = { triggerInterval: 6000 }), 'jobConfig.triggerInterval must be a whole number in 1..600, got 6000'],
+    ['concurrency', (c) => (c.concurrency = 0), 'concurrency must be a whole number in 1..256, got 0'],
     ['target', (c) => (c.target = { type: 'lambda', functionName: 'f' }), 'target.type must be one of "local", "fc", "fc3", got "lambda"'],
     ['fc3', (c) => (c.target = { type: 'fc3', region: 'cn-hangzhou' }), 'target.accountId is required; target.functionName is required'],
     [

@@ -67,6 +67,7 @@ test('the tarball ships compiled JavaScript, declarations, templates and no sour
     'package/template/splunk-hec/src/index.ts',
     'package/LICENSE',
     'package/README.md',
+    'package/docs/cli.md', // the README's links work in the installed package
   ]) {
     assert.ok(files.includes(f), `${f} shipped`);
   }

@@ -5,7 +5,7 @@
 import { wholeNumberIn } from '../../errors/index.js';
 import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
 import { defaultJobName, type DeadLetterTarget, type Fc3Target, type FcTarget, type LocalTarget, type Target } from './targets.js';
-import { jobConfigSchema } from './configSchema.js';
+import { JOB_NUMBERS, jobConfigSchema, type JobNumberField } from './configSchema.js';
 import type { Credentials } from '../../codec/index.js';
 
 export type { DeadLetterTarget, Fc3Target, FcTarget, LocalTarget, Target } from './targets.js';
@@ -50,7 +50,7 @@ export interface DeadLetterConfig {
   readonly maxDataBytes: number;
 }
 
-export const DEFAULT_DEAD_LETTER_MAX_DATA_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_DEAD_LETTER_MAX_DATA_BYTES = JOB_NUMBERS['deadLetter.maxDataBytes'].default;
 
 // The schema and the types above cannot drift: these fail to compile when a field is in one and
 // not the other (top level, every nested object, and both targets).
@@ -119,8 +119,10 @@ export interface JobConfig {
 
 const validateInput = compile<JobConfigInput>(jobConfigSchema, 'trigger config');
 
-function num(v: number | string | undefined, field: string, min: number, max: number, fallback: number): number {
-  if (v === undefined) return fallback;
+/** A numeric field checked against its row of JOB_NUMBERS; `fallback` when absent (default: the row's). */
+function num(v: number | string | undefined, field: JobNumberField, fallback?: number): number {
+  const { min, max, ...row } = JOB_NUMBERS[field];
+  if (v === undefined) return fallback ?? (row as { default?: number }).default ?? min;
   const n = wholeNumberIn(v, field, min, max);
   if (typeof n !== 'number') throw new ValidationError('trigger config', [n.problem]);
   return n;
@@ -156,7 +158,7 @@ function deadLetterConfig(input: NonNullable<JobConfigInput['deadLetter']>, proj
         ? { kind: 'dir', dir: input.dir }
         : { kind: 'logstore', project: input.project ?? project, logstore: input.logstore! },
     includeData: input.includeData ?? true,
-    maxDataBytes: num(input.maxDataBytes, 'deadLetter.maxDataBytes', 0, 1024 * 1024 * 1024, DEFAULT_DEAD_LETTER_MAX_DATA_BYTES),
+    maxDataBytes: num(input.maxDataBytes, 'deadLetter.maxDataBytes'),
   };
 }
 
@@ -165,7 +167,7 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
   const input = validateInput(raw);
   const { endpoint, project } = source(input, defaults);
   const warnings: string[] = [];
-  const triggerInterval = num(input.jobConfig.triggerInterval, 'jobConfig.triggerInterval', 1, 600, 60);
+  const triggerInterval = num(input.jobConfig.triggerInterval, 'jobConfig.triggerInterval');
   if (triggerInterval < 3) warnings.push(`jobConfig.triggerInterval ${triggerInterval} s is below FC's minimum of 3 s (accepted locally)`);
   if (input.logConfig.logstore === input.sourceConfig.logstore && input.logConfig.project === project) {
     throw new ValidationError('trigger config', ['logConfig.logstore must differ from sourceConfig.logstore (FC enforces this)']);
@@ -184,31 +186,22 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     logstore: input.sourceConfig.logstore,
     startPosition: startPosition(input.sourceConfig.startTime),
     triggerInterval,
-    maxRetryTime: num(input.jobConfig.maxRetryTime, 'jobConfig.maxRetryTime', 0, 100, 3),
+    maxRetryTime: num(input.jobConfig.maxRetryTime, 'jobConfig.maxRetryTime'),
     functionParameter: input.functionParameter ?? {},
     logConfig: input.logConfig,
     enable: input.enable ?? true,
     target: input.target,
-    concurrency: input.concurrency ?? 8,
-    invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds', 1, 86400, 60),
+    concurrency: num(input.concurrency, 'concurrency'),
+    invocationTimeoutSeconds: num(input.invocationTimeoutSeconds, 'invocationTimeoutSeconds'),
     onRetriesExhausted,
     onCheckpointExpired: input.onCheckpointExpired ?? 'skipToOldest',
     deadLetter: input.deadLetter ? deadLetterConfig(input.deadLetter, project) : undefined,
     bisectOnError: input.bisectOnError ?? false,
-    maxRecordAgeSeconds:
-      input.maxRecordAgeSeconds === undefined ? undefined : num(input.maxRecordAgeSeconds, 'maxRecordAgeSeconds', 1, 3650 * 86400, 0),
+    maxRecordAgeSeconds: input.maxRecordAgeSeconds === undefined ? undefined : num(input.maxRecordAgeSeconds, 'maxRecordAgeSeconds'),
     dataLossWarningSeconds:
-      input.dataLossWarningSeconds === undefined
-        ? undefined
-        : num(input.dataLossWarningSeconds, 'dataLossWarningSeconds', 0, 3650 * 86400, 0),
-    heartbeatIntervalSeconds: num(
-      input.heartbeatIntervalSeconds,
-      'heartbeatIntervalSeconds',
-      1,
-      3600,
-      Math.max(1, Math.min(20, triggerInterval)),
-    ),
-    windowGraceMs: num(input.windowGraceMs, 'windowGraceMs', 0, 600_000, 20),
+      input.dataLossWarningSeconds === undefined ? undefined : num(input.dataLossWarningSeconds, 'dataLossWarningSeconds'),
+    heartbeatIntervalSeconds: num(input.heartbeatIntervalSeconds, 'heartbeatIntervalSeconds', Math.max(1, Math.min(20, triggerInterval))),
+    windowGraceMs: num(input.windowGraceMs, 'windowGraceMs'),
     drainBacklog: input.drainBacklog ?? false,
     lowLatency: lowLatency(input),
     credentials: input.credentials,
@@ -224,8 +217,8 @@ function lowLatency(input: JobConfigInput): LowLatencyConfig | undefined {
     return undefined;
   }
   return {
-    pollIntervalMs: num(input.pollIntervalMs, 'pollIntervalMs', 10, 60_000, 0),
-    batchingWindowMs: num(input.batchingWindowMs, 'batchingWindowMs', 0, 300_000, 0),
-    maxBatchGroups: num(input.maxBatchGroups, 'maxBatchGroups', 1, 100_000, 1000),
+    pollIntervalMs: num(input.pollIntervalMs, 'pollIntervalMs'),
+    batchingWindowMs: num(input.batchingWindowMs, 'batchingWindowMs'),
+    maxBatchGroups: num(input.maxBatchGroups, 'maxBatchGroups'),
   };
 }

@@ -1,5 +1,29 @@
-// The trigger config's JSON Schema (config.ts parses with it and checks its types against it).
-// Type only here; ranges are checked in num() so the message names the field and the range.
+// The trigger config's JSON Schema (config.ts parses with it and checks its types against it), and
+// beside it every numeric field's range and default as data (JOB_NUMBERS): the schema types a
+// number (an integer or a numeric string, as Serverless Devs writes them), config.ts checks it
+// against its row here, so one table says what is allowed and what is assumed.
+
+/** Every numeric field: its range, and its default when it has a fixed one (the rest say what they default to). */
+export const JOB_NUMBERS = {
+  'jobConfig.triggerInterval': { min: 1, max: 600, default: 60 },
+  'jobConfig.maxRetryTime': { min: 0, max: 100, default: 3 },
+  concurrency: { min: 1, max: 256, default: 8 },
+  invocationTimeoutSeconds: { min: 1, max: 86400, default: 60 },
+  /** default: off */
+  maxRecordAgeSeconds: { min: 1, max: 3650 * 86400 },
+  /** default: a quarter of the source logstore's TTL */
+  dataLossWarningSeconds: { min: 0, max: 3650 * 86400 },
+  /** default: the trigger interval, at most 20 */
+  heartbeatIntervalSeconds: { min: 1, max: 3600 },
+  windowGraceMs: { min: 0, max: 600_000, default: 20 },
+  /** default: off (interval mode); set, it turns on low-latency mode */
+  pollIntervalMs: { min: 10, max: 60_000 },
+  batchingWindowMs: { min: 0, max: 300_000, default: 0 },
+  maxBatchGroups: { min: 1, max: 100_000, default: 1000 },
+  'deadLetter.maxDataBytes': { min: 0, max: 1024 * 1024 * 1024, default: 16 * 1024 * 1024 },
+} as const satisfies Record<string, { min: number; max: number; default?: number }>;
+export type JobNumberField = keyof typeof JOB_NUMBERS;
+
 const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$', 'x-message': 'must be a whole number' };
 const identifier = { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$', 'x-message': 'must be the name of an exported function' };
 
@@ -103,7 +127,7 @@ export const jobConfigSchema = {
         },
       ],
     },
-    concurrency: { type: 'integer', minimum: 1, maximum: 256 },
+    concurrency: { type: 'integer', 'x-message': 'must be a whole number' },
     invocationTimeoutSeconds: numeric,
     onRetriesExhausted: { enum: ['block', 'skip', 'deadLetter'] },
     onCheckpointExpired: { enum: ['skipToOldest', 'park'] },

@@ -7,19 +7,11 @@ import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import {
-  createInvoker,
-  deadLetterWhere,
-  ensureJobResources,
-  parseJobConfig,
-  Scheduler,
-  targetName,
-  timeToLossText,
-} from '../trigger/index.js';
-import { CONSOLE_DEFAULT, listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
+import { deadLetterWhere, ensureJobResources, parseJobConfig, Scheduler, targetName, timeToLossText } from '../trigger/index.js';
+import { CONSOLE_DEFAULT, listenFlag, type Listen } from './consoleStart.js';
 import { parseJobIn, readJobInput } from './job.js';
-import { printSchedulerEvents } from './print.js';
-import { intOption, onShutdown } from './util.js';
+import { prepareJobRun } from './jobRun.js';
+import { intOption } from './util.js';
 
 interface DevFlags {
   config: string;
@@ -94,28 +86,24 @@ export function registerDev(command: Command): void {
         rate: flags.producer ? flags.rate : 0,
         onError: (e) => process.stderr.write(`producer: ${(e as Error).message}\n`),
       });
-      const invoker = createInvoker(config, DEFAULT_ACCESS_KEY);
-      const scheduler = new Scheduler({
+      const job = prepareJobRun({
         config,
         client,
-        invoker,
-        functionCredentials: DEFAULT_ACCESS_KEY,
+        credentials: DEFAULT_ACCESS_KEY,
         consumerName: 'dev',
         scheduleSink: flags.json ? undefined : null,
+        taskLines: !flags.json,
+        signals: true,
+        beforeStop: () => {
+          producer.stop();
+          clearInterval(lagTimer);
+        },
+        afterStop: async () => {
+          await hub.close();
+          process.stderr.write(`stopped; checkpoints saved in ${hub.dataDir}\n`);
+        },
       });
-      let web: { close(): Promise<void> } | undefined;
-      // Before anything is printed or awaited: a signal then still stops cleanly.
-      onShutdown(async () => {
-        await web?.close();
-        producer.stop();
-        clearInterval(lagTimer);
-        await scheduler.stop();
-        await invoker.close();
-        client.close();
-        await hub.close();
-        process.stderr.write(`stopped; checkpoints saved in ${hub.dataDir}\n`);
-      });
-      printSchedulerEvents(scheduler, { tasks: !flags.json });
+      const { scheduler } = job;
       const lagTimer = setInterval(
         () => process.stderr.write(`${lagLine(scheduler)}  (produced ${producer.sent})\n`),
         config.triggerInterval * 1000,
@@ -131,17 +119,7 @@ export function registerDev(command: Command): void {
           '',
         ].join('\n'),
       );
-      web = flags.console
-        ? await startLiveConsole({
-            listen: flags.console,
-            config,
-            client,
-            invoker,
-            credentials: DEFAULT_ACCESS_KEY,
-            scheduler,
-            more: hubMetrics ? [hubMetrics.registry] : [],
-          })
-        : undefined;
+      await job.openConsole(flags.console, hubMetrics ? [hubMetrics.registry] : []);
       producer.start();
       await scheduler.run();
     });

@@ -1,10 +1,10 @@
 // sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
 import type { Command } from 'commander';
-import { createInvoker, Scheduler, targetName } from '../trigger/index.js';
+import { targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
-import { printSchedulerEvents, runSummary } from './print.js';
-import { onShutdown } from './util.js';
-import { listenFlag, startLiveConsole, type Listen } from './consoleStart.js';
+import { runSummary } from './print.js';
+import { listenFlag, type Listen } from './consoleStart.js';
+import { prepareJobRun } from './jobRun.js';
 
 interface RunFlags extends JobFlags {
   consumer?: string;
@@ -38,35 +38,24 @@ export function registerRun(command: Command): void {
       }
       const creds = credentialsFor(config.endpoint, config.credentials);
       const client = clientFor(config.endpoint, creds);
-      const invoker = createInvoker(config, creds);
-      const scheduler = new Scheduler({
+      const job = prepareJobRun({
         config,
         client,
-        invoker,
-        functionCredentials: creds,
+        credentials: creds,
         consumerName: flags.consumer,
         scheduleSink: flags.quiet ? null : undefined,
+        taskLines: true,
+        signals: !flags.once,
       });
-      let web: { close(): Promise<void> } | undefined;
-      const stop = async () => {
-        await web?.close();
-        await scheduler.stop();
-        await invoker.close();
-        client.close();
-      };
-      // Before anything is printed or awaited: a signal then still stops cleanly.
-      if (!flags.once) onShutdown(stop);
-      printSchedulerEvents(scheduler, { tasks: true });
+      const { scheduler } = job;
       process.stderr.write(
         `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
-      web = flags.console
-        ? await startLiveConsole({ listen: flags.console, config, client, invoker, credentials: creds, scheduler })
-        : undefined;
+      await job.openConsole(flags.console);
       if (flags.once) {
         const summary = runSummary(scheduler);
         await scheduler.runOnce();
-        await stop();
+        await job.stop();
         process.stderr.write(`run --once: ${summary()}`);
         return;
       }

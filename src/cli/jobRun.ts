@@ -1,0 +1,67 @@
+// What `dev` and `run` share: the invoker and scheduler of a job, its lines on the terminal, the live
+// console, and one orderly stop (console, then the scheduler and its tasks, the invoker, the client,
+// then what the command itself started). The command decides what is printed around it.
+import type { Registry } from 'prom-client';
+import type { LogClient } from '../client/index.js';
+import type { Credentials } from '../codec/index.js';
+import { createInvoker, Scheduler, type Invoker, type JobConfig } from '../trigger/index.js';
+import { startLiveConsole, type Listen } from './consoleStart.js';
+import { printSchedulerEvents } from './print.js';
+import { onShutdown } from './util.js';
+
+export interface JobRunOptions {
+  readonly config: JobConfig;
+  readonly client: LogClient;
+  readonly credentials: Credentials;
+  readonly consumerName?: string;
+  /** schedule-log JSON lines: undefined = stdout, null = nowhere */
+  readonly scheduleSink?: null;
+  /** a line per task on stderr (off when the records go to stdout as JSON) */
+  readonly taskLines: boolean;
+  /** stop on SIGINT/SIGTERM (installed before anything is printed or awaited); off for a one-shot run */
+  readonly signals: boolean;
+  /** before the job stops (dev: the producer and the lag line) */
+  readonly beforeStop?: () => void;
+  /** after it stopped (dev: the LogHub) */
+  readonly afterStop?: () => Promise<void>;
+}
+
+export interface JobRun {
+  readonly scheduler: Scheduler;
+  readonly invoker: Invoker;
+  /** serves the web console and the job's /metrics (and `more` registries) at `listen` */
+  openConsole(listen: Listen | false | undefined, more?: readonly Registry[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function prepareJobRun(o: JobRunOptions): JobRun {
+  const invoker = createInvoker(o.config, o.credentials);
+  const scheduler = new Scheduler({
+    config: o.config,
+    client: o.client,
+    invoker,
+    functionCredentials: o.credentials,
+    consumerName: o.consumerName,
+    scheduleSink: o.scheduleSink,
+  });
+  let web: { close(): Promise<void> } | undefined;
+  const stop = async () => {
+    o.beforeStop?.();
+    await web?.close();
+    await scheduler.stop();
+    await invoker.close();
+    o.client.close();
+    await o.afterStop?.();
+  };
+  if (o.signals) onShutdown(stop);
+  printSchedulerEvents(scheduler, { tasks: o.taskLines });
+  return {
+    scheduler,
+    invoker,
+    stop,
+    async openConsole(listen, more = []) {
+      if (!listen) return;
+      web = await startLiveConsole({ listen, config: o.config, client: o.client, invoker, credentials: o.credentials, scheduler, more });
+    },
+  };
+}

@@ -75,7 +75,7 @@ async function measureSize(shards: number, ticks: number) {
           clock,
         }),
     );
-    const tickAll = () => Promise.all(schedulers.map(async (s) => (await s.tick(), await s.idle())));
+    const tickAll = () => Promise.all(schedulers.map(async (s) => (await s.tick(), await s.whenIdle())));
     await tickAll(); // setup: groups, first checkpoints, states
     let cpu = Infinity;
     for (let i = 0; i < ticks; i++) {

@@ -154,7 +154,7 @@ async function idleTicks() {
       clock,
     });
     await scheduler.tick(); // setup: consumer group, first checkpoints, shard states
-    await scheduler.idle();
+    await scheduler.whenIdle();
     let cpu = Infinity;
     let wall = Infinity;
     for (let i = 0; i < ticks; i++) {
@@ -162,7 +162,7 @@ async function idleTicks() {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await scheduler.tick();
-      await scheduler.idle();
+      await scheduler.whenIdle();
       wall = Math.min(wall, performance.now() - t0);
       const c = process.cpuUsage(c0);
       cpu = Math.min(cpu, (c.user + c.system) / 1000);

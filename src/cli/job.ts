@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
-import { envCredentials, ENV } from '../config/env.js';
+import { envCredentials, ENV } from '../env/env.js';
 import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
 import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';

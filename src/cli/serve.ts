@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { lz4Implementation } from '../codec/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub, type AccessKey } from '../loghub/index.js';
-import { envCredentials } from '../config/env.js';
+import { envCredentials } from '../env/env.js';
 import { intOption, onShutdown } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import eventSchemaJson from './event.schema.json' with { type: 'json' };
 import { CodecError, decodeCursor } from '../codec/index.js';
-import { compile, ValidationError } from './schema.js';
+import { compile, ValidationError } from '../validate/schema.js';
 import type { TriggerEvent } from './types.js';
 
 export type { TriggerEvent } from './types.js';

@@ -4,7 +4,7 @@
 export * from './types.js';
 export { eventSchema, parseEvent, taskIdOf, validateEvent } from './event.js';
 export * from './factory.js';
-export { compile, ValidationError, type Validator } from './schema.js';
+export { compile, ValidationError, type Validator } from '../validate/schema.js';
 export { eventRange, readRange, type Page, type RangeReaderOptions } from './rangeReader.js';
 export { recordFixture, type Fixture } from './fixture.js';
 export { fieldsOf, scanLogstore, type Fields, type ScanOptions, type ScanPosition, type ScannedLog } from './logScan.js';

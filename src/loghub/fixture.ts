@@ -39,7 +39,7 @@ export function createLogStoreMeta(name: string, shardId: number, beginCursorVal
 export async function serveFixture(fixture: Fixture): Promise<{ hub: LogHub; event: TriggerEvent }> {
   const e = fixture.event;
   const hub = await startLogHub({ port: 0, memory: true, ttlIntervalMs: 0 });
-  const h = hub.hub;
+  const h = hub.state;
   const now = h.nowSeconds();
   h.meta.projects[e.source.projectName] = {
     projectName: e.source.projectName,

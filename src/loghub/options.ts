@@ -1,6 +1,6 @@
 // startLogHub's option bag, checked before anything starts (additionalProperties: false), so a
 // misspelt option fails naming itself.
-import { compile } from '../event/index.js';
+import { compile } from '../validate/schema.js';
 
 const anything = {};
 

@@ -65,7 +65,8 @@ export interface LogHub {
   readonly endpoint: string;
   readonly port: number;
   readonly host: string;
-  readonly hub: Hub;
+  /** the running state: metadata, stores, the clock (what TTL sweeps and fixtures reach into) */
+  readonly state: Hub;
   readonly accessKeys: readonly AccessKey[];
   readonly dataDir: string | undefined;
   close(): Promise<void>;
@@ -227,7 +228,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
     endpoint: `http://${shownHost}:${port}`,
     port,
     host,
-    hub,
+    state: hub,
     accessKeys,
     dataDir,
     async close() {

@@ -3,7 +3,7 @@
 // resolve it (invocation.ts), process its range (processor.ts), and answer in FC's style
 // (fcAdapter.ts).
 import type { LogClient, RetryOptions } from '../client/index.js';
-import { compile } from '../event/index.js';
+import { compile } from '../validate/schema.js';
 import { fcHandler } from './fcAdapter.js';
 import { resolveInvocation } from './invocation.js';
 import { processRange } from './processor.js';

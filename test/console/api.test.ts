@@ -154,7 +154,7 @@ test('checkpoint reset: refused while the consumer is live, done with force, che
   });
   c.job.clock.advance(61_000); // a6's window has closed
   await c.job.scheduler.tick();
-  await c.job.scheduler.idle();
+  await c.job.scheduler.whenIdle();
   const refused = await post('/api/checkpoints/reset', { to: 'begin', shardId: 0 });
   assert.equal(refused.status, 400);
   assert.match(refused.body.error, /committed within the last \d+s: stop the job first, or tick "force" to reset anyway/);

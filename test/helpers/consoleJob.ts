@@ -79,7 +79,7 @@ export async function startConsoleJob() {
   async function run(): Promise<void> {
     for (let i = 0, after = 0; i < 30 && after < 2; i++) {
       await job.scheduler.tick();
-      await job.scheduler.idle();
+      await job.scheduler.whenIdle();
       job.clock.advance(20_000);
       await console.sample();
       if (done.shipped && done.deadLettered) after++;

@@ -143,7 +143,7 @@ export async function startJob(opts: {
   async function runUntil(done: () => boolean, s = scheduler, stepMs = 2000, max = 200) {
     for (let i = 0; i < max && !done(); i++) {
       await s.tick();
-      await s.idle();
+      await s.whenIdle();
       clock.advance(stepMs);
     }
   }

@@ -262,7 +262,7 @@ for (const kind of STORE_KINDS) {
       t.clock.advance(2 * 86400_000);
       await t.client.putLogs({ project, logstore: 'ls-ttl', logGroup: group(1, 'new') });
       const { expireAll } = await import('../../src/loghub/index.js');
-      await expireAll(t.hub.hub);
+      await expireAll(t.hub.state);
       await rejectsCode(t.client.pullLogs({ project, logstore: 'ls-ttl', shardId: 0, cursor: old }), 'InvalidCursor');
       const begin = await t.client.getCursor({ project, logstore: 'ls-ttl', shardId: 0, from: 'begin' });
       const r = await t.client.pullLogs({ project, logstore: 'ls-ttl', shardId: 0, cursor: begin });

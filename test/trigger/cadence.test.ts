@@ -13,7 +13,7 @@ type Job = Awaited<ReturnType<typeof startJob>>;
 async function tickAt(job: Job, ms: number): Promise<void> {
   job.clock.ms = ms;
   await job.scheduler.tick();
-  await job.scheduler.idle();
+  await job.scheduler.whenIdle();
 }
 
 test('a window is read at its close plus the grace, not before; it holds exactly one interval of data', async () => {

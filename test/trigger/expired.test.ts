@@ -22,7 +22,7 @@ async function stopPastTtl(job: Job) {
   await job.put(['b']);
   job.clock.advance((TTL_DAYS + 1) * DAY_MS);
   await job.put(['c']);
-  await expireAll(job.t.hub.hub);
+  await expireAll(job.t.hub.state);
   const begin = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
   return { begin };
 }
@@ -90,7 +90,7 @@ test('a range retried until its data expired: time to loss at 0 moves the shard 
     const retried = job.events[0].taskId;
     job.clock.advance((TTL_DAYS + 1) * DAY_MS);
     await job.put(['y']);
-    await expireAll(job.t.hub.hub);
+    await expireAll(job.t.hub.state);
     healthy = true;
     const before = job.events.length;
     await job.runUntil(() => job.seen.length >= 1, job.scheduler, 61_000, 10);

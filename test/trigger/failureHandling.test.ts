@@ -238,7 +238,7 @@ test('redrive after the source expired by TTL delivers the saved bytes and recor
     const ids = await putGroups(job, 30, 'r');
     await job.runUntil(() => job.scheduler.snapshot()[0]?.attempt === 0 && job.events.length >= 3);
     job.clock.advance(2 * 86400_000);
-    await expireAll(job.t.hub.hub);
+    await expireAll(job.t.hub.state);
     const srcBegin = await job.t.client.getCursor({ project: job.project, logstore: 'source', shardId: 0, from: 'begin' });
     const { letters } = await readDeadLetters(job.t.client, DL(job.project));
     assert.equal(letters.length, 1);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FcInvoker } from '../../src/trigger/invokers/fc.js';
+import { FcInvoker } from '../../src/trigger/invokers/fc2.js';
 import { startFcServer, type FcReply } from '../helpers/fcServer.js';
 
 const creds = { accessKeyId: 'fc-ak', accessKeySecret: 'fc-secret' };

@@ -50,7 +50,7 @@ test('no new data: no invocation', async () => {
   try {
     for (let i = 0; i < 5; i++) {
       await job.scheduler.tick();
-      await job.scheduler.idle();
+      await job.scheduler.whenIdle();
       job.clock.advance(61_000);
     }
     assert.equal(job.events.length, 0);
@@ -159,7 +159,7 @@ test('split and merge mid-run: nothing lost, parents drained before children', a
     await job.put(['p0-1', 'p0-2'], keyFor(0, 2));
     await job.put(['p1-1'], keyFor(1, 2));
     await job.scheduler.tick(); // consumer group set up, first tasks started
-    await job.scheduler.idle();
+    await job.scheduler.whenIdle();
     await job.put(['p0-3'], keyFor(0, 2)); // lands in the parent before the split
     await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 0, splitKey: '40000000000000000000000000000000' });
     await job.put(['c2-1'], '10000000000000000000000000000000');
@@ -181,7 +181,7 @@ test('a child split again before it ever had data still lets its own children ru
   const job = await startJob({ shards: 1 });
   try {
     await job.scheduler.tick(); // the job exists: shard 0's start position is its first checkpoint
-    await job.scheduler.idle();
+    await job.scheduler.whenIdle();
     await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 0, splitKey: '80000000000000000000000000000000' }); // -> 1, 2
     await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 1, splitKey: '40000000000000000000000000000000' }); // 1 (never had data) -> 3, 4
     await job.put(['grandchild'], '10000000000000000000000000000000');
@@ -214,7 +214,7 @@ test('two instances share a job; one dies, the other takes its shards from the l
     job.clock.advance(61_000); // the next interval
     await a.tick();
     await b.tick();
-    await Promise.all([a.idle(), b.idle()]);
+    await Promise.all([a.whenIdle(), b.whenIdle()]);
     assert.equal(job.seen.length, 4);
     // a dies without a word; data keeps coming
     for (let s = 0; s < 4; s++) await job.put([`after-${s}`], keyFor(s, 4));
@@ -449,7 +449,7 @@ test('an SLS outage backs off with jitter and recovers; every log is delivered o
     job.clock.advance(61_000);
     for (let i = 0; i < 6; i++) {
       await job.scheduler.tick();
-      await job.scheduler.idle();
+      await job.scheduler.whenIdle();
       job.clock.advance(retries.at(-1)?.delayMs ?? 1000);
     }
     // full jitter fixed at 0.5: half of min(8 s, 1 s * 2^(n-1))

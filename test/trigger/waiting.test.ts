@@ -13,7 +13,7 @@ test('shards held by another consumer are reported once per change, with the hol
     await job.put(['a']);
     await job.runUntil(() => job.seen.length >= 1, job.scheduler, 61_000);
     await job.scheduler.tick(); // a heartbeat now: its lease runs 15 s from here
-    await job.scheduler.idle();
+    await job.scheduler.whenIdle();
     const second = job.newScheduler('instance-b');
     const waiting: WaitingEvent[] = [];
     second.on('waiting', (w) => waiting.push(w));

@@ -4,10 +4,10 @@
 // one interval apart, so new data is always seen before its window closes. Behind, the next
 // (already closed) window follows at FC's catch-up pace, never slower than one window per
 // interval, or at once with drainBacklog. Low-latency mode checks every pollIntervalMs.
-import type { TaskDeps } from '../task/shardState.js';
+import type { ShardTaskContext } from '../task/shardState.js';
 
 /** Unix ms at which the window starting at receive time `beginTime` (unix s) may be read. */
-export function windowCloseMs(deps: TaskDeps, beginTime: number): number {
+export function windowCloseMs(deps: ShardTaskContext, beginTime: number): number {
   return (beginTime + deps.config.triggerInterval) * 1000 + deps.config.windowGraceMs;
 }
 
@@ -15,7 +15,7 @@ export function windowCloseMs(deps: TaskDeps, beginTime: number): number {
  * The next check of a shard with nothing new. Data arriving after now is received in second
  * floor(now) or later, so a check at (floor(now) + interval) s + grace comes no later than its window's close.
  */
-export function idleCheckMs(deps: TaskDeps): number {
+export function idleCheckMs(deps: ShardTaskContext): number {
   const now = deps.now();
   const ll = deps.config.lowLatency;
   if (ll) return now + ll.pollIntervalMs;
@@ -26,7 +26,7 @@ export function idleCheckMs(deps: TaskDeps): number {
  * After a range was checkpointed with more data behind it: `nextBeginTime` is the receive time of
  * the next unprocessed group, `lagSeconds` how far behind the shard is.
  */
-export function nextWindowMs(deps: TaskDeps, nextBeginTime: number, lagSeconds: number): number {
+export function nextWindowMs(deps: ShardTaskContext, nextBeginTime: number, lagSeconds: number): number {
   const now = deps.now();
   const c = deps.config;
   if (c.lowLatency || c.drainBacklog) return now;

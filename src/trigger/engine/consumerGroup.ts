@@ -1,12 +1,16 @@
 // The job's consumer group from the scheduler's side: creating it with every shard's start
 // position, reading the source's TTL, and adopting checkpoints someone else moved.
 import { hasCode, isRetriable, isSlsError } from '../../errors/index.js';
-import type { ShardState, TaskDeps } from '../task/shardState.js';
+import type { ShardState, ShardTaskContext } from '../task/shardState.js';
 
-const groupOf = (deps: TaskDeps) => ({ project: deps.config.project, logstore: deps.config.logstore, consumerGroup: deps.config.jobName });
+const groupOf = (deps: ShardTaskContext) => ({
+  project: deps.config.project,
+  logstore: deps.config.logstore,
+  consumerGroup: deps.config.jobName,
+});
 
 /** The source's TTL, for the time to data loss (dataLoss.ts). Without GetLogStore rights the job runs without it. */
-async function readRetention(deps: TaskDeps): Promise<void> {
+async function readRetention(deps: ShardTaskContext): Promise<void> {
   const c = deps.config;
   try {
     deps.retention.ttlSeconds = (await deps.client.getLogStore({ project: c.project, logstore: c.logstore })).ttl * 86400;
@@ -22,7 +26,7 @@ async function readRetention(deps: TaskDeps): Promise<void> {
  * resumes there and any shard without a checkpoint later is new (a split/merge child): it starts
  * from its beginning.
  */
-export async function setupJob(deps: TaskDeps): Promise<void> {
+export async function setupJob(deps: ShardTaskContext): Promise<void> {
   const c = deps.config;
   const timeout = c.heartbeatIntervalSeconds * 3;
   await readRetention(deps);
@@ -54,7 +58,7 @@ export async function setupJob(deps: TaskDeps): Promise<void> {
  * flight or writes still owed keeps its state; a reset racing that task's commit can lose.
  */
 export async function adoptMovedCheckpoints(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shards: Map<number, ShardState>,
   inFlight: (id: number) => boolean,
 ): Promise<void> {
@@ -75,7 +79,12 @@ export async function adoptMovedCheckpoints(
  * their parent): said once per change of that set, with who last committed each, so a second
  * `run` does not sit silent until the holder's lease runs out.
  */
-export async function reportWaiting(deps: TaskDeps, all: number[], assigned: readonly number[], last: { key: string }): Promise<void> {
+export async function reportWaiting(
+  deps: ShardTaskContext,
+  all: number[],
+  assigned: readonly number[],
+  last: { key: string },
+): Promise<void> {
   const waiting = all.filter((id) => !assigned.includes(id)).sort((a, b) => a - b);
   const key = waiting.join(',');
   if (key === last.key) return;

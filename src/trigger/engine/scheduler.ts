@@ -17,8 +17,8 @@ import { ProcessLog } from '../records/processLog.js';
 import { ScheduleLog } from '../records/scheduleLog.js';
 import { Semaphore } from './semaphore.js';
 import { TaskStatus } from '../records/scheduleLog.js';
-import { runShardOnce } from '../task/shardTask.js';
-import { lagOf, newShardState, type ShardState, type TaskDeps } from '../task/shardState.js';
+import { runShardTask } from '../task/shardTask.js';
+import { lagOf, newShardState, type ShardState, type ShardTaskContext } from '../task/shardState.js';
 import { shardRecord } from '../task/taskRecord.js';
 import { timeToLoss } from '../task/dataLoss.js';
 import { onCheckpointExpired } from '../task/expiry.js';
@@ -56,7 +56,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   readonly consumer: string;
   private readonly options: SchedulerOptions;
   private readonly clock: Clock;
-  private readonly deps: TaskDeps;
+  private readonly deps: ShardTaskContext;
   private readonly shards = new Map<number, ShardState>();
   private readonly inFlight = new Map<number, Promise<void>>();
   private assigned: number[] = [];
@@ -165,7 +165,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** One shard's task; never rejects (a failure is handled by onTaskError). One promise per task: the idle check is the hot path. */
   private async runTask(s: ShardState, readonly: boolean): Promise<void> {
     try {
-      await runShardOnce(this.deps, s, readonly);
+      await runShardTask(this.deps, s, readonly);
       s.failures = 0;
     } catch (e) {
       await this.onTaskError(s, e);
@@ -217,7 +217,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   }
 
   /** Resolves when every task started so far has finished. */
-  async idle(): Promise<void> {
+  async whenIdle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight.values()]);
   }
 
@@ -230,14 +230,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     // a one-shot run (cron) delivers what is there: it does not wait for open windows to close
     this.deps.flags.closeOpenWindows = true;
     await this.tick();
-    await this.idle();
+    await this.whenIdle();
     for (;;) {
       // A group that exhausted its retries under `block` waits for the next run, as FC waits.
       const bisecting = [...this.shards.values()].filter((s) => s.deferred.length > 0 && !s.parked && s.attempt <= this.cfg.maxRetryTime);
       if (bisecting.length === 0) return;
       await this.clock.sleep(Math.max(0, Math.min(...bisecting.map((s) => s.nextDueMs)) - this.clock.now()));
       await this.tick();
-      await this.idle();
+      await this.whenIdle();
     }
   }
 
@@ -308,6 +308,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
-    await this.idle();
+    await this.whenIdle();
   }
 }

@@ -1,6 +1,6 @@
 // The Scheduler's option bag, checked at construction (additionalProperties: false), so a misspelt
 // option fails at start-up naming itself instead of being ignored.
-import { compile } from '../../event/index.js';
+import { compile } from '../../validate/schema.js';
 
 const anything = {};
 const nonNegative = { type: 'number', minimum: 0 };

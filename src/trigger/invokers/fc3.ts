@@ -1,10 +1,10 @@
 // FC 3.0 invoker: @alicloud/fc20230330 InvokeFunction (POST /2023-03-30/functions/{name}/invocations,
 // qualifier as a query parameter, signed ACS3-HMAC-SHA256 by @alicloud/openapi-core), synchronous
 // with log tail, answers read and failures classified exactly as the FC 2.0 invoker does
-// (fcCommon.ts). No SDK-level retries: the scheduler retries transport errors itself.
+// (fcShared.ts). No SDK-level retries: the scheduler retries transport errors itself.
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcCommon.js';
+import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcShared.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 import type { Credentials } from '../../codec/index.js';
 

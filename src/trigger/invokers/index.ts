@@ -1,5 +1,5 @@
 import type { JobConfig } from '../job/config.js';
-import { FcInvoker } from './fc.js';
+import { FcInvoker } from './fc2.js';
 import { Fc3Invoker } from './fc3.js';
 import { LocalInvoker } from './local.js';
 import type { Invoker } from './types.js';
@@ -7,7 +7,7 @@ import type { Credentials } from '../../codec/index.js';
 
 export * from './types.js';
 export { LocalInvoker, type LocalInvokerOptions } from './local.js';
-export { FcInvoker, type FcInvokerOptions } from './fc.js';
+export { FcInvoker, type FcInvokerOptions } from './fc2.js';
 export { Fc3Invoker, type Fc3InvokerOptions } from './fc3.js';
 export { InProcessInvoker, type FcHandler, type FcContext } from './inProcess.js';
 

@@ -3,7 +3,8 @@
 // concurrency, timeouts, failure policy). Validated once at start with additionalProperties:false;
 // errors name the field. Numbers may be numeric strings, as Serverless Devs writes them.
 import { wholeNumberIn } from '../../errors/index.js';
-import { compile, ValidationError, type LogstoreRef } from '../../event/index.js';
+import type { LogstoreRef } from '../../event/index.js';
+import { compile, ValidationError } from '../../validate/schema.js';
 import { defaultJobName, type DeadLetterTarget, type Fc3Target, type FcTarget, type LocalTarget, type Target } from './targets.js';
 import { JOB_NUMBERS, jobConfigSchema, type JobNumberField } from './configSchema.js';
 import type { Credentials } from '../../codec/index.js';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { compile, ValidationError } from '../../event/index.js';
+import { compile, ValidationError } from '../../validate/schema.js';
 import fc3Schema from './fc3.schema.json' with { type: 'json' };
 import type { Fc3Target, JobConfigInput, LocalTarget } from './config.js';
 

@@ -6,7 +6,7 @@
 // schedule-log record says which interval was lost; with "park" it stops as before.
 import { compareCursors, cursorDistance } from '../../codec/index.js';
 import { TaskStatus } from '../records/scheduleLog.js';
-import { commit, sourceOf, type ShardState, type TaskDeps } from './shardState.js';
+import { commit, sourceOf, type ShardState, type ShardTaskContext } from './shardState.js';
 import { shardRecord } from './taskRecord.js';
 
 /** What expired under a shard's checkpoint: [from, to) by cursor, `to` the oldest group still stored. */
@@ -21,7 +21,7 @@ export interface ExpiredInterval {
 }
 
 /** The interval lost under the shard's checkpoint, or undefined when its checkpoint is still stored. */
-export async function expiredUnder(deps: TaskDeps, shard: ShardState): Promise<ExpiredInterval | undefined> {
+export async function expiredUnder(deps: ShardTaskContext, shard: ShardState): Promise<ExpiredInterval | undefined> {
   const at = sourceOf(deps, shard.id);
   const from = shard.checkpoint!;
   const to = await deps.client.getCursor({ ...at, from: 'begin' });
@@ -50,7 +50,7 @@ export function describeExpired(e: Pick<ExpiredInterval, 'groups' | 'fromTime' |
  * checkpoint, so the next window delivers it). Writes the `Expired` record; returns false when
  * nothing under the checkpoint has expired.
  */
-export async function skipExpired(deps: TaskDeps, shard: ShardState): Promise<boolean> {
+export async function skipExpired(deps: ShardTaskContext, shard: ShardState): Promise<boolean> {
   const lost = await expiredUnder(deps, shard);
   if (!lost) return false;
   await commit(deps, shard, lost.to);
@@ -73,7 +73,7 @@ export async function skipExpired(deps: TaskDeps, shard: ShardState): Promise<bo
  * park it naming what expired (park), undefined when nothing under its checkpoint expired.
  */
 export async function onCheckpointExpired(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
 ): Promise<'moved' | { code: string; message: string } | undefined> {
   if (deps.config.onCheckpointExpired === 'skipToOldest') return (await skipExpired(deps, shard)) ? 'moved' : undefined;

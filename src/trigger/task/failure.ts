@@ -6,7 +6,7 @@ import { backoffDelay } from '../../client/retry.js';
 import type { TriggerEvent } from '../../event/index.js';
 import { deadLetterId, sendDeadLetter, type DeadLetterReason } from '../deadLetters/deadLetter.js';
 import { TaskStatus, type ScheduleRecord } from '../records/scheduleLog.js';
-import { commit, cursorInto, groupsIn, type Range, type ShardState, type TaskDeps } from './shardState.js';
+import { commit, cursorInto, groupsIn, type Range, type ShardState, type ShardTaskContext } from './shardState.js';
 import { rangeRecord } from './taskRecord.js';
 
 export interface FailureDecision {
@@ -18,7 +18,7 @@ export interface FailureDecision {
 
 /** Owes a dead letter for [range): facts from the record, data read when the write runs. Returns the letter's id. */
 export function oweDeadLetter(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   event: TriggerEvent,
@@ -53,7 +53,7 @@ export function oweDeadLetter(
 }
 
 /** Splits the range at its middle group; the left half runs next, at once, with a fresh attempt count. */
-function bisect(deps: TaskDeps, shard: ShardState, range: Range, rec: ScheduleRecord): FailureDecision {
+function bisect(deps: ShardTaskContext, shard: ShardState, range: Range, rec: ScheduleRecord): FailureDecision {
   const split = cursorInto(range, Math.floor(groupsIn(range) / 2));
   shard.deferred.push({ begin: split, end: range.end }, { begin: range.begin, end: split });
   shard.range = undefined;
@@ -65,8 +65,8 @@ function bisect(deps: TaskDeps, shard: ShardState, range: Range, rec: ScheduleRe
 }
 
 /** What to do when the function failed on `range` (`counted`: a function error, not SLS or the transport). */
-export function onFailure(
-  deps: TaskDeps,
+export function decideFailure(
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   event: TriggerEvent,

@@ -4,11 +4,21 @@
 import { compareCursors } from '../../codec/index.js';
 import { oweDeadLetter } from './failure.js';
 import { TaskStatus } from '../records/scheduleLog.js';
-import { buildEvent, commit, groupsIn, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
+import {
+  buildEvent,
+  commit,
+  groupsIn,
+  rangeOf,
+  runOwedWrites,
+  sourceOf,
+  type Range,
+  type ShardState,
+  type ShardTaskContext,
+} from './shardState.js';
 import { rangeRecord } from './taskRecord.js';
 
 /** Drops the too-old head of `range`; returns what is left to deliver (undefined: nothing). */
-export async function dropAged(deps: TaskDeps, shard: ShardState, range: Range): Promise<Range | undefined> {
+export async function dropAged(deps: ShardTaskContext, shard: ShardState, range: Range): Promise<Range | undefined> {
   const maxAge = deps.config.maxRecordAgeSeconds;
   if (maxAge === undefined) return range;
   const cutoff = Math.floor(deps.now() / 1000) - maxAge;
@@ -27,7 +37,7 @@ export async function dropAged(deps: TaskDeps, shard: ShardState, range: Range):
     rec.dead_letter_id = oweDeadLetter(deps, shard, aged, buildEvent(deps, shard.id, aged), rec, 'RecordAgeExceeded');
   shard.pending.push({ what: 'checkpoint', run: () => commit(deps, shard, cut) });
   try {
-    await settle(shard);
+    await runOwedWrites(shard);
   } finally {
     await deps.scheduleLog.write(rec);
     deps.emit('task', { ...rec, logs: [] });

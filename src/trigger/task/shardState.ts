@@ -1,4 +1,4 @@
-// A shard's state between ticks, what a task needs (TaskDeps), and the steps every path shares:
+// A shard's state between ticks, what a task needs (ShardTaskContext), and the steps every path shares:
 // building a range with its receive times, committing a checkpoint, running the writes a decided
 // range still owes.
 import { addToCursor, compareCursors, cursorDistance, type Credentials } from '../../codec/index.js';
@@ -74,7 +74,7 @@ export function newShardState(id: number, checkpoint: string, nowMs: number): Sh
   };
 }
 
-export interface TaskDeps {
+export interface ShardTaskContext {
   readonly config: JobConfig;
   readonly client: LogClient;
   readonly invoker: Invoker;
@@ -95,10 +95,20 @@ export interface TaskDeps {
   readonly flags: { closeOpenWindows: boolean };
 }
 
-export const sourceOf = (deps: TaskDeps, shardId: number) => ({ project: deps.config.project, logstore: deps.config.logstore, shardId });
+export const sourceOf = (deps: ShardTaskContext, shardId: number) => ({
+  project: deps.config.project,
+  logstore: deps.config.logstore,
+  shardId,
+});
 
 /** [begin, end) of the shard with its receive times and task id (`knownBeginTime`: the caller already read it). */
-export async function rangeOf(deps: TaskDeps, shardId: number, begin: string, end: string, knownBeginTime?: number): Promise<Range> {
+export async function rangeOf(
+  deps: ShardTaskContext,
+  shardId: number,
+  begin: string,
+  end: string,
+  knownBeginTime?: number,
+): Promise<Range> {
   const at = sourceOf(deps, shardId);
   const beginTime = compareCursors(begin, end) >= 0 ? 0 : (knownBeginTime ?? (await deps.client.getCursorTime({ ...at, cursor: begin })));
   const cursorTime = await lastGroupTime(deps.client, at, begin, end);
@@ -112,7 +122,7 @@ export const groupsIn = (r: { begin: string; end: string }): number => Number(cu
 export const cursorInto = (r: { begin: string }, n: number): string => addToCursor(r.begin, n);
 
 /** The event for a range; it advertises partialProgress (FC's own trigger never does, so handlers then throw as FC expects). */
-export function buildEvent(deps: TaskDeps, shardId: number, range: Range): TriggerEvent {
+export function buildEvent(deps: ShardTaskContext, shardId: number, range: Range): TriggerEvent {
   const c = deps.config;
   const event = eventOf(
     { endpoint: deps.client.endpoint.url, project: c.project, logstore: c.logstore, jobName: c.jobName, parameter: c.functionParameter },
@@ -124,7 +134,7 @@ export function buildEvent(deps: TaskDeps, shardId: number, range: Range): Trigg
   return { ...event, capabilities: [EventCapability.PartialProgress] };
 }
 
-export async function commit(deps: TaskDeps, shard: ShardState, cursor: string): Promise<void> {
+export async function commit(deps: ShardTaskContext, shard: ShardState, cursor: string): Promise<void> {
   const c = deps.config;
   await deps.client.updateCheckpoint({
     project: c.project,
@@ -140,7 +150,7 @@ export async function commit(deps: TaskDeps, shard: ShardState, cursor: string):
 }
 
 /** Runs the writes a decided range still owes, in order; a failure leaves it and those after it owed. */
-export async function settle(shard: ShardState): Promise<void> {
+export async function runOwedWrites(shard: ShardState): Promise<void> {
   while (shard.pending.length > 0) {
     await shard.pending[0].run();
     shard.pending.shift();

@@ -8,10 +8,20 @@ import type { TriggerEvent } from '../../event/index.js';
 import type { InvokeOutcome } from '../invokers/types.js';
 import { TaskStatus, type ScheduleRecord } from '../records/scheduleLog.js';
 import { checkDataLoss } from './dataLoss.js';
-import { onFailure, partialResultOf, type FailureDecision } from './failure.js';
+import { decideFailure, partialResultOf, type FailureDecision } from './failure.js';
 import { dropAged } from './recordAge.js';
 import { skipExpired } from './expiry.js';
-import { buildEvent, commit, lagOf, rangeOf, settle, sourceOf, type Range, type ShardState, type TaskDeps } from './shardState.js';
+import {
+  buildEvent,
+  commit,
+  lagOf,
+  rangeOf,
+  runOwedWrites,
+  sourceOf,
+  type Range,
+  type ShardState,
+  type ShardTaskContext,
+} from './shardState.js';
 import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
 
 /**
@@ -20,7 +30,7 @@ import { attemptRecord, rangeRecord, shardRecord } from './taskRecord.js';
  * data but its window (or batching window) is still open.
  */
 async function nextRange(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
 ): Promise<{ range?: Range; shardEnd: string; waitUntilMs?: number; oldestTime?: number }> {
   const at = sourceOf(deps, shard.id);
@@ -47,7 +57,7 @@ async function nextRange(
 
 /** FC's window past `begin`: its end cursor once the window has closed, else only when it closes (ms). */
 async function windowOf(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   begin: string,
   shardEnd: string,
@@ -62,7 +72,7 @@ async function windowOf(
 }
 
 /** Low-latency mode: up to maxBatchGroups of new data, after the batching window since it was first seen. */
-function batchEnd(deps: TaskDeps, shard: ShardState, begin: string, shardEnd: string): string | number {
+function batchEnd(deps: ShardTaskContext, shard: ShardState, begin: string, shardEnd: string): string | number {
   const ll = deps.config.lowLatency!;
   const full = cursorDistance(begin, shardEnd) >= BigInt(ll.maxBatchGroups);
   if (ll.batchingWindowMs > 0 && !full) {
@@ -74,7 +84,7 @@ function batchEnd(deps: TaskDeps, shard: ShardState, begin: string, shardEnd: st
   return full ? addToCursor(begin, ll.maxBatchGroups) : shardEnd;
 }
 
-async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEnd: string): Promise<void> {
+async function updateLag(deps: ShardTaskContext, shard: ShardState, end: string, shardEnd: string): Promise<void> {
   const behind = compareCursors(end, shardEnd) < 0;
   const c = deps.config;
   const nextBeginTime = behind
@@ -87,13 +97,13 @@ async function updateLag(deps: TaskDeps, shard: ShardState, end: string, shardEn
 }
 
 /** Records the oldest unprocessed group's receive time; lag (lagOf) follows from it wherever it is read. */
-function setOldest(deps: TaskDeps, shard: ShardState, oldestTime: number | undefined): void {
+function setOldest(deps: ShardTaskContext, shard: ShardState, oldestTime: number | undefined): void {
   shard.oldestTime = oldestTime;
   deps.emit('lag', { shardId: shard.id, seconds: lagOf(shard, deps.now()) });
 }
 
 /** The range is done: what is owed now is writes only (the function is not called for it again). */
-function onSuccess(deps: TaskDeps, shard: ShardState, range: Range, shardEnd: string): void {
+function onSuccess(deps: ShardTaskContext, shard: ShardState, range: Range, shardEnd: string): void {
   shard.range = undefined;
   shard.attempt = 0;
   shard.pending.push(
@@ -103,7 +113,7 @@ function onSuccess(deps: TaskDeps, shard: ShardState, range: Range, shardEnd: st
 }
 
 /** The readonly shard's last call with no data left: its checkpoint marks it drained. */
-async function finishIdle(deps: TaskDeps, shard: ShardState, readonly: boolean): Promise<void> {
+async function finishIdle(deps: ShardTaskContext, shard: ShardState, readonly: boolean): Promise<void> {
   if (readonly && !shard.finished) {
     // The server counts a readonly shard as drained (and hands out its children) only once the
     // group's checkpoint equals its end: commit it even when this shard never had data.
@@ -116,7 +126,13 @@ async function finishIdle(deps: TaskDeps, shard: ShardState, readonly: boolean):
   shard.nextDueMs = idleCheckMs(deps);
 }
 
-async function invoke(deps: TaskDeps, shard: ShardState, range: Range, event: TriggerEvent, requestId: string): Promise<InvokeOutcome> {
+async function invoke(
+  deps: ShardTaskContext,
+  shard: ShardState,
+  range: Range,
+  event: TriggerEvent,
+  requestId: string,
+): Promise<InvokeOutcome> {
   deps.emit('invoke', {
     shardId: shard.id,
     taskId: range.taskId,
@@ -151,7 +167,7 @@ async function invoke(deps: TaskDeps, shard: ShardState, range: Range, event: Tr
  * as a failed range of its own (retry, bisect or dead-letter it).
  */
 async function onPartialFailure(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   partial: { cursor: string; errorType: string; errorMessage: string },
@@ -177,14 +193,14 @@ async function onPartialFailure(
   shard.range = rest;
   const restRec = rangeRecord(deps, shard, rest, TaskStatus.Failed, partial.errorType, partial.errorMessage);
   restRec.attempt = shard.attempt + 1;
-  const decision = onFailure(deps, shard, rest, buildEvent(deps, shard.id, rest), restRec, true);
+  const decision = decideFailure(deps, shard, rest, buildEvent(deps, shard.id, rest), restRec, true);
   restRec.task_status = decision.status;
   return decision.status === TaskStatus.Failed ? decision.extra : [restRec, ...decision.extra];
 }
 
 /** Decides the attempt: success, partial progress, or failure. Returns records besides the attempt's. */
 async function decide(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   event: TriggerEvent,
@@ -193,7 +209,7 @@ async function decide(
   shardEnd: string,
 ): Promise<ScheduleRecord[]> {
   if (!outcome.ok) {
-    const decision: FailureDecision = onFailure(deps, shard, range, event, rec, outcome.kind === 'function');
+    const decision: FailureDecision = decideFailure(deps, shard, range, event, rec, outcome.kind === 'function');
     rec.task_status = decision.status;
     return decision.extra;
   }
@@ -204,20 +220,20 @@ async function decide(
   }
   if ('cursor' in partial) return onPartialFailure(deps, shard, range, partial, rec);
   Object.assign(rec, { error_code: 'InvalidPartialFailure', error_message: partial.invalid });
-  const decision = onFailure(deps, shard, range, event, rec, true);
+  const decision = decideFailure(deps, shard, range, event, rec, true);
   rec.task_status = decision.status;
   return decision.extra;
 }
 
 /**
- * Runs one task for the shard if there is data; returns false when there was nothing to do. A run
+ * Runs one task for the shard if there is data (an idle check otherwise). A run
  * that finds writes still owed for the last range (a checkpoint or dead letter that failed) only
  * finishes those.
  */
-export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: boolean): Promise<boolean> {
+export async function runShardTask(deps: ShardTaskContext, shard: ShardState, readonly: boolean): Promise<void> {
   if (shard.pending.length > 0) {
-    await settle(shard);
-    return true;
+    await runOwedWrites(shard);
+    return;
   }
   const next = await nextRange(deps, shard);
   deps.emit('check', { shardId: shard.id, found: next.range !== undefined || next.waitUntilMs !== undefined });
@@ -226,19 +242,19 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
   else if (next.oldestTime !== undefined) setOldest(deps, shard, next.oldestTime);
   if (next.waitUntilMs !== undefined) {
     shard.nextDueMs = next.waitUntilMs;
-    return false;
+    return;
   }
   await watchDataLoss(deps, shard, next.range);
   // A range being retried may outlive its data (the function's pull then fails): time to loss at 0 is that event.
   if (next.range && shard.timeToLossSeconds! <= 0 && deps.config.onCheckpointExpired === 'skipToOldest' && (await skipExpired(deps, shard)))
-    return true;
+    return;
   if (!next.range) {
     await finishIdle(deps, shard, readonly);
-    return false;
+    return;
   }
   shard.range = next.range;
   const range = await dropAged(deps, shard, next.range);
-  if (!range) return true;
+  if (!range) return;
   shard.range = range;
   const event = buildEvent(deps, shard.id, range);
   const startMs = deps.now();
@@ -247,7 +263,7 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
   let extra: ScheduleRecord[] = [];
   try {
     extra = await decide(deps, shard, range, event, outcome, rec, next.shardEnd);
-    await settle(shard);
+    await runOwedWrites(shard);
   } finally {
     // The attempt happened whatever became of the writes after it: it is logged either way.
     for (const r of [rec, ...extra]) {
@@ -255,11 +271,10 @@ export async function runShardOnce(deps: TaskDeps, shard: ShardState, readonly: 
       deps.emit('task', { ...r, logs: r === rec && (outcome.ok || outcome.kind === 'function') ? outcome.logs : [] });
     }
   }
-  return true;
 }
 
 /** Time to loss from the oldest unprocessed group; a warning (event and schedule-log record) when it crosses the threshold. */
-async function watchDataLoss(deps: TaskDeps, shard: ShardState, range: Range | undefined): Promise<void> {
+async function watchDataLoss(deps: ShardTaskContext, shard: ShardState, range: Range | undefined): Promise<void> {
   const nowSeconds = Math.floor(deps.now() / 1000);
   const fired = checkDataLoss(shard, {
     shardId: shard.id,

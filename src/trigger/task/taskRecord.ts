@@ -3,11 +3,11 @@
 // DataLossWarning).
 import type { InvokeOutcome } from '../invokers/types.js';
 import { resultCounters, type ScheduleRecord, type TaskStatus } from '../records/scheduleLog.js';
-import type { Range, ShardState, TaskDeps } from './shardState.js';
+import type { Range, ShardState, ShardTaskContext } from './shardState.js';
 
 const NO_COUNTERS = { ingest_lines: 0, ingest_bytes: 0, ship_lines: 0, ship_bytes: 0 };
 
-function base(deps: TaskDeps, shard: ShardState, range: Range | undefined, status: TaskStatus, startMs: number): ScheduleRecord {
+function base(deps: ShardTaskContext, shard: ShardState, range: Range | undefined, status: TaskStatus, startMs: number): ScheduleRecord {
   const endMs = deps.now();
   return {
     project_name: deps.config.project,
@@ -30,7 +30,7 @@ function base(deps: TaskDeps, shard: ShardState, range: Range | undefined, statu
 
 /** The record of one attempt on `range`. */
 export function attemptRecord(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   outcome: InvokeOutcome,
@@ -56,7 +56,7 @@ export function attemptRecord(
 
 /** A record about a range that is not an attempt (Bisected, Isolated, RecordAgeExceeded). */
 export function rangeRecord(
-  deps: TaskDeps,
+  deps: ShardTaskContext,
   shard: ShardState,
   range: Range,
   status: TaskStatus,
@@ -67,6 +67,6 @@ export function rangeRecord(
 }
 
 /** A schedule-log record about the shard rather than an attempt (Parked, DataLossWarning): what `status` shows as its last task. */
-export function shardRecord(deps: TaskDeps, shard: ShardState, status: TaskStatus, code: string, message: string): ScheduleRecord {
+export function shardRecord(deps: ShardTaskContext, shard: ShardState, status: TaskStatus, code: string, message: string): ScheduleRecord {
   return { ...base(deps, shard, shard.range, status, deps.now()), error_code: code, error_message: message };
 }

@@ -3,7 +3,7 @@
 // (429), server errors (5xx) and network failures are transport errors, retried without counting.
 // Other 4xx (a missing function, bad credentials) are counted: the trigger's policy applies.
 import { createRequire } from 'node:module';
-import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcCommon.js';
+import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcShared.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 import type { Credentials } from '../../codec/index.js';
 

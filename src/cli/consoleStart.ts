@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import { startConsole, type ConsoleServer } from '../console/index.js';
-import { TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
+import { runsInThisProcess, TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
 import { serveSaved } from './job.js';
 import type { Credentials } from '../codec/index.js';
 
@@ -56,7 +56,7 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
     mode: o.mode,
     sampleMs: o.sampleMs,
     serveSaved,
-    canServeSaved: o.config.target.type === 'local',
+    canServeSaved: runsInThisProcess(o.config.target),
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   });
   process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics)\n`);

@@ -2,7 +2,15 @@
 // library's redrive: the source when still readable, else the saved bytes served under the same
 // cursors). Prints one line per letter (or JSON), a progress bar, and exits 1 if any failed.
 import type { Command } from 'commander';
-import { createInvoker, deadLetterWhere, parseTimePoint, redrive, type RedriveItem, type RedriveReport } from '../trigger/index.js';
+import {
+  createInvoker,
+  deadLetterWhere,
+  parseTimePoint,
+  redrive,
+  runsInThisProcess,
+  type RedriveItem,
+  type RedriveReport,
+} from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, serveSaved, targetOptions, type JobFlags } from './job.js';
 import { progressBar } from './print.js';
 import { intOption } from './util.js';
@@ -98,7 +106,7 @@ export function registerRedrive(command: Command): void {
           timeoutMs: (flags.timeout ?? config.invocationTimeoutSeconds) * 1000,
           filter: { since, shardId: flags.shard, task: flags.task, all: flags.all },
           dryRun: flags.dryRun,
-          canServeSaved: config.target.type === 'local',
+          canServeSaved: runsInThisProcess(config.target),
           serveSaved,
           onItem: (item, done, total) => {
             printItem(item, flags.json === true);

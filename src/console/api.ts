@@ -10,6 +10,7 @@ import {
   deadLetterWhere,
   eventForCursors,
   parseTimePoint,
+  processLogOf,
   readDeadLetters,
   readProcessLines,
   readTaskHistory,
@@ -129,7 +130,7 @@ export async function taskDetail(d: ConsoleDeps, q: Query) {
   if (shardId === undefined || !begin || !end) throw new SlsArgumentError('shard, begin and end are required');
   const event = await eventForCursors(sourceOf(d), shardId, begin, end);
   const requestId = q.get('requestId');
-  const processLog = d.job.target.type === 'local' ? d.job.target.processLog : undefined;
+  const processLog = processLogOf(d.job.target);
   const lines = requestId && processLog ? await readProcessLines(d.client, processLog, requestId, timeParam(q, 'since')) : [];
   return { event, logs: lines, processLog: processLog ? `${processLog.project}/${processLog.logstore}` : null };
 }

@@ -11,6 +11,7 @@ import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../.
 import type { SchedulerEvents } from './events.js';
 import { checkSchedulerOptions } from './schedulerOptions.js';
 import type { JobConfig } from '../job/config.js';
+import { processLogOf } from '../job/targets.js';
 import { realClock, type Clock } from './clock.js';
 import type { Invoker } from '../invokers/types.js';
 import { ProcessLog } from '../records/processLog.js';
@@ -48,8 +49,8 @@ export interface SchedulerOptions {
 
 function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): ProcessLog | undefined {
   const t = opts.config.target;
-  if (t.type !== 'local' || !t.processLog) return undefined;
-  return new ProcessLog(opts.client, t.processLog, t.functionName ?? 'function', onError);
+  const where = processLogOf(t);
+  return where && new ProcessLog(opts.client, where, t.functionName ?? 'function', onError);
 }
 
 export class Scheduler extends EventEmitter<SchedulerEvents> {

@@ -1,4 +1,4 @@
-import type { JobConfig } from '../job/config.js';
+import type { JobConfig, Target } from '../job/config.js';
 import { FcInvoker } from './fc2.js';
 import { Fc3Invoker } from './fc3.js';
 import { LocalInvoker } from './local.js';
@@ -11,20 +11,27 @@ export { FcInvoker, type FcInvokerOptions } from './fc2.js';
 export { Fc3Invoker, type Fc3InvokerOptions } from './fc3.js';
 export { InProcessInvoker, type FcHandler, type FcContext } from './inProcess.js';
 
-/** The invoker a job config names: a local handler module, or a function on FC 2.0 or FC 3.0. */
-export function createInvoker(config: JobConfig, credentials: Credentials): Invoker {
-  const t = config.target;
-  if (t.type === 'local') {
-    return new LocalInvoker({
+type TargetOf<K extends Target['type']> = Extract<Target, { type: K }>;
+
+/** How each kind of target (job/targets.ts, TARGET_KINDS) is invoked. */
+const INVOKERS: { [K in Target['type']]: (t: TargetOf<K>, config: JobConfig, credentials: Credentials) => Invoker } = {
+  local: (t, config) =>
+    new LocalInvoker({
       module: t.module,
       handler: t.handler,
       initializer: t.initializer,
       functionName: t.functionName,
       maxWorkers: config.concurrency,
-    });
-  }
-  // The call's own timeout leaves FC time to report a function timeout before we give up on it.
-  const timeoutMs = config.invocationTimeoutSeconds * 1000 + 5000;
-  if (t.type === 'fc3') return new Fc3Invoker({ ...t, credentials, timeoutMs });
-  return new FcInvoker({ ...t, credentials, timeoutMs });
+    }),
+  fc: (t, config, credentials) => new FcInvoker({ ...t, credentials, timeoutMs: fcCallTimeoutMs(config) }),
+  fc3: (t, config, credentials) => new Fc3Invoker({ ...t, credentials, timeoutMs: fcCallTimeoutMs(config) }),
+};
+
+/** The call's own timeout leaves FC time to report a function timeout before we give up on it. */
+const fcCallTimeoutMs = (config: JobConfig) => config.invocationTimeoutSeconds * 1000 + 5000;
+
+/** The invoker a job config names: a local handler module, or a function on FC 2.0 or FC 3.0. */
+export function createInvoker(config: JobConfig, credentials: Credentials): Invoker {
+  const make = INVOKERS[config.target.type] as (t: Target, config: JobConfig, credentials: Credentials) => Invoker;
+  return make(config.target, config, credentials);
 }

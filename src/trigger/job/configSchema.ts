@@ -3,6 +3,9 @@
 // number (an integer or a numeric string, as Serverless Devs writes them), config.ts checks it
 // against its row here, so one table says what is allowed and what is assumed.
 
+import { logstoreRef, name } from './schemaParts.js';
+import { TARGET_KINDS } from './targets.js';
+
 /** Every numeric field: its range, and its default when it has a fixed one (the rest say what they default to). */
 export const JOB_NUMBERS = {
   'jobConfig.triggerInterval': { min: 1, max: 600, default: 60 },
@@ -25,17 +28,6 @@ export const JOB_NUMBERS = {
 export type JobNumberField = keyof typeof JOB_NUMBERS;
 
 const numeric = { type: ['integer', 'string'], pattern: '^[0-9]+$', 'x-message': 'must be a whole number' };
-const identifier = { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$', 'x-message': 'must be the name of an exported function' };
-
-const name = { type: 'string', minLength: 1, maxLength: 128 };
-
-/** A {project, logstore} reference (LogstoreRef): the schedule log's and the process log's logstore. */
-const logstoreRef = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['project', 'logstore'],
-  properties: { project: name, logstore: name },
-} as const;
 
 export const jobConfigSchema = {
   type: 'object',
@@ -84,48 +76,8 @@ export const jobConfigSchema = {
       type: 'object',
       required: ['type'],
       discriminator: { propertyName: 'type' },
-      oneOf: [
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'module'],
-          properties: {
-            type: { const: 'local' },
-            module: { type: 'string', minLength: 1 },
-            handler: identifier,
-            initializer: identifier,
-            functionName: name,
-            processLog: logstoreRef,
-          },
-        },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'accountId', 'region', 'serviceName', 'functionName'],
-          properties: {
-            type: { const: 'fc' },
-            accountId: name,
-            region: name,
-            serviceName: name,
-            functionName: name,
-            qualifier: name,
-            endpoint: { type: 'string' },
-          },
-        },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'accountId', 'region', 'functionName'],
-          properties: {
-            type: { const: 'fc3' },
-            accountId: name,
-            region: name,
-            functionName: name,
-            qualifier: name,
-            endpoint: { type: 'string' },
-          },
-        },
-      ],
+      // one branch per kind of target, from the registry (job/targets.ts)
+      oneOf: [TARGET_KINDS.local.schema, TARGET_KINDS.fc.schema, TARGET_KINDS.fc3.schema],
     },
     concurrency: { type: 'integer', 'x-message': 'must be a whole number' },
     invocationTimeoutSeconds: numeric,

@@ -3,6 +3,7 @@
 import type { LogClient } from '../../client/index.js';
 import { hasCode } from '../../errors/index.js';
 import type { JobConfig } from '../job/config.js';
+import { processLogOf } from '../job/targets.js';
 
 async function ignoring(p: Promise<unknown>, already: 'ProjectAlreadyExist' | 'LogStoreAlreadyExist'): Promise<void> {
   try {
@@ -33,8 +34,8 @@ export async function ensureJobResources(
     [config.project, config.logstore, opts.sourceShards],
     [config.logConfig.project, config.logConfig.logstore, 1],
   ];
-  if (config.target.type === 'local' && config.target.processLog)
-    stores.push([config.target.processLog.project, config.target.processLog.logstore, 1]);
+  const processLog = processLogOf(config.target);
+  if (processLog) stores.push([processLog.project, processLog.logstore, 1]);
   const dl = config.deadLetter?.target;
   if (dl?.kind === 'logstore') stores.push([dl.project, dl.logstore, 1]);
   const out = functionTarget(config.functionParameter);

@@ -11,6 +11,7 @@ const stamp = path.join(root, 'dist', '.build-stamp');
 const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'scripts/build.mjs'];
 const assets = [
   ['src/trigger/invokers/localWorker.mjs', 'dist/trigger/invokers/localWorker.mjs'],
+  ['src/trigger/invokers/fcContract.mjs', 'dist/trigger/invokers/fcContract.mjs'],
   ['src/cjs/require.cjs', 'dist/cjs/require.cjs'],
   // the console's page: plain modules and CSS, served as they are
   ['src/console/web', 'dist/console/web'],

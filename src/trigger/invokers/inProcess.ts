@@ -1,7 +1,8 @@
-// In-process invoker: calls an FC-style handler function directly (same event Buffer, context,
-// callback/async styles and result conversion as the worker host). No isolation: a handler that
+// In-process invoker: calls an FC-style handler function directly, under the same contract as the
+// worker host (fcContract.mjs). No isolation: a handler that
 // never returns is reported as timed out but keeps running; use LocalInvoker for untrusted code.
-import type { FunctionErrorBody, InvokeOutcome, InvokeRequest, Invoker } from './types.js';
+import { callStyled, failureOf, fcContext, toBytes } from './fcContract.mjs';
+import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 
 export type FcHandler = (event: Buffer, context: FcContext, callback?: (err: unknown, value?: unknown) => void) => unknown;
 
@@ -13,18 +14,6 @@ export interface FcContext {
   region: string;
   accountId: string;
   logger: Record<'debug' | 'info' | 'warn' | 'error' | 'log', (...args: unknown[]) => void>;
-}
-
-function toBytes(v: unknown): Buffer {
-  if (Buffer.isBuffer(v)) return v;
-  if (v === undefined || v === null) return Buffer.alloc(0);
-  return Buffer.from(typeof v === 'object' ? JSON.stringify(v) : String(v));
-}
-
-function body(e: unknown): FunctionErrorBody {
-  if (typeof e === 'string') return { errorMessage: e };
-  const err = e instanceof Error ? e : new Error(String(e));
-  return { errorMessage: err.message, errorType: err.name, stackTrace: String(err.stack ?? '').split('\n') };
 }
 
 export class InProcessInvoker implements Invoker {
@@ -40,21 +29,10 @@ export class InProcessInvoker implements Invoker {
       (...args: unknown[]) =>
         logs.push(`${new Date().toISOString()} ${req.requestId} [${level}] ${args.map(String).join(' ')}`);
     const context: FcContext = {
-      requestId: req.requestId,
-      credentials: req.credentials,
-      function: { name: this.name, handler: 'index.handler', memory: 512, timeout: Math.ceil(req.timeoutMs / 1000) },
-      service: { name: 'local', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
-      region: 'local',
-      accountId: 'local',
+      ...fcContext({ ...req, functionName: this.name, handler: 'index.handler' }),
       logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), log: log('info') },
     };
-    let handled = false;
-    const run =
-      this.handler.length >= 3
-        ? new Promise<unknown>((resolve, reject) =>
-            this.handler(req.event, context, (err, v) => (err ? ((handled = true), reject(err)) : resolve(v))),
-          )
-        : Promise.resolve().then(() => this.handler(req.event, context));
+    const run = callStyled(this.handler, [req.event, context]);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Task timed out after ${(req.timeoutMs / 1000).toFixed(2)} seconds`)), req.timeoutMs);
@@ -65,14 +43,7 @@ export class InProcessInvoker implements Invoker {
       const v = await Promise.race([run, timeout]);
       return { ok: true, body: toBytes(v), logs, requestId: req.requestId };
     } catch (e) {
-      return {
-        ok: false,
-        kind: 'function',
-        errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
-        error: body(e),
-        logs,
-        requestId: req.requestId,
-      };
+      return { ok: false, kind: 'function', ...failureOf(e), logs, requestId: req.requestId };
     } finally {
       clearTimeout(timer);
     }

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SlsArgumentError } from '../../errors/index.js';
+import { fcContext } from './fcContract.mjs';
 import type { FunctionErrorBody, FunctionErrorType, InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 
 export interface LocalInvokerOptions {
@@ -143,20 +144,8 @@ export class LocalInvoker implements Invoker {
 
   private context(req: InvokeRequest) {
     const o = this.opts;
-    const name = o.functionName ?? path.basename(this.modulePath).replace(/\.[^.]+$/, '');
-    return {
-      requestId: req.requestId,
-      credentials: req.credentials,
-      function: {
-        name,
-        handler: `${path.basename(this.modulePath).replace(/\.[^.]+$/, '')}.${o.handler ?? 'handler'}`,
-        memory: o.memoryMB ?? 512,
-        timeout: Math.ceil(req.timeoutMs / 1000),
-      },
-      service: { name: o.serviceName ?? 'local', logProject: '', logStore: '', qualifier: 'LATEST', versionId: '' },
-      region: o.region ?? 'local',
-      accountId: o.accountId ?? 'local',
-    };
+    const stem = path.basename(this.modulePath).replace(/\.[^.]+$/, '');
+    return fcContext({ ...o, ...req, functionName: o.functionName ?? stem, handler: `${stem}.${o.handler ?? 'handler'}` });
   }
 
   private run(slot: Slot, req: InvokeRequest): Promise<{ outcome: InvokeOutcome; discard: boolean }> {

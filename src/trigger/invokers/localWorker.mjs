@@ -1,12 +1,13 @@
 // Worker-thread host for a local FC-style function (plain JS so it needs no loader to start).
 // Loads the handler module once (TypeScript through tsx's register API), runs the initializer once,
-// then runs invocations as FC's Node.js runtime does: event as a Buffer, a context object, both the
-// (event, context, callback) and the async styles, FC's result conversion and error shape.
+// then runs invocations as FC's Node.js runtime does (fcContract.mjs: the styles, result conversion
+// and error shape).
 // Messages to the parent: ready | initError | log {id, line} | result {id, ok, body | errorType+error}.
 import { parentPort, workerData } from 'node:worker_threads';
 import { register as registerHooks } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
+import { callStyled, errorBody, failureOf, toBytes } from './fcContract.mjs';
 
 const { modulePath, handlerName, initializerName, tsxApi, packageRoot } = workerData;
 
@@ -56,38 +57,6 @@ function loggerFor(requestId) {
   for (const level of ['debug', 'info', 'warn', 'error']) l[level] = (...args) => emit(stamp(requestId, level, args));
   l.log = l.info;
   return l;
-}
-
-function errorBody(e, unhandledInCallbackStyle) {
-  if (typeof e === 'string') return { errorMessage: e };
-  const err = e instanceof Error ? e : new Error(String(e));
-  const type = err.name || 'Error';
-  return {
-    errorMessage: err.message,
-    errorType: unhandledInCallbackStyle ? `FunctionUnhandledError: ${type}` : type,
-    stackTrace: String(err.stack || '').split('\n'),
-  };
-}
-
-function toBytes(result) {
-  if (Buffer.isBuffer(result)) return result;
-  if (result === undefined || result === null) return Buffer.alloc(0);
-  if (typeof result === 'object') return Buffer.from(JSON.stringify(result));
-  return Buffer.from(String(result));
-}
-
-function callStyled(fn, args) {
-  // (…, callback) style when the function declares one more parameter than the async form.
-  if (fn.length > args.length) {
-    return new Promise((resolve, reject) => {
-      try {
-        fn(...args, (err, value) => (err ? reject({ handled: true, err }) : resolve(value)));
-      } catch (err) {
-        reject({ handled: false, err, callbackStyle: true });
-      }
-    });
-  }
-  return Promise.resolve().then(() => fn(...args));
 }
 
 /** The first place in the user's code an error's stack names (file:line:column), skipping Node's and loaders' frames. */
@@ -145,8 +114,8 @@ parentPort.on('message', async (msg) => {
       try {
         await callStyled(fn.initializer, [context]);
       } catch (x) {
-        const err = x && 'err' in x ? x.err : x;
-        parentPort.postMessage({ type: 'result', id: msg.id, ok: false, errorType: 'InitializationError', error: errorBody(err, false) });
+        const { error } = failureOf(x);
+        parentPort.postMessage({ type: 'result', id: msg.id, ok: false, errorType: 'InitializationError', error });
         return;
       }
     }
@@ -154,16 +123,7 @@ parentPort.on('message', async (msg) => {
     const value = await callStyled(fn.handler, [Buffer.from(msg.event), context]);
     parentPort.postMessage({ type: 'result', id: msg.id, ok: true, body: toBytes(value) });
   } catch (x) {
-    const wrapped = x && typeof x === 'object' && 'err' in x;
-    const err = wrapped ? x.err : x;
-    const handled = wrapped && x.handled;
-    parentPort.postMessage({
-      type: 'result',
-      id: msg.id,
-      ok: false,
-      errorType: handled ? 'HandledInvocationError' : 'UnhandledInvocationError',
-      error: errorBody(err, wrapped && x.callbackStyle),
-    });
+    parentPort.postMessage({ type: 'result', id: msg.id, ok: false, ...failureOf(x) });
   }
 });
 

@@ -4,29 +4,8 @@ import { CodecError, decodeCursor, encodeCursor } from '../codec/index.js';
 import { SlsServiceError } from '../errors/index.js';
 import { BufferPool } from './bufferPool.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
+import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { dataRefOf, type HubMeta, type LogStoreMeta, type ProjectMeta, type ShardLog, type ShardMeta, type Store } from './store/types.js';
-
-export interface Limits {
-  /** compressed body bytes per request (PostBodyTooLarge) */
-  readonly maxBodyBytes: number;
-  /** raw (declared or decompressed) PutLogs bytes (PostBodyTooLarge) */
-  readonly maxRawBytes: number;
-  /** logs in one PutLogs (InvalidLogSize) */
-  readonly maxLogsPerPut: number;
-  readonly maxConsumerGroups: number;
-  readonly maxShards: number;
-  /** allowed |Date - server time| in seconds (RequestTimeExpired) */
-  readonly clockSkewSeconds: number;
-}
-
-export const DEFAULT_LIMITS: Limits = {
-  maxBodyBytes: 10 * 1024 * 1024,
-  maxRawBytes: 10 * 1024 * 1024,
-  maxLogsPerPut: 512_000,
-  maxConsumerGroups: 30,
-  maxShards: 256,
-  clockSkewSeconds: 15 * 60,
-};
 
 // SLS naming rules: projects 3-63 of [a-z0-9-], logstores 3-63 of [a-z0-9_-], both starting and
 // ending with a letter or digit. Nothing else can reach a data path.

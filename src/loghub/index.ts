@@ -1,5 +1,6 @@
 export * from './server.js';
-export { Hub, DEFAULT_LIMITS, type Limits } from './hub.js';
+export { Hub } from './hub.js';
+export { DEFAULT_LIMITS, LIMIT_RANGES, type Limits } from './limits.js';
 export { expireAll } from './ttl.js';
 export { FileStore, type FileStoreOptions } from './store/fileStore.js';
 export { DataDirLockedError } from './store/dirLock.js';

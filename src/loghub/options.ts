@@ -1,6 +1,7 @@
 // startLogHub's option bag, checked before anything starts (additionalProperties: false), so a
 // misspelt option fails naming itself.
 import { compile } from '../validate/schema.js';
+import { LIMITS_SCHEMA } from './limits.js';
 
 const anything = {};
 
@@ -23,7 +24,7 @@ export const checkLogHubOptions = compile<unknown>(
           properties: { accessKeyId: { type: 'string' }, accessKeySecret: { type: 'string' } },
         },
       },
-      limits: { type: 'object' },
+      limits: LIMITS_SCHEMA,
       now: anything,
       ttlIntervalMs: { type: 'number', minimum: 0 },
       fsync: { type: 'boolean' },

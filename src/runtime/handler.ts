@@ -9,10 +9,16 @@ import { resolveInvocation } from './invocation.js';
 import { processRange } from './processor.js';
 import type { CreateHandlerOptions, FcHandler, ProcessData } from './types.js';
 
-/** how long reading a range may take without a function timeout in the context (local runs) */
-export const DEFAULT_READ_BUDGET_MS = 60_000;
-
 export const DEFAULT_PULL_RETRY: RetryOptions = { retries: 20, baseDelayMs: 100, maxDelayMs: 3200 };
+
+/** Every default, beside the schema that gives each option's range. */
+export const CREATE_HANDLER_DEFAULTS = {
+  batchSize: 100,
+  pageBytes: 2 * 1024 * 1024,
+  /** how long reading a range may take without a function timeout in the context (local runs) */
+  readBudgetMs: 60_000,
+  retry: DEFAULT_PULL_RETRY,
+} as const;
 
 const checkOptions = compile<CreateHandlerOptions>(
   {
@@ -54,13 +60,13 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     credentials: opts.credentials,
     endpoint: opts.endpoint,
     now,
-    readBudgetMs: opts.readBudgetMs ?? DEFAULT_READ_BUDGET_MS,
+    readBudgetMs: opts.readBudgetMs ?? CREATE_HANDLER_DEFAULTS.readBudgetMs,
     clients: new Map<string, LogClient>(),
   };
   const settings = {
-    batchSize: opts.batchSize ?? 100,
-    pageBytes: opts.pageBytes ?? 2 * 1024 * 1024,
-    retry: { ...DEFAULT_PULL_RETRY, ...opts.retry },
+    batchSize: opts.batchSize ?? CREATE_HANDLER_DEFAULTS.batchSize,
+    pageBytes: opts.pageBytes ?? CREATE_HANDLER_DEFAULTS.pageBytes,
+    retry: { ...CREATE_HANDLER_DEFAULTS.retry, ...opts.retry },
     finish: opts.finish,
     // a collecting sink writes in finish, so by default its failed range is retried whole
     partialProgress: opts.partialProgress ?? opts.finish === undefined,

@@ -1,4 +1,4 @@
-export { createHandler, DEFAULT_PULL_RETRY } from './handler.js';
+export { createHandler, CREATE_HANDLER_DEFAULTS, DEFAULT_PULL_RETRY } from './handler.js';
 export { createInitializer } from './fcAdapter.js';
 export {
   BatchOutcome,

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogClient } from '../../src/client/index.js';
-import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
+import { DEFAULT_ACCESS_KEY, DEFAULT_LIMITS, startLogHub } from '../../src/loghub/index.js';
 import { parseJobConfig } from '../../src/trigger/job/config.js';
 import { InProcessInvoker } from '../../src/trigger/invokers/inProcess.js';
 import { Scheduler } from '../../src/trigger/engine/scheduler.js';
@@ -31,4 +31,27 @@ test('Scheduler and startLogHub refuse unknown or mistyped options by name', asy
   );
   await assert.rejects(startLogHub({ memory: true, port: 70000 }), /startLogHub options is invalid: port must be <= 65535/);
   client.close();
+});
+
+test('startLogHub checks each limit against its range, and a limit it accepts is the one enforced', async () => {
+  await assert.rejects(
+    startLogHub({ memory: true, limits: { maxShard: 4 } as never }),
+    /startLogHub options is invalid: limits\.maxShard is not a known field/,
+  );
+  await assert.rejects(startLogHub({ memory: true, limits: { maxShards: 0 } }), /limits\.maxShards must be >= 1/);
+  await assert.rejects(
+    startLogHub({ memory: true, limits: { maxLogsPerPut: 1.5 } }),
+    /limits\.maxLogsPerPut must be a whole number|limits\.maxLogsPerPut must be integer/,
+  );
+  const hub = await startLogHub({ memory: true, port: 0, limits: { maxShards: 3 } });
+  try {
+    assert.deepEqual(hub.state.limits, { ...DEFAULT_LIMITS, maxShards: 3 });
+    const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
+    await client.createProject({ project: 'limits-p' });
+    await client.createLogStore({ project: 'limits-p', logstore: 'ls3', shardCount: 3 });
+    await assert.rejects(client.createLogStore({ project: 'limits-p', logstore: 'ls4', shardCount: 4 }), { code: 'ParameterInvalid' });
+    client.close();
+  } finally {
+    await hub.close();
+  }
 });

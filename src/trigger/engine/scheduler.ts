@@ -9,7 +9,7 @@ import type { LogClient, ShardInfo } from '../../client/index.js';
 import { backoffCeiling, backoffDelay } from '../../client/retry.js';
 import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../../errors/index.js';
 import type { SchedulerEvents } from './events.js';
-import { checkSchedulerOptions } from './schedulerOptions.js';
+import { checkSchedulerOptions, SCHEDULER_DEFAULTS } from './schedulerOptions.js';
 import type { JobConfig } from '../job/config.js';
 import { processLogOf } from '../job/targets.js';
 import { realClock, type Clock } from './clock.js';
@@ -96,10 +96,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       emit: (event, ...args) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
       credentials: creds,
       timing: {
-        catchUpThresholdSeconds: opts.catchUpThresholdSeconds ?? 10,
-        catchUpIntervalMs: opts.catchUpIntervalMs ?? 2000,
-        retryBaseMs: opts.retryBaseMs ?? 1000,
-        retryMaxMs: opts.retryMaxMs ?? 30_000,
+        catchUpThresholdSeconds: opts.catchUpThresholdSeconds ?? SCHEDULER_DEFAULTS.catchUpThresholdSeconds,
+        catchUpIntervalMs: opts.catchUpIntervalMs ?? SCHEDULER_DEFAULTS.catchUpIntervalMs,
+        retryBaseMs: opts.retryBaseMs ?? SCHEDULER_DEFAULTS.retryBaseMs,
+        retryMaxMs: opts.retryMaxMs ?? SCHEDULER_DEFAULTS.retryMaxMs,
       },
       newRequestId: () => randomUUID(),
       retention: {},
@@ -285,7 +285,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async run(): Promise<void> {
     this.running = true;
-    const minTick = this.options.minTickMs ?? Math.min(100, this.cfg.lowLatency?.pollIntervalMs ?? 100);
+    const minTick = this.options.minTickMs ?? Math.min(SCHEDULER_DEFAULTS.minTickMs, this.cfg.lowLatency?.pollIntervalMs ?? Infinity);
     let failures = 0;
     while (this.running) {
       this.wakeSignal = new Promise<void>((r) => (this.wake = r));

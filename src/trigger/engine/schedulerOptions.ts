@@ -3,6 +3,18 @@
 import { compile } from '../../validate/schema.js';
 
 const anything = {};
+
+/** Every timing default, beside the schema that gives its range. */
+export const SCHEDULER_DEFAULTS = {
+  /** a shard further behind than this is checked every catchUpIntervalMs instead of every interval */
+  catchUpThresholdSeconds: 10,
+  catchUpIntervalMs: 2000,
+  /** first retry delay of a failed task; doubles up to retryMaxMs */
+  retryBaseMs: 1000,
+  retryMaxMs: 30_000,
+  /** the shortest sleep between ticks: 100 ms, or the low-latency poll interval if shorter */
+  minTickMs: 100,
+} as const;
 const nonNegative = { type: 'number', minimum: 0 };
 
 export const checkSchedulerOptions = compile<unknown>(

@@ -5,17 +5,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../loghub/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
-import { cursorDistance, type Credentials } from '../codec/index.js';
+import type { Credentials } from '../codec/index.js';
 import {
-  eventForCursors,
-  eventForTimes,
-  LocalInvoker,
   parseTimePoint,
   readEventFile,
   recordFixture,
-  splitEvent,
+  replay,
+  replayEvents,
+  replayTarget,
+  localInvokerFor,
   type Fixture,
-  type InvokeOutcome,
+  type JobConfig,
+  type ReplayResult,
+  type ReplaySelection,
   type TriggerEvent,
 } from '../trigger/index.js';
 import { clientFor, resolveSource, sourceOptions, type SourceFlags } from './job.js';
@@ -40,98 +42,74 @@ interface ReplayFlags extends SourceFlags {
   json?: boolean;
 }
 
-function target(flags: ReplayFlags, src?: ReturnType<typeof resolveSource>) {
-  const t = src?.config?.target;
-  const local = t?.type === 'local' ? t : undefined;
-  const module = flags.module ? path.resolve(flags.module) : local?.module;
-  if (!module) throw new SlsArgumentError('replay runs a local handler module: give --module (or a config whose target is local)');
+function selectionOf(flags: ReplayFlags): ReplaySelection {
+  if (flags.event) {
+    const e = readEventFile(flags.event);
+    return { event: flags.endpoint ? { ...e, source: { ...e.source, endpoint: flags.endpoint } } : e };
+  }
+  if ((flags.beginCursor || flags.endCursor) && (flags.shard === undefined || !flags.beginCursor || !flags.endCursor))
+    throw new SlsArgumentError('--begin-cursor and --end-cursor need each other and --shard');
   return {
-    module,
-    handler: flags.handler ?? local?.handler ?? 'handler',
-    initializer: flags.initializer ?? local?.initializer,
-    functionName: local?.functionName,
+    shardId: flags.shard,
+    beginCursor: flags.beginCursor,
+    endCursor: flags.endCursor,
+    from: parseTimePoint(flags.from, '--from'),
+    to: parseTimePoint(flags.to, '--to'),
+    // --record keeps one event (one fixture); otherwise long ranges become windows
+    window: flags.record ? 0 : flags.window,
   };
 }
 
-async function liveEvents(
-  flags: ReplayFlags,
-  src: ReturnType<typeof resolveSource>,
-  client: ReturnType<typeof clientFor>,
-): Promise<TriggerEvent[]> {
-  const s = { client, ...src };
-  if (flags.event) {
-    const e = readEventFile(flags.event);
-    return [flags.endpoint ? { ...e, source: { ...e.source, endpoint: flags.endpoint } } : e];
-  }
-  if (flags.beginCursor || flags.endCursor) {
-    if (flags.shard === undefined || !flags.beginCursor || !flags.endCursor)
-      throw new SlsArgumentError('--begin-cursor and --end-cursor need each other and --shard');
-    return [await eventForCursors(s, flags.shard, flags.beginCursor, flags.endCursor)];
-  }
-  const shards =
-    flags.shard !== undefined
-      ? [flags.shard]
-      : (await client.listShards({ project: src.project, logstore: src.logstore })).map((x) => x.shardID);
-  const from = parseTimePoint(flags.from, '--from');
-  const to = parseTimePoint(flags.to, '--to');
-  const whole = await Promise.all(shards.map((id) => eventForTimes(s, id, from, to)));
-  // --record keeps one event (one fixture); otherwise long ranges become windows with a progress bar
-  if (flags.record) return whole;
-  return (await Promise.all(whole.map((e) => splitEvent(s, e, flags.window)))).flat();
-}
-
-const groupsIn = (e: TriggerEvent) => Number(cursorDistance(e.source.beginCursor, e.source.endCursor));
-
-function report(flags: ReplayFlags, i: number, n: number, e: TriggerEvent, o: InvokeOutcome, ms: number): boolean {
-  const result = o.ok ? (JSON.parse(o.body.toString() || 'null') as unknown) : undefined;
-  if (flags.json) {
-    process.stdout.write(
-      JSON.stringify({
-        event: e,
-        ok: o.ok,
-        result,
-        error: o.ok ? undefined : o.kind === 'function' ? o.error : { errorMessage: o.error.message },
-        logs: o.ok || o.kind === 'function' ? o.logs : [],
-        durationMs: ms,
-      }) + '\n',
-    );
-  } else {
-    const status = o.ok ? 'ok' : `FAILED (${o.kind === 'function' ? `${o.errorType}: ${o.error.errorMessage}` : o.error.message})`;
-    process.stderr.write(`[${i + 1}/${n}] shard ${e.source.shardId} ${status} in ${ms} ms\n`);
-    for (const l of o.ok || o.kind === 'function' ? o.logs : []) process.stderr.write(`  | ${l}\n`);
-    if (o.ok) process.stdout.write(JSON.stringify(result) + '\n');
-  }
-  return o.ok;
-}
-
-async function invokeAll(flags: ReplayFlags, t: ReturnType<typeof target>, events: TriggerEvent[], creds: Credentials): Promise<boolean> {
-  const inv = new LocalInvoker({
-    module: t.module,
-    handler: t.handler,
-    initializer: t.initializer,
-    functionName: t.functionName,
-    maxWorkers: 1,
-  });
-  let allOk = true;
-  const total = events.reduce((n, e) => n + groupsIn(e), 0);
-  let done = 0;
+/** The function's result parsed when it is JSON (a createHandler function's), else its text. */
+function parsedBody(body: string | undefined): unknown {
+  if (body === undefined || body === '') return null;
   try {
-    for (let i = 0; i < events.length; i++) {
-      const started = Date.now();
-      const o = await inv.invoke({
-        event: Buffer.from(JSON.stringify(events[i])),
-        requestId: `replay-${events[i].taskId}`,
-        timeoutMs: flags.timeout * 1000,
-        credentials: creds,
-      });
-      allOk = report(flags, i, events.length, events[i], o, Date.now() - started) && allOk;
-      done += groupsIn(events[i]);
-      if (events.length > 1 && !flags.json) progressBar(done, total, `groups, event ${i + 1}/${events.length}`, i + 1 === events.length);
-    }
-  } finally {
-    await inv.close();
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
   }
-  return allOk;
+}
+
+function printResult(flags: ReplayFlags, r: ReplayResult, i: number, n: number): void {
+  const result = r.ok ? parsedBody(r.body) : undefined;
+  if (flags.json) {
+    const { event, ok, error, logs, durationMs } = r;
+    process.stdout.write(JSON.stringify({ event, ok, result, error, logs, durationMs }) + '\n');
+    return;
+  }
+  const status = r.ok ? 'ok' : `FAILED (${r.error?.errorType}: ${r.error?.errorMessage})`;
+  process.stderr.write(`[${i + 1}/${n}] shard ${r.event.source.shardId} ${status} in ${r.durationMs} ms\n`);
+  for (const l of r.logs) process.stderr.write(`  | ${l}\n`);
+  if (r.ok) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function invokeAll(
+  flags: ReplayFlags,
+  job: JobConfig | undefined,
+  events: TriggerEvent[],
+  credentials: Credentials,
+): Promise<boolean> {
+  const target = replayTarget(job?.target, {
+    module: flags.module ? path.resolve(flags.module) : undefined,
+    handler: flags.handler,
+    initializer: flags.initializer,
+  });
+  const invoker = localInvokerFor(target, 1);
+  try {
+    const results = await replay(events, {
+      invoker,
+      credentials,
+      timeoutMs: flags.timeout * 1000,
+      onResult: (r, i, groups) => {
+        printResult(flags, r, i, events.length);
+        if (events.length > 1 && !flags.json)
+          progressBar(groups.done, groups.total, `groups, event ${i + 1}/${events.length}`, i + 1 === events.length);
+      },
+    });
+    return results.every((r) => r.ok);
+  } finally {
+    await invoker.close();
+  }
 }
 
 export function registerReplay(command: Command): void {
@@ -170,7 +148,7 @@ export function registerReplay(command: Command): void {
           : undefined;
         const { hub, event } = await serveFixture(fixture);
         try {
-          if (!(await invokeAll(flags, target(flags, cfg), [event], DEFAULT_ACCESS_KEY))) process.exitCode = 1;
+          if (!(await invokeAll(flags, cfg?.config, [event], DEFAULT_ACCESS_KEY))) process.exitCode = 1;
         } finally {
           await hub.close();
         }
@@ -179,8 +157,9 @@ export function registerReplay(command: Command): void {
       const src = resolveSource(flags);
       const client = clientFor(src.endpoint, src.credentials);
       try {
-        const t = target(flags, src);
-        const events = await liveEvents(flags, src, client);
+        // the target is checked before any range is read
+        replayTarget(src.config?.target, { module: flags.module });
+        const events = await replayEvents({ client, ...src }, selectionOf(flags));
         if (flags.record) {
           if (events.length !== 1)
             throw new SlsArgumentError(`--record saves one range: give --shard (this selection has ${events.length})`);
@@ -188,7 +167,7 @@ export function registerReplay(command: Command): void {
           writeFileSync(flags.record, JSON.stringify(fx, null, 2) + '\n');
           process.stderr.write(`recorded ${fx.groups} log groups to ${flags.record}\n`);
         }
-        if (!(await invokeAll(flags, t, events, src.credentials))) process.exitCode = 1;
+        if (!(await invokeAll(flags, src.config, events, src.credentials))) process.exitCode = 1;
       } finally {
         client.close();
       }

@@ -1,7 +1,6 @@
 // The console's JSON API: one handler per endpoint, each a library call (admin, task history, dead
 // letters, redrive, replay) with its query or body checked here. Handlers throw SlsArgumentError
 // for bad input (400, naming the parameter); SLS errors keep their status.
-import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import { addToCursor, type Credentials } from '../codec/index.js';
@@ -15,6 +14,8 @@ import {
   readProcessLines,
   readTaskHistory,
   redrive,
+  replay as replayRanges,
+  replayEvents,
   resetCheckpoints,
   targetName,
   formatDuration,
@@ -176,21 +177,15 @@ export async function redriveLetter(d: ConsoleDeps, b: Body) {
 /** Runs the function once over [beginCursor, endCursor) of a shard: no checkpoint moves. */
 export async function replay(d: ConsoleDeps, b: Body) {
   const shardId = bodyShard(b, true)!;
-  const event = await eventForCursors(sourceOf(d), shardId, bodyString(b, 'beginCursor'), bodyString(b, 'endCursor'));
-  const outcome = await requireInvoker(d).invoke({
-    event: Buffer.from(JSON.stringify(event)),
-    requestId: randomUUID(),
-    timeoutMs: d.job.invocationTimeoutSeconds * 1000,
+  const sel = { shardId, beginCursor: bodyString(b, 'beginCursor'), endCursor: bodyString(b, 'endCursor') };
+  const [r] = await replayRanges(await replayEvents(sourceOf(d), sel), {
+    invoker: requireInvoker(d),
     credentials: d.credentials,
+    timeoutMs: d.job.invocationTimeoutSeconds * 1000,
   });
-  if (outcome.ok) return { ok: true, requestId: outcome.requestId, result: outcome.body.toString('utf8'), logs: outcome.logs };
-  if (outcome.kind === 'function') return { ok: false, requestId: outcome.requestId, error: outcome.error, logs: outcome.logs };
-  return {
-    ok: false,
-    requestId: outcome.requestId,
-    error: { errorType: 'InvocationTransportError', errorMessage: outcome.error.message },
-    logs: [],
-  };
+  return r.ok
+    ? { ok: true, requestId: r.requestId, result: r.body, logs: r.logs }
+    : { ok: false, requestId: r.requestId, error: r.error, logs: r.logs };
 }
 
 export async function preview(d: ConsoleDeps, q: Query) {

@@ -12,6 +12,7 @@ export * from './engine/clock.js';
 export * from './invokers/index.js';
 export * from './job/fromSYaml.js';
 export * from './ops/eventFile.js';
+export * from './ops/replay.js';
 export * from './deadLetters/deadLetter.js';
 export * from './deadLetters/deadLetterStore.js';
 export * from './deadLetters/redrive.js';

@@ -30,6 +30,7 @@ async function spawnHub(dir: string): Promise<{ child: ChildProcess; port: numbe
 
 function killed(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGKILL');
   });
@@ -69,6 +70,10 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
       assert.equal(new Set(before).size, before.length, 'no duplicates');
       // Four writers, each sequential, until the kill lands in the middle of their traffic.
       let stop = false;
+      const target = (round + 1) * 120;
+      const ackedCount = () => acked.reduce((n, a) => n + a.length, 0);
+      let enoughAcked!: () => void;
+      const enough = new Promise<void>((r) => (enoughAcked = r));
       const writers = acked.map(async (mine, w) => {
         while (!stop) {
           const id = `w${w}-${String(next[w]++).padStart(6, '0')}`;
@@ -90,12 +95,23 @@ test('acknowledged PutLogs survive SIGKILL, in order, without duplicates', async
               }),
             });
             mine.push(id);
+            if (ackedCount() >= target) enoughAcked();
           } catch {
             return;
           }
         }
       });
-      while (acked.reduce((n, a) => n + a.length, 0) < (round + 1) * 120) await new Promise((r) => setImmediate(r));
+      // the kill waits for the acknowledgements themselves; writers that all stop first fail the test
+      const stoppedEarly = Promise.all(writers).then(() => {
+        throw new Error(`round ${round}: every writer stopped after ${ackedCount()} of ${target} acknowledgements`);
+      });
+      stoppedEarly.catch(() => {});
+      try {
+        await Promise.race([enough, stoppedEarly]);
+      } catch (e) {
+        await killed(child);
+        throw e;
+      }
       await killed(child);
       stop = true;
       await Promise.all(writers);

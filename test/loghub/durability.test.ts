@@ -1,4 +1,4 @@
-// What must survive a crash between a metadata change and the file work around it (issue 10 §5):
+// What must survive a crash between a metadata change and the file work around it:
 // writes to split/merge children, delete-then-recreate, a failed shard open, and open files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import { fdsCampaign } from '../../chaos/fds.js';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
 import { FileStore } from '../../src/loghub/store/fileStore.js';
-import type { HubMeta } from '../../src/loghub/store/types.js';
+import type { Hub } from '../../src/loghub/hub.js';
+import type { DataRef, HubMeta, ShardLog } from '../../src/loghub/store/types.js';
 
 /** A file store whose metadata writes wait until `release()`: the moment a crash would hit. */
 class HeldMetaStore extends FileStore {
@@ -27,9 +28,21 @@ class HeldMetaStore extends FileStore {
     if (this.gate) await this.gate;
     return super.saveMeta(snapshot);
   }
+  /** shard logs opened (for a read or a write) while the metadata write was held */
+  readonly openedWhileHeld: number[] = [];
+  override shard(ref: DataRef, shardId: number): Promise<ShardLog> {
+    if (this.gate) this.openedWhileHeld.push(shardId);
+    return super.shard(ref, shardId);
+  }
 }
 
-const tick = () => new Promise((r) => setImmediate(r));
+/** Resolves when the hub is asked for a shard's log: the put has been received and routed. */
+function whenShardLogAsked(hub: Hub): Promise<void> {
+  return new Promise((resolve) => {
+    const original = hub.shardLog.bind(hub);
+    hub.shardLog = (...args) => (resolve(), original(...args));
+  });
+}
 const group = (v: string) => ({ logs: [{ time: 1_700_000_000, contents: [{ key: 'v', value: v }] }], logTags: [] });
 
 async function hubOn(dir: string, store = new FileStore({ dataDir: dir, fsync: false })) {
@@ -40,19 +53,23 @@ async function hubOn(dir: string, store = new FileStore({ dataDir: dir, fsync: f
 
 test('a write to a split child is acknowledged only once the split is durable', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-dur-'));
+  const store = new HeldMetaStore({ dataDir: dir, fsync: false });
+  const a = await hubOn(dir, store);
   try {
-    const store = new HeldMetaStore({ dataDir: dir, fsync: false });
-    const a = await hubOn(dir, store);
     await a.client.createProject({ project: 'p-split' });
     await a.client.createLogStore({ project: 'p-split', logstore: 'store1', shardCount: 1 });
     store.hold(); // the split's metadata write is "in flight" until release
     const split = a.client.splitShard({ project: 'p-split', logstore: 'store1', shardId: 0, splitKey: '80000000000000000000000000000000' });
     let putDone = false;
+    const routed = whenShardLogAsked(a.hub.state);
     // Routed by hash key into the left child (shard 1), which exists only in memory so far.
     const put = a.client
       .putLogs({ project: 'p-split', logstore: 'store1', hashKey: '00000000000000000000000000000001', logGroup: group('child') })
       .finally(() => (putDone = true));
-    for (let i = 0; i < 50; i++) await tick();
+    await routed;
+    // Had the hub not waited for the split's metadata, it would have opened the child's log
+    // within that same call, before `routed` resolved.
+    assert.deepEqual(store.openedWhileHeld, [], 'no shard log opened while the split could still be lost');
     assert.equal(putDone, false, 'no acknowledgement while the split could still be lost');
     // "Crash" here: a second hub opens the same directory with the metadata as it is on disk
     // (the first one still runs in this process, so the second skips the directory lock).
@@ -64,6 +81,7 @@ test('a write to a split child is acknowledged only once the split is durable', 
       'the split never became durable',
     );
     await b.close();
+    assert.deepEqual([store.openedWhileHeld, putDone], [[], false], 'still held after the other hub came and went');
     store.release();
     await split;
     await put;
@@ -82,8 +100,10 @@ test('a write to a split child is acknowledged only once the split is durable', 
       pulled.groups.map((g) => g.value(0, 0)),
       ['child'],
     );
-    await a.close();
   } finally {
+    // a failed assertion above must not leave the split held (and the test hanging)
+    store.release();
+    await a.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -24,8 +24,14 @@ async function get(path: string) {
 }
 
 /** A raw request, so tests can set Host, Origin and Sec-Fetch-Site as a browser or an attacker would. */
-function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
-  const url = new URL(path, c.console.url);
+function rawTo(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: any }> {
+  const url = new URL(path, base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -37,8 +43,11 @@ function raw(method: string, path: string, headers: Record<string, string>, body
   });
 }
 
-const post = (path: string, body: object, headers: Record<string, string> = {}) =>
-  raw('POST', path, { 'content-type': 'application/json', 'x-console-token': 'test-token', ...headers }, JSON.stringify(body));
+const raw = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+  rawTo(c.console.url, method, path, headers, body);
+const postTo = (base: string, path: string, body: object, headers: Record<string, string> = {}) =>
+  rawTo(base, 'POST', path, { 'content-type': 'application/json', 'x-console-token': 'test-token', ...headers }, JSON.stringify(body));
+const post = (path: string, body: object, headers: Record<string, string> = {}) => postTo(c.console.url, path, body, headers);
 
 test('overview: every shard with owner, checkpoint, lag, time to loss and last task', async () => {
   const { status, body } = await get('/api/overview');
@@ -145,6 +154,18 @@ test('preview: the first groups of a shard from a time', async () => {
 });
 
 test('checkpoint reset: refused while the consumer is live, done with force, checked through the SLS API', async () => {
+  // its own job: the reset moves shard 0 back, which the shared job's other tests must not see
+  const own = await startConsoleJob();
+  try {
+    await own.run();
+    await resetOn(own);
+  } finally {
+    await own.close();
+  }
+});
+
+async function resetOn(c: Awaited<ReturnType<typeof startConsoleJob>>) {
+  const post = (path: string, body: object) => postTo(c.console.url, path, body);
   // a fresh commit on shard 0 makes its consumer live again
   await c.job.t.client.putLogs({
     project: c.project,
@@ -168,7 +189,7 @@ test('checkpoint reset: refused while the consumer is live, done with force, che
   const cps = await c.job.client.getCheckpoint({ project: c.project, logstore: 'source', consumerGroup: c.job.config.jobName });
   assert.equal(cps.find((x) => x.shard === 0)?.checkpoint, begin);
   assert.match((await post('/api/checkpoints/reset', { to: 'yesterday' })).body.error, /to "yesterday" is not begin, end/);
-});
+}
 
 test('mutations need the token, JSON and this origin; reads need a Host naming the console', async () => {
   const body = { to: 'end', shardId: 0, force: true };
@@ -206,13 +227,13 @@ test('the page carries the token; /metrics has exact counters for the workload',
   };
   // trigger_job, not job: Prometheus keeps `job` for its scrape target (it would become exported_job)
   const job = `trigger_job="${c.job.config.jobName}",logstore="${c.job.project}/source"`;
-  // shard 0's two ranges (a0..a5, then a6 from the reset test), shard 1's failure and its dead letter
-  assert.equal(value(`sls_trigger_invocations_total{${job},status="Success"}`), 2);
+  // shard 0's one range (a0..a5), shard 1's failure and its dead letter
+  assert.equal(value(`sls_trigger_invocations_total{${job},status="Success"}`), 1);
   assert.equal(value(`sls_trigger_invocations_total{${job},status="Failed"}`), 1);
   assert.equal(value(`sls_trigger_invocations_total{${job},status="DeadLettered"}`), 1);
-  assert.equal(value(`sls_trigger_invocation_duration_seconds_count{${job}}`), 4);
-  assert.equal(value(`sls_trigger_ingested_lines_total{${job}}`), 7);
-  assert.equal(value(`sls_trigger_shipped_lines_total{${job}}`), 7);
+  assert.equal(value(`sls_trigger_invocation_duration_seconds_count{${job}}`), 3);
+  assert.equal(value(`sls_trigger_ingested_lines_total{${job}}`), 6);
+  assert.equal(value(`sls_trigger_shipped_lines_total{${job}}`), 6);
   assert.equal(value(`sls_trigger_dead_letters_total{${job},reason="RetriesExhausted"}`), 1);
   assert.equal(value(`sls_trigger_retries_total{${job},kind="function"}`), 1);
   assert.equal(value(`sls_trigger_polls_total{${job}}`), checks.all);
@@ -227,32 +248,60 @@ test('the page carries the token; /metrics has exact counters for the workload',
   assert.doesNotMatch(text, /[{,]job="/);
 });
 
-test('the stream pushes each sample as a server-sent event with lag, shards and the new tasks', async () => {
-  const url = new URL('/api/stream', c.console.url);
-  let connected: () => void = () => undefined;
-  const isConnected = new Promise<void>((r) => (connected = r));
-  const got = new Promise<{ lag: { lag: Record<string, number> }; shards: unknown[]; tasks: unknown[] }>((resolve, reject) => {
+test('the stream pushes each sample as a server-sent event with lag, shards and the tasks since the last sample', async () => {
+  // its own job: a new task is made here, which the shared job's counters must not see
+  const own = await startConsoleJob();
+  try {
+    await own.run();
+    const url = new URL('/api/stream', own.console.url);
+    const samples: Array<{
+      lag: { lag: Record<string, number> };
+      shards: Array<{ shardId: number }>;
+      tasks: Array<Record<string, string>>;
+    }> = [];
+    let connected: () => void = () => undefined;
+    const isConnected = new Promise<void>((r) => (connected = r));
+    let gotTwo: () => void = () => undefined;
+    const two = new Promise<void>((r) => (gotTwo = r));
     const req = http.get({ host: url.hostname, port: url.port, path: url.pathname }, (res) => {
       assert.equal(res.headers['content-type'], 'text/event-stream');
       let text = '';
       res.on('data', (d: Buffer) => {
         text += d.toString();
-        if (text.startsWith(': connected\n\n')) connected(); // subscribed: the server writes this after subscribing
-        const m = /event: sample\ndata: (.*)\n\n/.exec(text);
-        if (m) {
-          resolve(JSON.parse(m[1]));
-          req.destroy();
-        }
+        if (text.startsWith(': connected\n\n')) connected(); // the server writes this after subscribing
+        for (let m; (m = /event: sample\ndata: (.*)\n\n/.exec(text)); text = text.slice(m.index + m[0].length))
+          samples.push(JSON.parse(m[1]));
+        if (samples.length >= 2) gotTwo();
       });
     });
-    req.on('error', (e) => (e.message.includes('socket hang up') ? undefined : reject(e)));
-  });
-  await isConnected;
-  await c.console.sample();
-  const s = await got;
-  assert.deepEqual(Object.keys(s.lag.lag), ['0', '1']);
-  assert.equal(s.shards.length, 2);
-  assert.ok(Array.isArray(s.tasks));
+    req.on('error', () => undefined);
+    await isConnected;
+    await own.console.sample(); // nothing happened since the last sample
+    await own.job.t.client.putLogs({
+      project: own.project,
+      logstore: 'source',
+      hashKey: SHARD_KEY[0],
+      logGroup: { logs: [{ time: Math.floor(own.job.clock.now() / 1000), contents: [{ key: 'id', value: 'a6' }] }], logTags: [] },
+    });
+    own.job.clock.advance(61_000);
+    await own.job.scheduler.tick();
+    await own.job.scheduler.whenIdle();
+    await own.console.sample();
+    await two;
+    req.destroy();
+    assert.deepEqual(Object.keys(samples[0].lag.lag), ['0', '1']);
+    assert.deepEqual(
+      samples[0].shards.map((x) => x.shardId),
+      [0, 1],
+    );
+    assert.deepEqual(samples[0].tasks, []);
+    assert.deepEqual(
+      samples[1].tasks.map((t) => [t.shard_id, t.task_status, t.ingest_lines]),
+      [[0, 'Success', 1]],
+    );
+  } finally {
+    await own.close();
+  }
 });
 
 test('tasks without from cover the last hour only (no scan of the whole schedule log per request)', async () => {

@@ -45,15 +45,30 @@ test('4 shards, 2000 unique logs: each processed exactly once, order kept within
   }
 });
 
-test('no new data: no invocation', async () => {
+test('no new data: every shard is checked each interval and nothing is invoked; the first log after is', async () => {
   const job = await startJob({ shards: 2 });
   try {
+    const checks: Array<[number, boolean]> = [];
+    job.scheduler.on('check', (c) => checks.push([c.shardId, c.found]));
     for (let i = 0; i < 5; i++) {
       await job.scheduler.tick();
       await job.scheduler.whenIdle();
       job.clock.advance(61_000);
     }
     assert.equal(job.events.length, 0);
+    for (const shardId of [0, 1]) {
+      const mine = checks.filter(([id]) => id === shardId);
+      assert.ok(mine.length >= 5, `shard ${shardId} checked ${mine.length} times in 5 intervals`);
+      assert.ok(mine.every(([, found]) => !found));
+    }
+    // the same checks do find data once there is some
+    await job.put(['first']);
+    await job.runUntil(() => job.seen.length >= 1, job.scheduler, 61_000, 2);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['first'],
+    );
+    assert.ok(checks.some(([, found]) => found));
   } finally {
     await job.close();
   }

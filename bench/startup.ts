@@ -1,4 +1,4 @@
-// Start-up time of the CLI (issue 11): `sls-trigger --help` and `--version` against bare `node -e 0`
+// Start-up time of the CLI: `sls-trigger --help` and `--version` against bare `node -e 0`
 // in the same run, interleaved, medians of --runs (default 15). `--json` prints {ratio, ...} with
 // ratio = the slower of the two medians over bare Node's.
 import { spawnSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Storage campaigns (issue 24), at full size:
+// Storage campaigns, at full size:
 //  disk: `serve` on a small tmpfs under four writers. Each cycle fills the disk until PutLogs is
 //        refused, kills the server with SIGKILL on some cycles, grows the tmpfs without a restart,
 //        and writes on. At the end, after one more kill -9, every acknowledged id must read back

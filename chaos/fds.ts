@@ -1,4 +1,4 @@
-// Open files under `ulimit -n` (issue 10 §5): `sls-trigger serve` in a shell with a small file limit,
+// Open files under `ulimit -n`: `sls-trigger serve` in a shell with a small file limit,
 // a LogHub of many shards, one group written to and read back from every shard, then a clean
 // shutdown. The bounded file cache (--max-open-files) is what keeps it under the limit.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The hostile-input campaign (issue 10 §4): seeded bad requests against `sls-trigger serve`. The
+// The hostile-input campaign: seeded bad requests against `sls-trigger serve`. The
 // server must stay up, answer each with an SLS JSON error and a 4xx status (never 5xx), store
 // only the PutLogs it acknowledged, write nothing outside its data dir, and keep its memory bounded.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Seeded hostile requests for the embedded LogHub (issue 10 §4): request i is a pure function of
+// Seeded hostile requests for the embedded LogHub: request i is a pure function of
 // (seed, i). Most are signed with the real key so they reach the checks behind authentication.
 import net from 'node:net';
 import http from 'node:http';

@@ -1,4 +1,4 @@
-// The LogHub crash campaign (issue 10 §3): `sls-trigger serve` on the file store under mixed lz4 and
+// The LogHub crash campaign: `sls-trigger serve` on the file store under mixed lz4 and
 // uncompressed PutLogs (hash-key routed and load-balanced), SplitShard/MergeShards, checkpoint
 // commits and delete/recreate of a logstore, killed with SIGKILL at seeded moments and restarted
 // on the same data dir. At the end every acknowledged log is readable exactly once, in order per

@@ -1,4 +1,4 @@
-// npm run chaos -- <campaign>: the crash and hostile-input campaigns of issue 10 at full size.
+// npm run chaos -- <campaign>: the crash and hostile-input campaigns at full size.
 // Each starts real processes on loopback, is bounded in count and time, and exits 1 on any failure.
 import { Command, InvalidArgumentError } from 'commander';
 import { diskCampaign, diskFailures, lockCampaign, lockFailures } from './disk.js';

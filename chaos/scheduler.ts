@@ -1,4 +1,4 @@
-// The scheduler crash campaign (issue 10 §3): `sls-trigger run` over a 4-shard source while a
+// The scheduler crash campaign: `sls-trigger run` over a 4-shard source while a
 // producer writes logs with unique ids and the source is split and merged; the function appends
 // what it processed to a file and fsyncs; the runner is killed with SIGKILL at seeded moments and
 // restarted with the same --consumer name (or a new one). At the end: no id lost, every duplicate

@@ -1,4 +1,4 @@
-// Errors that say where (issue 23 §5): a bad config names its file, the field and the value in
+// Errors that say where: a bad config names its file, the field and the value in
 // words (not a regex, not every branch of a union); a mistyped flag prints one line and where the
 // help is; a refused loopback endpoint says what to check.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// The CI-sized crash campaigns (issue 10 §3): 5 SIGKILLs each. `npm run chaos -- all` runs 50.
+// The CI-sized crash campaigns: 5 SIGKILLs each. `npm run chaos -- all` runs 50.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loghubCampaign } from '../../chaos/loghub.js';

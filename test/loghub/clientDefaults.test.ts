@@ -1,4 +1,4 @@
-// CreateLogStore/UpdateLogStore accept every default the official clients send (issue 13): the
+// CreateLogStore/UpdateLogStore accept every default the official clients send: the
 // exact bodies of the Go SDK (and Terraform through it), the Java SDK and the Python SDK, sent as
 // signed raw requests; GetLogStore returns what was stored. docs/protocol-notes.md has the table.
 import { test, before, after } from 'node:test';

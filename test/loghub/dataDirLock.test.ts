@@ -1,7 +1,6 @@
-// The data directory belongs to one process (issue 24 §3): a second `serve` or `dev` on the same
+// The data directory belongs to one process: a second `serve` or `dev` on the same
 // directory refuses to start, naming the directory and the holder's pid; a kill -9 of the holder
-// leaves no stale lock. Before the lock both started, both acknowledged, and the second's meta.json
-// swept the first's logstores away at the next start.
+// leaves no stale lock, so no second process can sweep the first's logstores from meta.json.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

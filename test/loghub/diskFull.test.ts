@@ -1,8 +1,7 @@
-// A real full disk (issue 24 §1-2): `serve` on a small tmpfs, filled by PutLogs until it answers
+// A real full disk: `serve` on a small tmpfs, filled by PutLogs until it answers
 // ServerBusy, killed and restarted on the full disk, the tmpfs grown back without a restart, more
-// writes, kill -9, restart: every acknowledged id reads back, once. Before the fix the write that
-// hit ENOSPC left torn bytes, the last acknowledged log was cut at the next start, and everything
-// acknowledged after space came back was lost. Needs `mount` (CI runs as root); where it is not
+// writes, kill -9, restart: every acknowledged id reads back, once (a failed write leaves no torn
+// bytes for recovery to cut, and writes after space returns are durable). Needs `mount` (CI runs as root); where it is not
 // permitted the test says so and the injected sweep (storageFaults.test.ts) still runs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Hostile input to `sls-trigger serve` (issue 10 §4), the CI-sized run of chaos/hostile.ts:
+// Hostile input to `sls-trigger serve`, the CI-sized run of chaos/hostile.ts:
 // 2,000 seeded bad requests (`npm run chaos -- hostile` sends more).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

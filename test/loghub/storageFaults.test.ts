@@ -1,4 +1,4 @@
-// Storage faults never lose an acknowledged write (issue 24). Every write, writev, fsync, rename,
+// Storage faults never lose an acknowledged write. Every write, writev, fsync, rename,
 // truncate and file creation the store makes over a workload of puts, split, merge and checkpoints
 // is failed in turn (ENOSPC, EIO; once, and for a stretch of operations); after each: the client got
 // a retriable SLS error, writes resumed once the fault cleared, and after a restart every

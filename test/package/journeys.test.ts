@@ -1,9 +1,8 @@
-// The path a new user walks after the tour, for every template (issue 23 §1), from the packed
+// The path a new user walks after the tour, for every template, from the packed
 // tarball: `init` → `npm install` → the template's own `npm test` → `npm run build` (which checks
 // that the bundle exports what s.yaml names) → `sls-trigger dev --config s.yaml` (the template's own
 // s.yaml; the function runs from dist/ with the handler and initializer names s.yaml gives, as FC
-// would) until every shard has a task. Before the fix four templates named an initializer they did
-// not export, and every task failed forever. A sink outside this machine (HEC, syslog, OSS) is
+// would) until every shard has a task. A sink outside this machine (HEC, syslog, OSS) is
 // pointed at a closed loopback port, as a user pointing it at a sink that is down would: those
 // tasks may fail, and only with ECONNREFUSED.
 import { test, before, after } from 'node:test';

@@ -1,4 +1,4 @@
-// The package as a user gets it (issue 11): `npm pack`, installed into a fresh plain-JavaScript ESM
+// The package as a user gets it: `npm pack`, installed into a fresh plain-JavaScript ESM
 // project and type-checked from a strict TypeScript one, with no tsx anywhere in them. One pack and
 // one install serve every case; a project scaffolded by the installed `init` runs its own tests
 // against the tarball.

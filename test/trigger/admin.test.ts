@@ -1,4 +1,4 @@
-// Admin operations as library calls with their safety rule inside (issue 12 §2).
+// Admin operations as library calls with their safety rule inside.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resetCheckpoints } from '../../src/trigger/ops/checkpoints.js';

@@ -5,7 +5,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addToCursor } from '../../src/codec/index.js';
-import { parseJobConfig } from '../../src/trigger/job/config.js';
 import { startJob } from '../helpers/job.js';
 
 type Job = Awaited<ReturnType<typeof startJob>>;
@@ -119,27 +118,4 @@ test('low-latency mode: every poll that finds data invokes at once, up to maxBat
   } finally {
     await batched.close();
   }
-});
-
-test('the options are checked, naming the field', () => {
-  const base = {
-    endpoint: 'http://127.0.0.1:1',
-    project: 'p-1',
-    sourceConfig: { logstore: 'src' },
-    jobConfig: { triggerInterval: 10 },
-    logConfig: { project: 'p-1', logstore: 'log' },
-    target: { type: 'local' as const, module: 'x.js' },
-  };
-  assert.throws(() => parseJobConfig({ ...base, batchingWindowMs: 100 }), /batchingWindowMs apply only with pollIntervalMs/);
-  assert.throws(() => parseJobConfig({ ...base, pollIntervalMs: 5 }), /pollIntervalMs must be a whole number in 10\.\.60000, got 5/);
-  assert.deepEqual(parseJobConfig({ ...base, pollIntervalMs: 50 }).lowLatency, {
-    pollIntervalMs: 50,
-    batchingWindowMs: 0,
-    maxBatchGroups: 1000,
-  });
-  assert.equal(parseJobConfig(base).windowGraceMs, 20);
-  assert.match(
-    parseJobConfig({ ...base, maxRecordAgeSeconds: 10 }).warnings.join('\n'),
-    /maxRecordAgeSeconds 10 is not above triggerInterval 10/,
-  );
 });

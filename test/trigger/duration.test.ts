@@ -1,5 +1,5 @@
-// Time to data loss is written one way wherever it is printed (issue 23 §6): dev printed 167h,
-// status 6d23h and the console 6d for the same figure.
+// Time to data loss and lag are written one way (formatDuration) wherever they are printed: dev,
+// status and the console show the same text for the same figure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, timeToLossText } from '../../src/trigger/index.js';

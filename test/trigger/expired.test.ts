@@ -1,6 +1,5 @@
-// When the data under a checkpoint has expired (issue 23 §3): a job stopped longer than the source's
-// TTL comes back to a checkpoint into deleted data. Before, InvalidCursor parked the shard, and a
-// restart parked it again: it stayed stuck until a hand reset. Now it moves to the oldest data still
+// When the data under a checkpoint has expired: a job stopped longer than the source's
+// TTL comes back to a checkpoint into deleted data. By default the shard moves to the oldest data still
 // stored, writes an `Expired` record naming what was lost, counts it in /metrics and in `status`;
 // `onCheckpointExpired: "park"` keeps the old behaviour, with a message saying what expired.
 import { test } from 'node:test';

@@ -277,39 +277,6 @@ test('redrive after the source expired by TTL delivers the saved bytes and recor
   }
 });
 
-test('the failure options are checked, naming the field', async () => {
-  const { parseJobConfig } = await import('../../src/trigger/job/config.js');
-  const base = {
-    endpoint: 'http://127.0.0.1:1',
-    project: 'p',
-    sourceConfig: { logstore: 'src' },
-    jobConfig: { triggerInterval: 30 },
-    logConfig: { project: 'p', logstore: 'tl' },
-    target: { type: 'local' as const, module: 'x.js' },
-  };
-  const c = parseJobConfig({ ...base, bisectOnError: true, maxRecordAgeSeconds: '3600', deadLetter: { dir: '/tmp/dl' } });
-  assert.deepEqual(
-    [c.bisectOnError, c.maxRecordAgeSeconds, c.deadLetter],
-    [true, 3600, { target: { kind: 'dir', dir: '/tmp/dl' }, includeData: true, maxDataBytes: 16 * 1024 * 1024 }],
-  );
-  const defaults = parseJobConfig(base);
-  assert.deepEqual(
-    [defaults.bisectOnError, defaults.maxRecordAgeSeconds, defaults.deadLetter],
-    [false, undefined, undefined],
-    "FC's defaults",
-  );
-  const bad: Array<[object, RegExp]> = [
-    [{ deadLetter: { logstore: 'dl', dir: '/tmp/dl' } }, /deadLetter needs exactly one of logstore .* or dir/],
-    [{ deadLetter: {} }, /deadLetter needs exactly one of logstore/],
-    [{ deadLetter: { dir: '/tmp/dl', project: 'p' } }, /deadLetter.project applies to deadLetter.logstore/],
-    [{ deadLetter: { logstore: 'dl', maxDataBytes: -1 } }, /deadLetter.maxDataBytes/],
-    [{ maxRecordAgeSeconds: 0 }, /maxRecordAgeSeconds must be a whole number in 1\.\./],
-    [{ bisectOnError: 'yes' }, /bisectOnError/],
-    [{ onRetriesExhausted: 'deadLetter' }, /deadLetter \(logstore or dir\) is required/],
-  ];
-  for (const [extra, message] of bad) assert.throws(() => parseJobConfig({ ...base, ...extra }), message);
-});
-
 test('a large dead letter is split over several data logs and read back byte for byte', async () => {
   const job = await startJob({
     shards: 1,

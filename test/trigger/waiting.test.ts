@@ -1,6 +1,5 @@
-// A second instance whose shards another consumer holds says so at once (issue 23 §5): which shards,
-// who last committed them, and how soon a holder that stopped hands them over. Before, `run` sat
-// silent until the holder's lease ran out.
+// A second instance whose shards another consumer holds says so at once: which shards,
+// who last committed them, and how soon a holder that stopped hands them over.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WaitingEvent } from '../../src/trigger/index.js';

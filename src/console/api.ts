@@ -24,6 +24,7 @@ import {
   type JobConfig,
   type ServeSaved,
   type TimePoint,
+  TaskStatus,
 } from '../trigger/index.js';
 import type { History } from './history.js';
 
@@ -99,13 +100,16 @@ export function overview(d: ConsoleDeps) {
       deadLetter: j.deadLetter ? deadLetterWhere(j.deadLetter.target) : null,
       canInvoke: d.invoker !== undefined,
     },
+    /** every status a schedule-log record can carry (the tasks filter offers these) */
+    taskStatuses: Object.values(TaskStatus),
     // printed as status and dev print it (one formatter)
     shards: d.history.shards.map((s) => ({ ...s, lagText: formatDuration(s.lagSeconds), timeToLossText: timeToLossText(s) })),
   };
 }
 
 export function series(d: ConsoleDeps) {
-  return { lag: d.history.lag, intervals: d.history.intervals, durations: d.history.durations, triggerInterval: d.job.triggerInterval };
+  const h = d.history;
+  return { lag: h.lag, intervals: h.intervals, durations: h.durations, triggerInterval: d.job.triggerInterval, keep: h.keep };
 }
 
 /** Without `from`, the last hour: a scan from the schedule log's beginning would read days of records per request. */

@@ -27,23 +27,34 @@ export interface DurationPoint {
   ms: number;
   status: string;
 }
+/** What one sample changed in the charts' series: the page merges it instead of refetching them. */
+export interface SeriesDelta {
+  lag: LagSample;
+  /** the interval totals this sample's tasks added to (replace those with the same t) */
+  intervals: IntervalTotals[];
+  /** the attempts this sample's tasks ended */
+  durations: DurationPoint[];
+}
 export interface Sample {
   lag: LagSample;
   shards: ShardStatus[];
   tasks: ScheduleRecord[];
+  series: SeriesDelta;
 }
 
 export interface HistoryOptions {
   readonly client: LogClient;
   readonly job: JobConfig;
   readonly now: () => number;
-  /** samples kept (default 900: 30 min at 2 s) */
+  /** points kept per series (default 900: 30 min of lag at 2 s) */
   readonly keep?: number;
   /** schedule-log history the charts start with, seconds before the console's start (default 1800) */
   readonly historySeconds?: number;
 }
 
 export class History {
+  /** points kept per series; the page trims its copy to the same */
+  readonly keep: number;
   readonly lag: LagSample[] = [];
   readonly intervals: IntervalTotals[] = [];
   readonly durations: DurationPoint[] = [];
@@ -54,7 +65,9 @@ export class History {
   /** per source shard: its newest schedule-log record seen */
   private readonly lastTask = new Map<number, LastTask>();
 
-  constructor(private readonly o: HistoryOptions) {}
+  constructor(private readonly o: HistoryOptions) {
+    this.keep = o.keep ?? 900;
+  }
 
   subscribe(fn: (s: Sample) => void): () => void {
     this.listeners.add(fn);
@@ -77,18 +90,18 @@ export class History {
       });
     this.shards = status.map((sh) => ({ ...sh, lastTask: this.lastTask.get(sh.shardId) }));
     const lag: LagSample = { t: this.o.now(), lag: Object.fromEntries(this.shards.map((sh) => [sh.shardId, sh.lagSeconds])) };
-    this.fold(lag, tasks);
-    const s = { lag, shards: this.shards, tasks };
+    const s = { lag, shards: this.shards, tasks, series: this.fold(lag, tasks) };
     for (const l of this.listeners) l(s);
     return s;
   }
 
-  private fold(lag: LagSample, tasks: ScheduleRecord[]): void {
-    const keep = this.o.keep ?? 900;
+  private fold(lag: LagSample, tasks: ScheduleRecord[]): SeriesDelta {
     this.lag.push(lag);
     const width = this.o.job.triggerInterval;
+    const touched = new Set<IntervalTotals>();
+    const durations: DurationPoint[] = [];
     for (const t of tasks) {
-      if (t.request_id) this.durations.push({ t: t.end_time, shardId: t.shard_id, ms: t.duration_ms, status: t.task_status });
+      if (t.request_id) durations.push({ t: t.end_time, shardId: t.shard_id, ms: t.duration_ms, status: t.task_status });
       const start = t.end_time - (t.end_time % width);
       let bucket = this.intervals.find((b) => b.t === start);
       if (!bucket) {
@@ -100,9 +113,12 @@ export class History {
       bucket.ingestBytes += t.ingest_bytes;
       bucket.shipLines += t.ship_lines;
       bucket.shipBytes += t.ship_bytes;
+      touched.add(bucket);
     }
+    this.durations.push(...durations);
     this.durations.sort((a, b) => a.t - b.t);
-    for (const list of [this.lag, this.intervals, this.durations]) if (list.length > keep) list.splice(0, list.length - keep);
+    for (const list of [this.lag, this.intervals, this.durations]) if (list.length > this.keep) list.splice(0, list.length - this.keep);
+    return { lag, intervals: [...touched].map((b) => ({ ...b })), durations };
   }
 
   /** The job's schedule-log records written since the last sample (the first one reads historySeconds back). */

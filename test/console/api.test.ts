@@ -82,6 +82,7 @@ test('series: a lag point per shard per sample, lines per interval, a duration p
     [1, 'DeadLettered'],
     [1, 'Failed'],
   ]);
+  assert.equal(body.keep, 900, 'points kept per series: the page trims its merged copy to the same');
 });
 
 test('tasks: newest first, filtered by shard, status and time; a task expands to its event and process-log lines', async () => {
@@ -257,7 +258,8 @@ test('the stream pushes each sample as a server-sent event with lag, shards and 
     const samples: Array<{
       lag: { lag: Record<string, number> };
       shards: Array<{ shardId: number }>;
-      tasks: Array<Record<string, string>>;
+      tasks: Array<Record<string, unknown>>;
+      series: { lag: { t: number }; intervals: Array<{ ingestLines: number }>; durations: Array<{ shardId: number; status: string }> };
     }> = [];
     let connected: () => void = () => undefined;
     const isConnected = new Promise<void>((r) => (connected = r));
@@ -299,6 +301,16 @@ test('the stream pushes each sample as a server-sent event with lag, shards and 
       samples[1].tasks.map((t) => [t.shard_id, t.task_status, t.ingest_lines]),
       [[0, 'Success', 1]],
     );
+    // what the sample changed in the charts' series, which the page merges without refetching them
+    assert.deepEqual(
+      samples.map((x) => [x.series.intervals.length, x.series.durations.map((d) => [d.shardId, d.status])]),
+      [
+        [0, []],
+        [1, [[0, 'Success']]],
+      ],
+    );
+    assert.ok(samples[1].series.intervals[0].ingestLines >= 1);
+    assert.equal(samples[1].series.lag.t, own.job.clock.now());
   } finally {
     await own.close();
   }

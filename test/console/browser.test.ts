@@ -1,5 +1,7 @@
 // The console in a real browser (headless Chromium through puppeteer-core; .ci/run installs
-// Debian's chromium): shard rows, a lag series per shard with points, the failed task's error and
+// Debian's chromium): shard rows, a lag series per shard with points (read from the chart's
+// aria-label, as a screen reader would), series merged from the stream, charts that follow the
+// window, a load error shown, the statuses from the API, the failed task's error and
 // process-log lines, the dead letter, preview's known first group, and a checkpoint reset through
 // the page checked through the SLS API. A PNG of each page goes to test-output/console/.
 import { test, before, after } from 'node:test';
@@ -32,6 +34,8 @@ after(async () => {
 });
 
 async function open(tab: string): Promise<void> {
+  // a fresh load each time: a goto to the URL the page is already on would not reload it
+  await page.goto('about:blank');
   await page.goto(`${c.console.url}#${tab}`);
   await page.waitForSelector(`body[data-loaded="${tab}"]`);
 }
@@ -51,22 +55,87 @@ test('overview: a row per shard, and a lag series per shard with points', async 
       ['1', 'readwrite', 'instance-a', 'DeadLettered'],
     ],
   );
-  const lag = await page.evaluate(() => {
-    const u = (
-      window as unknown as {
-        __console: { charts: { lag: { chart: { series: Array<{ label?: string }>; data: Array<Array<number | null>> } } } };
-      }
-    ).__console.charts.lag.chart;
-    return { labels: u.series.slice(1).map((s) => s.label), points: u.data.slice(1).map((d) => d.filter((v) => v !== null).length) };
-  });
-  assert.deepEqual(lag.labels, ['shard 0', 'shard 1']);
-  for (const n of lag.points) assert.ok(n >= 3, `points per series: ${lag.points}`);
-  assert.equal(await page.$$eval('#chart-lag canvas', (cs) => cs.length), 1);
+  // the chart says what it shows (role=img, aria-label): a series per shard and its points
+  const lag = await page.$eval('#chart-lag', (e) => [e.getAttribute('role'), e.getAttribute('aria-label') ?? ''] as const);
+  assert.equal(lag[0], 'img');
+  const perShard = [...lag[1].matchAll(/(shard \d+): (\d+) points/g)].map((m) => [m[1], Number(m[2])] as const);
+  assert.deepEqual(
+    perShard.map(([label]) => label),
+    ['shard 0', 'shard 1'],
+  );
+  for (const [label, n] of perShard) assert.ok(n >= 3, `${label}: ${n} points`);
   await shot('overview');
 });
 
-test('tasks: the failed task shows its error and process-log lines', async () => {
+test('the series are fetched once; each sample over the stream adds its point', async () => {
+  let seriesFetches = 0;
+  const count = (r: { url(): string }) => void (new URL(r.url()).pathname === '/api/series' && seriesFetches++);
+  page.on('request', count);
+  try {
+    await open('overview');
+    await page.waitForSelector('#live.on');
+    const points = () => page.$eval('#chart-lag', (e) => Number(/shard 0: (\d+) points/.exec(e.getAttribute('aria-label') ?? '')?.[1]));
+    const before = await points();
+    await c.console.sample();
+    await page.waitForFunction(
+      (n) => new RegExp(`shard 0: ${n} points`).test(document.querySelector('#chart-lag')?.getAttribute('aria-label') ?? ''),
+      {},
+      before + 1,
+    );
+    await c.console.sample();
+    await page.waitForFunction(
+      (n) => new RegExp(`shard 0: ${n} points`).test(document.querySelector('#chart-lag')?.getAttribute('aria-label') ?? ''),
+      {},
+      before + 2,
+    );
+    assert.equal(seriesFetches, 1);
+  } finally {
+    page.off('request', count);
+  }
+});
+
+test('charts follow the window: the canvas takes the new width of its box', async () => {
+  await open('overview');
+  const wide = await page.$eval('#chart-lag canvas', (cv) => cv.getBoundingClientRect().width);
+  await page.setViewport({ width: 700, height: 900 });
+  try {
+    // the grid goes from three charts a row to one: each box, and so each canvas, changes width
+    await page.waitForFunction(
+      (before) => {
+        const box = document.querySelector('#chart-lag') as HTMLElement;
+        const width = box.querySelector('canvas')!.getBoundingClientRect().width;
+        return width !== before && Math.abs(width - (box.clientWidth - 4)) < 2;
+      },
+      {},
+      wide,
+    );
+  } finally {
+    await page.setViewport({ width: 1400, height: 900 });
+  }
+});
+
+test('a console that fails to answer shows what failed, not a blank page', async () => {
+  const failing = await browser.newPage();
+  try {
+    await failing.setRequestInterception(true);
+    failing.on('request', (r) =>
+      new URL(r.url()).pathname === '/api/overview'
+        ? void r.respond({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: 'ListShards: ServerBusy' }) })
+        : void r.continue(),
+    );
+    await failing.goto(`${c.console.url}#overview`);
+    await failing.waitForSelector('#load-error:not([hidden])');
+    assert.equal(await failing.$eval('#load-error', (e) => e.textContent), '/api/overview: ListShards: ServerBusy');
+  } finally {
+    await failing.close();
+  }
+});
+
+test('tasks: the filter offers every status the API names; the failed task shows its error and process-log lines', async () => {
   await open('tasks');
+  const statuses = (await (await fetch(new URL('/api/overview', c.console.url))).json()) as { taskStatuses: string[] };
+  assert.deepEqual(await texts('#task-filter select[name="status"] option'), ['all', ...statuses.taskStatuses]);
+  assert.ok(statuses.taskStatuses.includes('Expired') && statuses.taskStatuses.includes('DeadLettered'));
   assert.deepEqual(await texts('#task-table tbody tr td:nth-child(3)'), ['DeadLettered', 'Failed', 'Success']);
   await page.click('#task-table tbody tr[data-status="Failed"]');
   await page.waitForSelector('#task-table .process-log');

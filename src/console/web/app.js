@@ -3,8 +3,14 @@
 import { durationChart, lagChart, linesChart } from '/charts.js';
 import { $, el, getJson, postJson, shortCursor, statusCell, time } from '/dom.js';
 
-const state = { overview: null, charts: { lag: {}, lines: {}, duration: {} } };
-window.__console = state;
+const state = { overview: null, series: null, charts: { lag: {}, lines: {}, duration: {} } };
+
+/** One line that says what failed to load, instead of a blank or stale tab. */
+function showLoadError(e) {
+  const box = $('#load-error');
+  box.textContent = e ? e.message : '';
+  box.hidden = !e;
+}
 
 // ── Overview ────────────────────────────────────────────────────────────────────────────────
 function renderShards(shards) {
@@ -36,12 +42,33 @@ function renderShards(shards) {
   for (const s of shards) if (!have.has(String(s.shardId))) select.append(el('option', { value: s.shardId }, `shard ${s.shardId}`));
 }
 
-async function refreshCharts() {
-  const series = await getJson('/api/series');
-  state.series = series;
+function drawCharts() {
+  const series = state.series;
   lagChart(state.charts.lag, $('#chart-lag'), series);
   linesChart(state.charts.lines, $('#chart-lines'), series);
   durationChart(state.charts.duration, $('#chart-duration'), series);
+}
+
+/** Merges one sample's change to the series (history.ts SeriesDelta): the series are fetched once, at load. */
+function mergeSeries(delta) {
+  const s = state.series;
+  if (!s) return;
+  s.lag.push(delta.lag);
+  for (const b of delta.intervals) {
+    const i = s.intervals.findIndex((x) => x.t === b.t);
+    if (i >= 0) s.intervals[i] = b;
+    else s.intervals.push(b);
+  }
+  s.intervals.sort((a, b) => a.t - b.t);
+  s.durations.push(...delta.durations);
+  s.durations.sort((a, b) => a.t - b.t);
+  for (const list of [s.lag, s.intervals, s.durations]) if (list.length > s.keep) list.splice(0, list.length - s.keep);
+}
+
+function fillStatusFilter(statuses) {
+  const select = $('#task-filter select[name="status"]');
+  if (select.options.length > 1) return;
+  for (const status of statuses) select.append(el('option', {}, status));
 }
 
 async function loadOverview() {
@@ -50,18 +77,25 @@ async function loadOverview() {
   $('#job').textContent =
     `${o.job.name.slice(0, 12)}…  ${o.job.project}/${o.job.logstore}  every ${o.job.triggerInterval}s → ${o.job.target.split('/').slice(-3).join('/')}  (${o.mode})`;
   $('#job').title = o.job.target;
+  fillStatusFilter(o.taskStatuses);
   renderShards(o.shards);
-  await refreshCharts();
+  state.series = await getJson('/api/series');
+  drawCharts();
 }
 
 function connect() {
   const es = new EventSource('/api/stream');
-  es.onopen = () => $('#live').classList.add('on');
+  es.onopen = () => {
+    $('#live').classList.add('on');
+    // the console is back (or was never reached at the first load): load what is missing
+    if (!state.series) void show();
+  };
   es.onerror = () => $('#live').classList.remove('on');
   es.addEventListener('sample', (m) => {
     const s = JSON.parse(m.data);
     renderShards(s.shards);
-    void refreshCharts();
+    mergeSeries(s.series);
+    if (state.series) drawCharts();
     if (s.tasks.length > 0 && location.hash === '#tasks') void loadTasks();
   });
 }
@@ -251,7 +285,12 @@ async function show() {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.tab === tab);
   document.body.dataset.loading = tab;
   try {
+    // every tab needs the job (what it can invoke, the statuses): the overview loads it
+    if (!state.overview && tab !== 'overview') await loadOverview();
     await (loaders[tab] ?? loadOverview)();
+    showLoadError(null);
+  } catch (e) {
+    showLoadError(e);
   } finally {
     document.body.dataset.loaded = tab;
     delete document.body.dataset.loading;
@@ -262,7 +301,5 @@ $('#task-filter').addEventListener('submit', (e) => (e.preventDefault(), void lo
 $('#preview-form').addEventListener('submit', (e) => (e.preventDefault(), void loadPreview()));
 $('#reset-form').addEventListener('submit', resetSubmit);
 window.addEventListener('hashchange', () => void show());
-await loadOverview();
+await show();
 connect();
-if (location.hash && location.hash !== '#overview') await show();
-else document.body.dataset.loaded = 'overview';

@@ -11,7 +11,15 @@ function size(el) {
   return { width: Math.max(320, el.clientWidth - 4), height: 220 };
 }
 
-/** Recreates the chart when its series change, else only swaps the data. */
+/** What a chart shows, in words, for screen readers: each series and how many points it has. */
+function describe(chart, data) {
+  return chart.series
+    .slice(1)
+    .map((s, i) => `${s.label}: ${data[i + 1].filter((v) => v !== null && v !== undefined).length} points`)
+    .join('; ');
+}
+
+/** Recreates the chart when its series change, else only swaps the data; follows its box's width. */
 function render(slot, el, key, makeOpts, data) {
   if (slot.chart && slot.key === key) slot.chart.setData(data);
   else {
@@ -20,6 +28,12 @@ function render(slot, el, key, makeOpts, data) {
     slot.key = key;
     slot.chart = new uPlot({ ...size(el), ...makeOpts() }, data, el);
   }
+  if (!slot.resize) {
+    slot.resize = new ResizeObserver(() => slot.chart?.setSize(size(el)));
+    slot.resize.observe(el);
+  }
+  el.setAttribute('role', 'img');
+  el.setAttribute('aria-label', describe(slot.chart, data));
   // a single point (one interval so far) would make uPlot span years: a minute either side of it
   const xs = data[0];
   if (xs.length > 0 && xs[0] === xs[xs.length - 1]) slot.chart.setScale('x', { min: xs[0] - 60, max: xs[0] + 60 });

@@ -13,10 +13,16 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
+/** GET a JSON endpoint; a failure names the endpoint (the console may have stopped, or answered an error). */
 export async function getJson(path) {
-  const r = await fetch(path);
-  const body = await r.json();
-  if (!r.ok) throw new Error(body.error ?? r.statusText);
+  let r;
+  try {
+    r = await fetch(path);
+  } catch (e) {
+    throw new Error(`${path}: the console did not answer (${e.message}); is it still running?`);
+  }
+  const body = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${path}: ${body.error ?? `${r.status} ${r.statusText}`}`);
   return body;
 }
 

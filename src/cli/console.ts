@@ -4,7 +4,7 @@
 // and redrive.
 import type { Command } from 'commander';
 import { createInvoker } from '../trigger/index.js';
-import { CONSOLE_DEFAULT, listenFlag, startJobConsole } from './consoleStart.js';
+import { CONSOLE_DEFAULT, consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, startJobConsole } from './consoleStart.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { intOption, onShutdown } from './util.js';
 
@@ -12,6 +12,7 @@ interface ConsoleFlags extends JobFlags {
   listen: { host: string; port: number };
   invoke: boolean;
   sampleMs: number;
+  consoleSecretFile?: string;
 }
 
 export function registerConsole(command: Command): void {
@@ -23,7 +24,10 @@ export function registerConsole(command: Command): void {
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (real SLS or the embedded LogHub)')
     .option('--module <path>', 'local handler module for replay and redrive, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
-    .addOption(listenFlag('--listen <[host:]port>', 'where the console listens (a non-loopback host prints a warning)', CONSOLE_DEFAULT))
+    .addOption(
+      listenFlag('--listen <[host:]port>', 'where the console listens (beyond loopback it needs an operator secret)', CONSOLE_DEFAULT),
+    )
+    .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
     .option('--no-invoke', 'no replay or redrive from the page (read-only apart from checkpoint reset)')
     .option(
       '--sample-ms <n>',
@@ -32,6 +36,7 @@ export function registerConsole(command: Command): void {
       2000,
     )
     .action(async (flags: ConsoleFlags) => {
+      const operatorSecret = consoleSecret(flags.listen, flags.consoleSecretFile);
       const config = loadJob(flags);
       const creds = credentialsFor(config.endpoint, config.credentials);
       const client = clientFor(config.endpoint, creds);
@@ -46,6 +51,7 @@ export function registerConsole(command: Command): void {
         registries: [],
         mode: 'standalone',
         sampleMs: flags.sampleMs,
+        operatorSecret,
       });
       onShutdown(async () => {
         await server.close();

@@ -3,7 +3,9 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
-import { startConsole, type ConsoleServer } from '../console/index.js';
+import { readFileSync } from 'node:fs';
+import { checkOperatorSecret, SECRET_ENV, startConsole, type ConsoleServer } from '../console/index.js';
+import { SlsArgumentError } from '../errors/index.js';
 import { runsInThisProcess, TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
 import { serveSaved } from './job.js';
 import type { Credentials } from '../codec/index.js';
@@ -33,6 +35,27 @@ export function listenFlag(flags: string, description: string, byDefault?: Liste
 
 export const CONSOLE_DEFAULT: Listen = { host: '127.0.0.1', port: 8091 };
 
+export const SECRET_FILE_FLAG = '--console-secret-file <file>';
+export const SECRET_FILE_HELP = `the console's operator secret (required beyond loopback; else env ${SECRET_ENV})`;
+
+/**
+ * The console's operator secret, from the file (its first line) or the environment, checked before
+ * anything starts: a console bound beyond loopback without one is refused.
+ */
+export function consoleSecret(listen: Listen | false | undefined, secretFile: string | undefined): string | undefined {
+  if (!listen) return undefined;
+  let secret = process.env[SECRET_ENV] || undefined;
+  if (secretFile !== undefined) {
+    try {
+      secret = readFileSync(secretFile, 'utf8').split(/\r?\n/)[0];
+    } catch (e) {
+      throw new SlsArgumentError(`--console-secret-file ${secretFile}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  checkOperatorSecret(listen.host, secret);
+  return secret;
+}
+
 export interface JobConsoleOptions {
   readonly listen: Listen;
   readonly config: JobConfig;
@@ -43,6 +66,8 @@ export interface JobConsoleOptions {
   readonly mode: 'live' | 'standalone';
   /** how often the console samples the job (default 2000 ms) */
   readonly sampleMs?: number;
+  /** from consoleSecret */
+  readonly operatorSecret?: string;
 }
 
 export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServer> {
@@ -55,6 +80,7 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
     registries: o.registries,
     mode: o.mode,
     sampleMs: o.sampleMs,
+    operatorSecret: o.operatorSecret,
     serveSaved,
     canServeSaved: runsInThisProcess(o.config.target),
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),

@@ -8,7 +8,7 @@ import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
 import { deadLetterWhere, ensureJobResources, parseJobConfig, Scheduler, targetName, timeToLossText } from '../trigger/index.js';
-import { CONSOLE_DEFAULT, listenFlag, type Listen } from './consoleStart.js';
+import { CONSOLE_DEFAULT, consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
 import { parseJobIn, readJobInput } from './job.js';
 import { prepareJobRun } from './jobRun.js';
 import { intOption } from './util.js';
@@ -27,6 +27,7 @@ interface DevFlags {
   deadLetterDir?: string;
   maxRetryTime?: number;
   console: Listen | false;
+  consoleSecretFile?: string;
 }
 
 function lagLine(scheduler: Scheduler): string {
@@ -57,7 +58,10 @@ export function registerDev(command: Command): void {
     .option('--max-retry-time <n>', 'jobConfig.maxRetryTime, overriding s.yaml', intOption('--max-retry-time', 0, 100))
     .addOption(listenFlag('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', CONSOLE_DEFAULT))
     .option('--no-console', 'no web console')
+    .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
     .action(async (flags: DevFlags) => {
+      // checked before anything starts: a console beyond loopback needs its secret
+      const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       // the LogHub counts its requests only when a console will serve them
       const hubMetrics = flags.console ? new LogHubMetrics() : undefined;
       const hub = await startLogHub({
@@ -119,7 +123,7 @@ export function registerDev(command: Command): void {
           '',
         ].join('\n'),
       );
-      await job.openConsole(flags.console, hubMetrics ? [hubMetrics.registry] : []);
+      await job.openConsole(flags.console, hubMetrics ? [hubMetrics.registry] : [], operatorSecret);
       producer.start();
       await scheduler.run();
     });

@@ -30,7 +30,7 @@ export interface JobRun {
   readonly scheduler: Scheduler;
   readonly invoker: Invoker;
   /** serves the web console and the job's /metrics (and `more` registries) at `listen` */
-  openConsole(listen: Listen | false | undefined, more?: readonly Registry[]): Promise<void>;
+  openConsole(listen: Listen | false | undefined, more?: readonly Registry[], operatorSecret?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,9 +59,18 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
     scheduler,
     invoker,
     stop,
-    async openConsole(listen, more = []) {
+    async openConsole(listen, more = [], operatorSecret) {
       if (!listen) return;
-      web = await startLiveConsole({ listen, config: o.config, client: o.client, invoker, credentials: o.credentials, scheduler, more });
+      web = await startLiveConsole({
+        listen,
+        config: o.config,
+        client: o.client,
+        invoker,
+        credentials: o.credentials,
+        scheduler,
+        more,
+        operatorSecret,
+      });
     },
   };
 }

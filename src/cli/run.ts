@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { runSummary } from './print.js';
-import { listenFlag, type Listen } from './consoleStart.js';
+import { consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
 import { prepareJobRun } from './jobRun.js';
 
 interface RunFlags extends JobFlags {
@@ -11,6 +11,7 @@ interface RunFlags extends JobFlags {
   once?: boolean;
   quiet?: boolean;
   console?: Listen;
+  consoleSecretFile?: string;
 }
 
 export function registerRun(command: Command): void {
@@ -29,7 +30,9 @@ export function registerRun(command: Command): void {
     )
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
     .addOption(listenFlag('--console <[host:]port>', 'serve the web console and /metrics there while the job runs'))
+    .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
     .action(async (flags: RunFlags) => {
+      const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       const config = loadJob(flags);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
       if (!config.enable) {
@@ -51,7 +54,7 @@ export function registerRun(command: Command): void {
       process.stderr.write(
         `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
-      await job.openConsole(flags.console);
+      await job.openConsole(flags.console, [], operatorSecret);
       if (flags.once) {
         const summary = runSummary(scheduler);
         await scheduler.runOnce();

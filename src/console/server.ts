@@ -12,6 +12,7 @@ import { SlsArgumentError, SlsTriggerError } from '../errors/index.js';
 import * as api from './api.js';
 import { History } from './history.js';
 import { allowedHosts, isLoopback, refuseMutation, refuseRead } from './security.js';
+import { checkOperatorSecret, loginPage, OperatorAuth } from './operatorAuth.js';
 
 export interface ConsoleOptions extends Omit<api.ConsoleDeps, 'history' | 'now' | 'registries'> {
   /** default 127.0.0.1 */
@@ -26,6 +27,11 @@ export interface ConsoleOptions extends Omit<api.ConsoleDeps, 'history' | 'now' 
   readonly now?: () => number;
   /** the mutation token (default: 24 random bytes, new each start) */
   readonly token?: string;
+  /**
+   * The operator secret (operatorAuth.ts): required when `host` is not loopback; with it every
+   * request but the login needs the session cookie of a login or `Authorization: Bearer <secret>`.
+   */
+  readonly operatorSecret?: string;
   readonly onWarning?: (m: string) => void;
 }
 
@@ -75,17 +81,22 @@ function send(res: http.ServerResponse, status: number, body: string | Buffer, t
 }
 const sendJson = (res: http.ServerResponse, status: number, v: unknown) => send(res, status, JSON.stringify(v), 'application/json');
 
-async function readJson(req: http.IncomingMessage): Promise<api.Body> {
+async function readText(req: http.IncomingMessage, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
     size += c.length;
-    if (size > 1024 * 1024) throw new SlsArgumentError('request body over 1 MiB');
+    if (size > maxBytes) throw new SlsArgumentError(`request body over ${maxBytes} bytes`);
     chunks.push(c);
   }
-  if (size === 0) return {};
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readJson(req: http.IncomingMessage): Promise<api.Body> {
+  const text = await readText(req, 1024 * 1024);
+  if (text === '') return {};
   try {
-    const v = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    const v = JSON.parse(text) as unknown;
     if (v && typeof v === 'object' && !Array.isArray(v)) return v as api.Body;
   } catch {
     // answered below
@@ -101,12 +112,33 @@ function stream(res: http.ServerResponse, history: History): void {
   res.on('close', off);
 }
 
+/**
+ * The login (GET: the form; POST: the secret, then a session cookie and back to the page), and the
+ * refusal of anything else without a session; true when the request was answered here.
+ */
+async function gate(auth: OperatorAuth, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<boolean> {
+  if (path === '/login' && req.method === 'GET') return (send(res, 200, loginPage(), 'text/html; charset=utf-8'), true);
+  if (path === '/login' && req.method === 'POST') {
+    const setCookie = auth.login(await readText(req, 4096));
+    if (!setCookie) return (send(res, 401, loginPage('wrong operator secret'), 'text/html; charset=utf-8'), true);
+    res.writeHead(303, { location: '/', 'set-cookie': setCookie, 'cache-control': 'no-store' }).end();
+    return true;
+  }
+  if (auth.authorized(req) || path === '/style.css') return false;
+  if (req.method === 'GET' && (path === '/' || path === '/index.html'))
+    return (res.writeHead(303, { location: '/login', 'cache-control': 'no-store' }).end(), true);
+  sendJson(res, 401, { error: 'this console needs its operator secret: log in at /login, or send Authorization: Bearer <secret>' });
+  return true;
+}
+
 export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
+  const host = o.host ?? '127.0.0.1';
+  checkOperatorSecret(host, o.operatorSecret);
+  const auth = o.operatorSecret !== undefined ? new OperatorAuth(o.operatorSecret) : undefined;
   const now = o.now ?? Date.now;
   const token = o.token ?? randomBytes(24).toString('base64url');
   const history = new History({ client: o.client, job: o.job, now, historySeconds: o.historySeconds });
   const deps: api.ConsoleDeps = { ...o, history, now, registries: o.registries ?? [] };
-  const host = o.host ?? '127.0.0.1';
   let hosts: Set<string> | undefined;
   const index = (await readFile(webDir + 'index.html', 'utf8')).replace('__CONSOLE_TOKEN__', token);
 
@@ -114,6 +146,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
     const url = new URL(req.url ?? '/', 'http://console');
     const refused = refuseRead(req, hosts);
     if (refused) return sendJson(res, 403, { error: refused });
+    if (auth && (await gate(auth, req, res, url.pathname))) return;
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html'))
       return send(res, 200, index, 'text/html; charset=utf-8');
     const asset = req.method === 'GET' ? STATIC[url.pathname] : undefined;
@@ -149,7 +182,8 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
   hosts = allowedHosts(host, port);
   if (!isLoopback(host))
     o.onWarning?.(
-      `the console listens on ${host}, not loopback: anyone who can reach it can read the job; mutations still need the page's token`,
+      `the console listens on ${host}, not loopback: every page, API call and /metrics needs the operator secret ` +
+        `(log in at /login, or Authorization: Bearer); the page's token also guards mutations against other web pages`,
     );
   const sample = async () => {
     try {

@@ -131,6 +131,30 @@ test('a console that fails to answer shows what failed, not a blank page', async
   }
 });
 
+test('with an operator secret: the page asks for it once, then works from the session cookie', async () => {
+  const secret = 'operator-secret-for-the-browser';
+  const own = await startConsoleJob({ operatorSecret: secret });
+  const tab = await browser.newPage();
+  try {
+    await own.run();
+    await tab.goto(own.console.url);
+    await tab.waitForSelector('form[action="/login"] input[name="secret"]');
+    assert.equal(new URL(tab.url()).pathname, '/login');
+    await tab.type('input[name="secret"]', secret);
+    await Promise.all([tab.waitForNavigation(), tab.click('form[action="/login"] button[type="submit"]')]);
+    await tab.waitForSelector('body[data-loaded="overview"]');
+    assert.deepEqual(await tab.$$eval('#shards tbody tr td:first-child', (tds) => tds.map((td) => (td as HTMLElement).innerText)), [
+      '0',
+      '1',
+    ]);
+    assert.equal(await tab.$eval('#load-error', (e) => (e as HTMLElement).hidden), true);
+    await tab.waitForSelector('#live.on'); // the stream is allowed by the same cookie
+  } finally {
+    await tab.close();
+    await own.close();
+  }
+});
+
 test('tasks: the filter offers every status the API names; the failed task shows its error and process-log lines', async () => {
   await open('tasks');
   const statuses = (await (await fetch(new URL('/api/overview', c.console.url))).json()) as { taskStatuses: string[] };

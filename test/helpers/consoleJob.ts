@@ -30,7 +30,7 @@ function poisonedHandler(): FcHandler {
   return ((event: Buffer, ctx: Parameters<FcHandler>[1]) => handler(JSON.parse(event.toString()), ctx)) as FcHandler;
 }
 
-export async function startConsoleJob() {
+export async function startConsoleJob(opts: { operatorSecret?: string } = {}) {
   const dlDir = mkdtempSync(path.join(os.tmpdir(), 'slst-console-dl-'));
   const job = await startJob({
     shards: 2,
@@ -58,6 +58,7 @@ export async function startConsoleJob() {
     serveSaved,
     registries: [metrics.registry],
     token: 'test-token',
+    operatorSecret: opts.operatorSecret,
   });
   const ids = { 0: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'], 1: ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'] };
   for (const shard of [0, 1] as const)

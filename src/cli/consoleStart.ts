@@ -6,7 +6,15 @@ import type { LogClient } from '../client/index.js';
 import { readFileSync } from 'node:fs';
 import { checkOperatorSecret, SECRET_ENV, startConsole, type ConsoleServer } from '../console/index.js';
 import { SlsArgumentError } from '../errors/index.js';
-import { runsInThisProcess, TriggerMetrics, type Invoker, type JobConfig, type Scheduler } from '../trigger/index.js';
+import {
+  readinessOf,
+  runsInThisProcess,
+  TriggerMetrics,
+  type Invoker,
+  type JobConfig,
+  type Readiness,
+  type Scheduler,
+} from '../trigger/index.js';
 import { serveSaved } from './job.js';
 import type { Credentials } from '../codec/index.js';
 
@@ -68,6 +76,8 @@ export interface JobConsoleOptions {
   readonly sampleMs?: number;
   /** from consoleSecret */
   readonly operatorSecret?: string;
+  /** the job's readiness for /readyz (a job running in this process) */
+  readonly readiness?: () => Readiness;
 }
 
 export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServer> {
@@ -81,11 +91,12 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
     mode: o.mode,
     sampleMs: o.sampleMs,
     operatorSecret: o.operatorSecret,
+    readiness: o.readiness,
     serveSaved,
     canServeSaved: runsInThisProcess(o.config.target),
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
   });
-  process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics)\n`);
+  process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics, probes /healthz /readyz)\n`);
   return server;
 }
 
@@ -95,5 +106,10 @@ export function startLiveConsole(
 ): Promise<ConsoleServer> {
   const metrics = new TriggerMetrics();
   metrics.attach(o.scheduler, o.config);
-  return startJobConsole({ ...o, registries: [metrics.registry, ...(o.more ?? [])], mode: 'live' });
+  return startJobConsole({
+    ...o,
+    registries: [metrics.registry, ...(o.more ?? [])],
+    mode: 'live',
+    readiness: () => readinessOf(o.scheduler.health()),
+  });
 }

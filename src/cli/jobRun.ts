@@ -4,7 +4,8 @@
 import type { Registry } from 'prom-client';
 import type { LogClient } from '../client/index.js';
 import type { Credentials } from '../codec/index.js';
-import { createInvoker, Scheduler, type Invoker, type JobConfig } from '../trigger/index.js';
+import { startProbeServer, type ProbeServer } from '../console/index.js';
+import { createInvoker, readinessOf, Scheduler, TriggerMetrics, type Invoker, type JobConfig } from '../trigger/index.js';
 import { startLiveConsole, type Listen } from './consoleStart.js';
 import { printSchedulerEvents } from './print.js';
 import { onShutdown } from './util.js';
@@ -31,6 +32,8 @@ export interface JobRun {
   readonly invoker: Invoker;
   /** serves the web console and the job's /metrics (and `more` registries) at `listen` */
   openConsole(listen: Listen | false | undefined, more?: readonly Registry[], operatorSecret?: string): Promise<void>;
+  /** serves /metrics, /healthz and /readyz, read-only, at `listen` */
+  openProbes(listen: Listen | undefined): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,10 +48,13 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
     scheduleSink: o.scheduleSink,
   });
   let web: { close(): Promise<void> } | undefined;
+  let probes: ProbeServer | undefined;
   const stop = async () => {
     o.beforeStop?.();
     await web?.close();
+    // the probe port answers until the job has stopped: /readyz says "stopping" meanwhile
     await scheduler.stop();
+    await probes?.close();
     await invoker.close();
     o.client.close();
     await o.afterStop?.();
@@ -71,6 +77,13 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
         more,
         operatorSecret,
       });
+    },
+    async openProbes(listen) {
+      if (!listen) return;
+      const metrics = new TriggerMetrics();
+      metrics.attach(scheduler, o.config);
+      probes = await startProbeServer({ ...listen, registries: [metrics.registry], readiness: () => readinessOf(scheduler.health()) });
+      process.stderr.write(`metrics  ${probes.url}metrics  (probes ${probes.url}healthz, ${probes.url}readyz)\n`);
     },
   };
 }

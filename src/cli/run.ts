@@ -12,6 +12,7 @@ interface RunFlags extends JobFlags {
   quiet?: boolean;
   console?: Listen;
   consoleSecretFile?: string;
+  metrics?: Listen;
 }
 
 export function registerRun(command: Command): void {
@@ -31,6 +32,7 @@ export function registerRun(command: Command): void {
     .option('--quiet', 'do not print schedule-log JSON lines on stdout')
     .addOption(listenFlag('--console <[host:]port>', 'serve the web console and /metrics there while the job runs'))
     .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
+    .addOption(listenFlag('--metrics <[host:]port>', 'serve /metrics, /healthz and /readyz there (read-only, no console)'))
     .action(async (flags: RunFlags) => {
       const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       const config = loadJob(flags);
@@ -54,6 +56,7 @@ export function registerRun(command: Command): void {
       process.stderr.write(
         `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
       );
+      await job.openProbes(flags.metrics);
       await job.openConsole(flags.console, [], operatorSecret);
       if (flags.once) {
         const summary = runSummary(scheduler);

@@ -6,13 +6,14 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { fileURLToPath } from 'node:url';
 import { SlsArgumentError, SlsTriggerError } from '../errors/index.js';
 import * as api from './api.js';
 import { History } from './history.js';
 import { allowedHosts, isLoopback, refuseMutation, refuseRead } from './security.js';
 import { checkOperatorSecret, loginPage, OperatorAuth } from './operatorAuth.js';
+import { LoopWatch, probeAnswer, type ProbeSources } from './probes.js';
 
 export interface ConsoleOptions extends Omit<api.ConsoleDeps, 'history' | 'now' | 'registries'> {
   /** default 127.0.0.1 */
@@ -32,6 +33,8 @@ export interface ConsoleOptions extends Omit<api.ConsoleDeps, 'history' | 'now' 
    * request but the login needs the session cookie of a login or `Authorization: Bearer <secret>`.
    */
   readonly operatorSecret?: string;
+  /** the job's readiness for /readyz (absent: no job runs in this process) */
+  readonly readiness?: ProbeSources['readiness'];
   readonly onWarning?: (m: string) => void;
 }
 
@@ -142,20 +145,25 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
   let hosts: Set<string> | undefined;
   const index = (await readFile(webDir + 'index.html', 'utf8')).replace('__CONSOLE_TOKEN__', token);
 
+  const watch = new LoopWatch();
+  const probes: ProbeSources = { registries: deps.registries, readiness: o.readiness };
+  async function sendProbe(res: http.ServerResponse, path: string): Promise<void> {
+    const a = (await probeAnswer(path, probes, watch))!;
+    send(res, a.status, a.body, a.type);
+  }
+
   async function route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://console');
     const refused = refuseRead(req, hosts);
     if (refused) return sendJson(res, 403, { error: refused });
+    // an orchestrator's probes need no login; /metrics does when there is one
+    if (req.method === 'GET' && (url.pathname === '/healthz' || url.pathname === '/readyz')) return sendProbe(res, url.pathname);
     if (auth && (await gate(auth, req, res, url.pathname))) return;
     if (req.method === 'GET' && (url.pathname === '/' || url.pathname === '/index.html'))
       return send(res, 200, index, 'text/html; charset=utf-8');
     const asset = req.method === 'GET' ? STATIC[url.pathname] : undefined;
     if (asset) return send(res, 200, await readFile(asset.file()), `${asset.type}; charset=utf-8`);
-    if (req.method === 'GET' && url.pathname === '/metrics') {
-      // Registry.merge throws on an empty list: a console with no job running here has no metrics
-      const merged = deps.registries.length > 0 ? Registry.merge([...deps.registries]) : new Registry();
-      return send(res, 200, await merged.metrics(), merged.contentType);
-    }
+    if (req.method === 'GET' && url.pathname === '/metrics') return sendProbe(res, url.pathname);
     if (req.method === 'GET' && url.pathname === '/api/stream') return stream(res, history);
     const get = req.method === 'GET' ? GET[url.pathname] : undefined;
     if (get) return sendJson(res, 200, await get(deps, url.searchParams, {}));
@@ -203,6 +211,7 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
     sample,
     async close() {
       clearInterval(timer);
+      watch.close();
       await new Promise<void>((r) => {
         server.close(() => r());
         server.closeAllConnections();

@@ -3,6 +3,7 @@ export * from './job/targets.js';
 export * from '../event/index.js';
 export * from './engine/scheduler.js';
 export { SCHEDULER_DEFAULTS } from './engine/schedulerOptions.js';
+export { readinessOf, type Readiness, type SchedulerHealth } from './engine/health.js';
 export type * from './engine/events.js';
 export * from './records/scheduleLog.js';
 export * from './ops/checkpoints.js';

@@ -316,6 +316,15 @@ test('the stream pushes each sample as a server-sent event with lag, shards and 
   }
 });
 
+test('the console serves the probes too: /readyz follows the job, /healthz the event loop', async () => {
+  await c.job.scheduler.tick(); // a heartbeat at the clock's present: the run above advanced it past its last one
+  await c.job.scheduler.whenIdle();
+  const ready = await get('/readyz');
+  assert.deepEqual([ready.status, ready.body.ready], [200, true], JSON.stringify(ready.body));
+  const health = await get('/healthz');
+  assert.deepEqual([health.status, health.body.healthy], [200, true]);
+});
+
 test('tasks without from cover the last hour only (no scan of the whole schedule log per request)', async () => {
   const all = (await get('/api/tasks?from=0')).body.tasks.length;
   assert.ok(all >= 3);

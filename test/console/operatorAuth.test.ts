@@ -41,6 +41,11 @@ test('without the secret: the page sends to the login, and every read and mutati
   const page = await call('/');
   assert.deepEqual([page.status, page.location], [303, '/login']);
   assert.doesNotMatch(page.text, /test-token/);
+  // an orchestrator's probes need no login
+  await c.job.scheduler.tick(); // a heartbeat at the clock's present
+  await c.job.scheduler.whenIdle();
+  assert.equal((await call('/healthz')).status, 200);
+  assert.equal((await call('/readyz')).status, 200);
   for (const p of ['/api/overview', '/api/tasks?from=0', '/api/dead-letters', '/api/preview', '/api/stream', '/metrics']) {
     const r = await call(p);
     assert.equal(r.status, 401, p);

@@ -10,7 +10,7 @@ import { serveSaved } from '../../src/cli/job.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { createHandler } from '../../src/runtime/index.js';
 import type { FcHandler } from '../../src/trigger/invokers/inProcess.js';
-import { TriggerMetrics } from '../../src/trigger/index.js';
+import { readinessOf, TriggerMetrics } from '../../src/trigger/index.js';
 import { startJob } from './job.js';
 
 export const POISON = 'b3';
@@ -59,6 +59,7 @@ export async function startConsoleJob(opts: { operatorSecret?: string } = {}) {
     registries: [metrics.registry],
     token: 'test-token',
     operatorSecret: opts.operatorSecret,
+    readiness: () => readinessOf(job.scheduler.health()),
   });
   const ids = { 0: ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'], 1: ['b0', 'b1', 'b2', 'b3', 'b4', 'b5'] };
   for (const shard of [0, 1] as const)

@@ -24,6 +24,7 @@ import { shardRecord } from '../task/taskRecord.js';
 import { timeToLoss } from '../task/dataLoss.js';
 import { onCheckpointExpired } from '../task/expiry.js';
 import { adoptMovedCheckpoints, reportWaiting, setupJob } from './consumerGroup.js';
+import type { SchedulerHealth } from './health.js';
 import type { Credentials } from '../../codec/index.js';
 
 export interface SchedulerOptions {
@@ -62,6 +63,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly inFlight = new Map<number, Promise<void>>();
   private assigned: number[] = [];
   private lastHeartbeatMs = -Infinity;
+  /** when a tick last went through (SLS answered its ListShards) */
+  private lastTickOkMs = -Infinity;
+  private stopping = false;
   private readonly waitingReported = { key: '' };
   private ready = false;
   private running = false;
@@ -161,6 +165,19 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       if (s.parked || this.clock.now() < s.nextDueMs) continue;
       this.inFlight.set(id, this.runTask(s, shards.get(id)!.status === 'readonly'));
     }
+    this.lastTickOkMs = this.clock.now();
+  }
+
+  /** What the readiness probe reads (ops/health.ts readinessOf). */
+  health(): SchedulerHealth {
+    return {
+      joined: this.ready,
+      stopping: this.stopping,
+      lastHeartbeatMs: this.lastHeartbeatMs,
+      lastTickOkMs: this.lastTickOkMs,
+      heartbeatIntervalMs: this.cfg.heartbeatIntervalSeconds * 1000,
+      nowMs: this.clock.now(),
+    };
   }
 
   /** One shard's task; never rejects (a failure is handled by onTaskError). One promise per task: the idle check is the hot path. */
@@ -307,6 +324,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   /** Stops ticking and waits for in-flight tasks (their checkpoints are committed). */
   async stop(): Promise<void> {
+    this.stopping = true;
     this.running = false;
     this.wake();
     await this.whenIdle();

@@ -8,7 +8,9 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from '../helpers/cli.js';
+import { LogClient } from '../../src/client/index.js';
+import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
+import { repoRoot, startCli, type Cli } from '../helpers/cli.js';
 
 let work = '';
 let tarball = '';
@@ -226,4 +228,48 @@ test('the installed bin: --help, --version, serve, and init writing a project th
   const t = sh('npm', ['test'], { cwd: fn });
   assert.equal(t.code, 0, t.out + t.err);
   assert.match(t.out, /# fail 0/);
+});
+
+test('the installed CLI (production dependencies only) runs a job as the deploy files do: run --metrics, ready, SIGTERM drains', async () => {
+  const bin = path.join(consumer, 'node_modules/sls-trigger/bin/sls-trigger.js');
+  const serve = startCli(['serve', '--port', '0', '--memory', '--quiet'], { bin, cwd: consumer });
+  let run: Cli | undefined;
+  try {
+    const endpoint = (await serve.waitFor((l) => l.startsWith('LogHub listening on '))).slice('LogHub listening on '.length);
+    const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
+    await client.createProject({ project: 'deploy-p' });
+    await client.createLogStore({ project: 'deploy-p', logstore: 'src', shardCount: 1 });
+    await client.createLogStore({ project: 'deploy-p', logstore: 'log', shardCount: 1 });
+    await client.putLogs({
+      project: 'deploy-p',
+      logstore: 'src',
+      logGroup: { logs: [{ time: 1, contents: [{ key: 'n', value: '1' }] }], logTags: [] },
+    });
+    client.close();
+    const job = {
+      endpoint,
+      project: 'deploy-p',
+      sourceConfig: { logstore: 'src', startTime: 'begin' },
+      jobConfig: { triggerInterval: 60 },
+      logConfig: { project: 'deploy-p', logstore: 'log' },
+      target: { type: 'local', module: './fn.mjs' },
+    };
+    writeFileSync(path.join(consumer, 'job.json'), JSON.stringify(job));
+    writeFileSync(
+      path.join(consumer, 'fn.mjs'),
+      `import { createHandler } from 'sls-trigger/runtime';\nexport const handler = createHandler(() => true);\n`,
+    );
+    // the container's command line (Dockerfile CMD), on loopback
+    run = startCli(['run', '--config', 'job.json', '--metrics', '127.0.0.1:0', '--quiet'], { bin, cwd: consumer });
+    const probes = (await run.waitFor((l) => l.startsWith('metrics  http://'))).split(/\s+/)[1].replace(/metrics$/, '');
+    await run.waitFor((l) => /Success/.test(l));
+    const ready = await fetch(new URL('/readyz', probes));
+    assert.equal(ready.status, 200, await ready.text());
+    run.child.kill('SIGTERM');
+    assert.equal(await run.exit, 0, run.stderr.join('\n'));
+  } finally {
+    if (run && run.child.exitCode === null) run.child.kill('SIGKILL');
+    serve.child.kill('SIGTERM');
+    await serve.exit;
+  }
 });

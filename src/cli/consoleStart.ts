@@ -6,6 +6,7 @@ import type { LogClient } from '../client/index.js';
 import { readFileSync } from 'node:fs';
 import { checkOperatorSecret, SECRET_ENV, startConsole, type ConsoleServer } from '../console/index.js';
 import { SlsArgumentError } from '../errors/index.js';
+import { createTerminal, type Terminal } from './terminal.js';
 import {
   readinessOf,
   runsInThisProcess,
@@ -78,9 +79,12 @@ export interface JobConsoleOptions {
   readonly operatorSecret?: string;
   /** the job's readiness for /readyz (a job running in this process) */
   readonly readiness?: () => Readiness;
+  /** where the lines go (default: text on stderr) */
+  readonly term?: Terminal;
 }
 
 export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServer> {
+  const term = o.term ?? createTerminal('text');
   const server = await startConsole({
     ...o.listen,
     client: o.client,
@@ -94,9 +98,9 @@ export async function startJobConsole(o: JobConsoleOptions): Promise<ConsoleServ
     readiness: o.readiness,
     serveSaved,
     canServeSaved: runsInThisProcess(o.config.target),
-    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    onWarning: (m) => term.line('warn', `warning: ${m}`),
   });
-  process.stderr.write(`console  ${server.url}  (metrics ${server.url}metrics, probes /healthz /readyz)\n`);
+  term.line('info', `console  ${server.url}  (metrics ${server.url}metrics, probes /healthz /readyz)`, { consoleUrl: server.url });
   return server;
 }
 

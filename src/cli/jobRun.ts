@@ -8,6 +8,7 @@ import { startProbeServer, type ProbeServer } from '../console/index.js';
 import { createInvoker, readinessOf, Scheduler, TriggerMetrics, type Invoker, type JobConfig } from '../trigger/index.js';
 import { startLiveConsole, type Listen } from './consoleStart.js';
 import { printSchedulerEvents } from './print.js';
+import { createTerminal, type Terminal } from './terminal.js';
 import { onShutdown } from './util.js';
 
 export interface JobRunOptions {
@@ -21,6 +22,8 @@ export interface JobRunOptions {
   readonly taskLines: boolean;
   /** stop on SIGINT/SIGTERM (installed before anything is printed or awaited); off for a one-shot run */
   readonly signals: boolean;
+  /** where the lines go (default: text on stderr) */
+  readonly term?: Terminal;
   /** before the job stops (dev: the producer and the lag line) */
   readonly beforeStop?: () => void;
   /** after it stopped (dev: the LogHub) */
@@ -59,8 +62,9 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
     o.client.close();
     await o.afterStop?.();
   };
-  if (o.signals) onShutdown(stop);
-  printSchedulerEvents(scheduler, { tasks: o.taskLines });
+  const term = o.term ?? createTerminal('text');
+  if (o.signals) onShutdown(stop, term);
+  printSchedulerEvents(scheduler, { tasks: o.taskLines, term });
   return {
     scheduler,
     invoker,
@@ -76,6 +80,7 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
         scheduler,
         more,
         operatorSecret,
+        term,
       });
     },
     async openProbes(listen) {
@@ -83,7 +88,9 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
       const metrics = new TriggerMetrics();
       metrics.attach(scheduler, o.config);
       probes = await startProbeServer({ ...listen, registries: [metrics.registry], readiness: () => readinessOf(scheduler.health()) });
-      process.stderr.write(`metrics  ${probes.url}metrics  (probes ${probes.url}healthz, ${probes.url}readyz)\n`);
+      term.line('info', `metrics  ${probes.url}metrics  (probes ${probes.url}healthz, ${probes.url}readyz)`, {
+        metricsUrl: `${probes.url}metrics`,
+      });
     },
   };
 }

@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { lz4Implementation } from '../codec/lz4Block.js';
 import { COMMANDS, type CommandName } from './commands.js';
+import { createTerminal, logFormatIn } from './terminal.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -49,9 +50,9 @@ function pointToHelp(command: Command, path: string): void {
 try {
   const chosen = chosenCommand(process.argv);
   if (chosen !== undefined && chosen !== 'init' && chosen !== 'build' && lz4Implementation === 'js')
-    process.stderr.write(`warning: ${LZ4_JS_NOTE}\n`);
+    createTerminal(logFormatIn(process.argv)).line('warn', `warning: ${LZ4_JS_NOTE}`);
   await (await buildProgram(process.argv)).parseAsync(process.argv);
 } catch (e) {
-  process.stderr.write(`error: ${(e as Error).message}\n`);
+  createTerminal(logFormatIn(process.argv)).line('error', `error: ${(e as Error).message}`, { code: (e as { code?: string }).code });
   process.exit(1);
 }

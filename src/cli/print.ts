@@ -1,6 +1,7 @@
 // Human-readable lines for the terminal (stderr; stdout carries JSON lines).
 import { decodeCursor } from '../codec/index.js';
 import type { RetryEvent, Scheduler, TaskEvent, WaitingEvent } from '../trigger/index.js';
+import { createTerminal, type Terminal } from './terminal.js';
 
 /** A cursor shown by its last digits: enough to follow a shard's progress by eye. */
 function short(c: string): string {
@@ -11,22 +12,41 @@ function short(c: string): string {
   }
 }
 
-export function printTask(t: TaskEvent): void {
+export function printTask(t: TaskEvent, term: Terminal = createTerminal('text')): void {
   const err = t.error_message ? `  ${t.error_code ?? ''}: ${t.error_message}` : '';
-  process.stderr.write(
-    `task shard=${t.shard_id} [${short(t.begin_cursor)}, ${short(t.end_cursor)}) lines=${t.ingest_lines} bytes=${t.ingest_bytes} ${t.duration_ms}ms attempt=${t.attempt} ${t.task_status}${err}\n`,
-  );
-  for (const line of t.logs) process.stderr.write(`  | ${line}\n`);
+  const text = `task shard=${t.shard_id} [${short(t.begin_cursor)}, ${short(t.end_cursor)}) lines=${t.ingest_lines} bytes=${t.ingest_bytes} ${t.duration_ms}ms attempt=${t.attempt} ${t.task_status}${err}`;
+  if (term.format === 'text') {
+    term.line('info', [text, ...t.logs.map((l) => `  | ${l}`)].join('\n'));
+    return;
+  }
+  const failed = t.task_status !== 'Success' && t.task_status !== 'Skipped';
+  term.line(failed ? 'warn' : 'info', text, {
+    shard: t.shard_id,
+    taskId: t.task_id,
+    requestId: t.request_id,
+    status: t.task_status,
+    beginCursor: t.begin_cursor,
+    endCursor: t.end_cursor,
+    ingestLines: t.ingest_lines,
+    durationMs: t.duration_ms,
+    attempt: t.attempt,
+    errorCode: t.error_code,
+    errorMessage: t.error_message,
+    logs: t.logs,
+  });
 }
 
 /** One line per retry: what is retried (the function's range, or only a write owed for it), when, and why. */
-export function printRetry(r: RetryEvent): void {
+export function printRetry(r: RetryEvent, term: Terminal = createTerminal('text')): void {
   const what = r.write
     ? `${r.write} write`
     : r.counted
       ? `range (attempt ${r.attempt}${r.exhausted ? ', retries exhausted: blocking' : ''})`
       : 'SLS request';
-  process.stderr.write(`retry shard=${r.shardId} ${what} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.reason}\n`);
+  term.line('warn', `retry shard=${r.shardId} ${what} in ${(r.delayMs / 1000).toFixed(1)}s: ${r.reason}`, {
+    shard: r.shardId,
+    delayMs: r.delayMs,
+  });
 }
 
 /** Shards another consumer holds: which, by whom, and how soon they come back if it is gone. */
@@ -37,26 +57,33 @@ export function waitingLine(w: WaitingEvent): string {
 }
 
 /** What run and dev print for a scheduler; task lines unless `tasks` is false (--json). */
-export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolean }): void {
-  if (opts.tasks) scheduler.on('task', printTask);
-  scheduler.on('retry', (r) => !r.counted && printRetry(r)); // a counted retry already has its Failed task line
+export function printSchedulerEvents(scheduler: Scheduler, opts: { tasks: boolean; term?: Terminal }): void {
+  const term = opts.term ?? createTerminal('text');
+  if (opts.tasks) scheduler.on('task', (t) => printTask(t, term));
+  scheduler.on('retry', (r) => !r.counted && printRetry(r, term)); // a counted retry already has its Failed task line
   scheduler.on('shardError', (e) =>
-    process.stderr.write(
+    term.line(
+      'error',
       // an Expired park's message already says how to move it: a restart would park it again
-      `error shard=${e.shardId} parked (${e.code}): ${e.message}\n${e.code === 'Expired' ? '' : '  fix the cause and restart; the shard resumes from its checkpoint\n'}`,
+      `error shard=${e.shardId} parked (${e.code}): ${e.message}${e.code === 'Expired' ? '' : '\n  fix the cause and restart; the shard resumes from its checkpoint'}`,
+      { shard: e.shardId, code: e.code },
     ),
   );
-  scheduler.on('warning', (w) => process.stderr.write(`warning: ${w.message}\n`));
-  scheduler.on('waiting', (w) => process.stderr.write(waitingLine(w)));
-  scheduler.on('shardFinished', (e) => process.stderr.write(`shard ${e.shardId}: readonly and drained\n`));
+  scheduler.on('warning', (w) => term.line('warn', `warning: ${w.message}`));
+  scheduler.on('waiting', (w) => term.line('info', waitingLine(w), { shards: w.shardIds, holders: w.holders }));
+  scheduler.on('shardFinished', (e) => term.line('info', `shard ${e.shardId}: readonly and drained`, { shard: e.shardId }));
   scheduler.on('bisect', (b) =>
-    process.stderr.write(
-      `bisect shard=${b.shardId} [${short(b.beginCursor)}, ${short(b.endCursor)}) failed: [${short(b.beginCursor)}, ${short(b.splitCursor)}) next, then [${short(b.splitCursor)}, ${short(b.endCursor)})\n`,
+    term.line(
+      'warn',
+      `bisect shard=${b.shardId} [${short(b.beginCursor)}, ${short(b.endCursor)}) failed: [${short(b.beginCursor)}, ${short(b.splitCursor)}) next, then [${short(b.splitCursor)}, ${short(b.endCursor)})`,
+      { shard: b.shardId, beginCursor: b.beginCursor, splitCursor: b.splitCursor, endCursor: b.endCursor },
     ),
   );
   scheduler.on('deadLetter', (d) =>
-    process.stderr.write(
-      `dead letter shard=${d.shardId} [${short(d.beginCursor)}, ${short(d.endCursor)}) ${d.reason}: ${d.groups} groups, ${d.bytes} bytes saved${d.truncated ? ' (cut by maxDataBytes)' : ''}  id ${d.id}\n`,
+    term.line(
+      'error',
+      `dead letter shard=${d.shardId} [${short(d.beginCursor)}, ${short(d.endCursor)}) ${d.reason}: ${d.groups} groups, ${d.bytes} bytes saved${d.truncated ? ' (cut by maxDataBytes)' : ''}  id ${d.id}`,
+      { shard: d.shardId, reason: d.reason, deadLetterId: d.id, groups: d.groups, bytes: d.bytes },
     ),
   );
 }

@@ -5,6 +5,7 @@ import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from
 import { runSummary } from './print.js';
 import { consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
 import { prepareJobRun } from './jobRun.js';
+import { createTerminal, logFormatOption, type LogFormat } from './terminal.js';
 
 interface RunFlags extends JobFlags {
   consumer?: string;
@@ -13,6 +14,7 @@ interface RunFlags extends JobFlags {
   console?: Listen;
   consoleSecretFile?: string;
   metrics?: Listen;
+  logFormat: LogFormat;
 }
 
 export function registerRun(command: Command): void {
@@ -33,12 +35,14 @@ export function registerRun(command: Command): void {
     .addOption(listenFlag('--console <[host:]port>', 'serve the web console and /metrics there while the job runs'))
     .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
     .addOption(listenFlag('--metrics <[host:]port>', 'serve /metrics, /healthz and /readyz there (read-only, no console)'))
+    .addOption(logFormatOption())
     .action(async (flags: RunFlags) => {
       const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       const config = loadJob(flags);
-      for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
+      const term = createTerminal(flags.logFormat, { job: config.jobName });
+      for (const w of config.warnings) term.line('warn', `warning: ${w}`);
       if (!config.enable) {
-        process.stderr.write(`job ${config.jobName} is disabled (enable: false); nothing to do\n`);
+        term.line('info', `job ${config.jobName} is disabled (enable: false); nothing to do`);
         return;
       }
       const creds = credentialsFor(config.endpoint, config.credentials);
@@ -51,10 +55,13 @@ export function registerRun(command: Command): void {
         scheduleSink: flags.quiet ? null : undefined,
         taskLines: true,
         signals: !flags.once,
+        term,
       });
       const { scheduler } = job;
-      process.stderr.write(
-        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})\n`,
+      term.line(
+        'info',
+        `job ${config.jobName}: ${config.project}/${config.logstore} every ${config.triggerInterval}s -> ${targetName(config.target)} (consumer ${scheduler.consumer})`,
+        { source: `${config.project}/${config.logstore}`, consumer: scheduler.consumer, target: targetName(config.target) },
       );
       await job.openProbes(flags.metrics);
       await job.openConsole(flags.console, [], operatorSecret);
@@ -62,7 +69,7 @@ export function registerRun(command: Command): void {
         const summary = runSummary(scheduler);
         await scheduler.runOnce();
         await job.stop();
-        process.stderr.write(`run --once: ${summary()}`);
+        term.line('info', `run --once: ${summary()}`);
         return;
       }
       await scheduler.run();

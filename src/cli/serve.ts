@@ -5,6 +5,7 @@ import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub, type AccessKey } from '
 import { envCredentials } from '../env/env.js';
 import { intOption, onShutdown } from './util.js';
 import { SlsArgumentError } from '../errors/index.js';
+import { createTerminal, logFormatOption, type LogFormat } from './terminal.js';
 
 export interface ServeFlags {
   port: number;
@@ -17,6 +18,7 @@ export interface ServeFlags {
   fsync: boolean;
   maxOpenFiles: number;
   quiet?: boolean;
+  logFormat: LogFormat;
 }
 
 export function serveKeys(flags: { accessKeyId?: string; accessKeySecret?: string }): AccessKey {
@@ -46,8 +48,10 @@ export function registerServe(command: Command): void {
       512,
     )
     .option('--quiet', 'do not log requests')
+    .addOption(logFormatOption())
     .action(async (flags: ServeFlags) => {
       const key = serveKeys(flags);
+      const term = createTerminal(flags.logFormat);
       const hub = await startLogHub({
         port: flags.port,
         host: flags.host,
@@ -59,12 +63,13 @@ export function registerServe(command: Command): void {
         maxOpenFiles: flags.maxOpenFiles,
         metrics: new LogHubMetrics(),
         onRequest: flags.quiet ? undefined : (e) => process.stdout.write(JSON.stringify(e) + '\n'),
-        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+        onWarning: (m) => term.line('warn', `warning: ${m}`),
       });
       // Before the banner: whoever reads "listening" may signal at once (a race seen in CI).
-      onShutdown(() => hub.close());
+      onShutdown(() => hub.close(), term);
       const where = flags.memory ? 'memory (not persisted)' : hub.dataDir;
-      process.stderr.write(
+      term.line(
+        'info',
         [
           `LogHub listening on ${hub.endpoint}`,
           `  data:              ${where}`,
@@ -74,8 +79,13 @@ export function registerServe(command: Command): void {
           `  lz4:               ${lz4Implementation}`,
           `  SDK endpoint:      ${hub.endpoint}  (projects are addressed as <project>.127.0.0.1:${hub.port})`,
           `  metrics:           ${hub.endpoint}/metrics  (Prometheus text, unsigned)`,
-          '',
         ].join('\n'),
+        {
+          message: `LogHub listening on ${hub.endpoint}`,
+          endpoint: hub.endpoint,
+          dataDir: flags.memory ? null : hub.dataDir,
+          lz4: lz4Implementation,
+        },
       );
     });
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { wholeNumberIn } from '../errors/index.js';
+import { createTerminal, type Terminal } from './terminal.js';
 
 /** commander parser for an integer option within [min, max], naming the option in its error. */
 export function intOption(name: string, min: number, max: number) {
@@ -11,16 +12,16 @@ export function intOption(name: string, min: number, max: number) {
 }
 
 /** Runs `stop` once on SIGINT/SIGTERM, then exits (a second signal exits at once). */
-export function onShutdown(stop: () => Promise<void>): void {
+export function onShutdown(stop: () => Promise<void>, term: Terminal = createTerminal('text')): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) process.exit(130);
     stopping = true;
-    process.stderr.write(`\n${signal}: shutting down...\n`);
+    term.line('info', `\n${signal}: shutting down...`, { signal });
     stop().then(
       () => process.exit(0),
       (e) => {
-        process.stderr.write(`error during shutdown: ${(e as Error).message}\n`);
+        term.line('error', `error during shutdown: ${(e as Error).message}`);
         process.exit(1);
       },
     );

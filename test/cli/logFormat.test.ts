@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LogClient } from '../../src/client/index.js';
 import { createTerminal } from '../../src/cli/terminal.js';
-import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { runCli, startCli, type Cli } from '../helpers/cli.js';
+import { servedJob } from '../helpers/servedJob.js';
 
 type Line = Record<string, unknown> & { time: string; level: string; message: string };
 const parsed = (lines: string[]): Line[] => lines.map((l) => JSON.parse(l) as Line);
@@ -24,32 +23,11 @@ test('serve and run in json: every stderr line an object with time, level, messa
     assert.equal(banner.level, 'info');
     assert.match(banner.message, /^LogHub listening on http:\/\/127\.0\.0\.1:\d+$/);
     const endpoint = banner.endpoint as string;
-    const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
-    await client.createProject({ project: 'fmt-p' });
-    await client.createLogStore({ project: 'fmt-p', logstore: 'src', shardCount: 1 });
-    await client.createLogStore({ project: 'fmt-p', logstore: 'log', shardCount: 1 });
-    await client.putLogs({
-      project: 'fmt-p',
-      logstore: 'src',
-      logGroup: { logs: [{ time: 1, contents: [{ key: 'n', value: '1' }] }], logTags: [] },
-    });
-    client.close();
     const job = path.join(dir, 'job.json');
+    const fn = fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url));
     writeFileSync(
       job,
-      JSON.stringify({
-        endpoint,
-        project: 'fmt-p',
-        jobName: 'fmt-job',
-        sourceConfig: { logstore: 'src', startTime: 'begin' },
-        jobConfig: { triggerInterval: 60 },
-        logConfig: { project: 'fmt-p', logstore: 'log' },
-        target: {
-          type: 'local',
-          module: fileURLToPath(new URL('../fixtures/functions/counting.ts', import.meta.url)),
-          initializer: 'initialize',
-        },
-      }),
+      JSON.stringify(await servedJob(endpoint, 'fmt-p', { type: 'local', module: fn, initializer: 'initialize' }, { jobName: 'fmt-job' })),
     );
     run = startCli(['run', '-c', job, '--quiet', '--log-format', 'json']);
     const task = JSON.parse(await run.waitFor((l) => l.includes('"status":"Success"'))) as Line;

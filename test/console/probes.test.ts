@@ -12,6 +12,7 @@ import { startProbeServer } from '../../src/console/index.js';
 import { readinessOf, TriggerMetrics } from '../../src/trigger/index.js';
 import { startCli } from '../helpers/cli.js';
 import { startJob } from '../helpers/job.js';
+import { servedJob } from '../helpers/servedJob.js';
 
 test('readiness follows the job: not joined, ready, heartbeats failing, stopping', async () => {
   let failHeartbeats = false;
@@ -91,28 +92,8 @@ test('run --metrics serves the probes: ready once the job runs', async () => {
     const job = path.join(dir, 'job.json');
     writeFileSync(
       job,
-      JSON.stringify({
-        endpoint,
-        project: 'probe-proj',
-        sourceConfig: { logstore: 'access', startTime: 'begin' },
-        jobConfig: { triggerInterval: 60 },
-        logConfig: { project: 'probe-proj', logstore: 'trigger-log' },
-        target: { type: 'local', module: fnModule, initializer: 'initialize' },
-      }),
+      JSON.stringify(await servedJob(endpoint, 'probe-proj', { type: 'local', module: fnModule, initializer: 'initialize' })),
     );
-    // `run` does not create resources: the job's project and logstores come from `serve`'s API
-    const { LogClient } = await import('../../src/client/index.js');
-    const { DEFAULT_ACCESS_KEY } = await import('../../src/loghub/index.js');
-    const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
-    await client.createProject({ project: 'probe-proj' });
-    await client.createLogStore({ project: 'probe-proj', logstore: 'access', shardCount: 1 });
-    await client.createLogStore({ project: 'probe-proj', logstore: 'trigger-log', shardCount: 1 });
-    await client.putLogs({
-      project: 'probe-proj',
-      logstore: 'access',
-      logGroup: { logs: [{ time: 1, contents: [{ key: 'n', value: '1' }] }], logTags: [] },
-    });
-    client.close();
     run = startCli(['run', '-c', job, '--metrics', '127.0.0.1:0', '--quiet']);
     const url = (await run.waitFor((l) => l.startsWith('metrics  http://'))).split(/\s+/)[1].replace(/metrics$/, '');
     await run.waitFor((l) => /Success/.test(l)); // the first task: joined, heartbeat and tick went through

@@ -8,9 +8,8 @@ import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LogClient } from '../../src/client/index.js';
-import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 import { repoRoot, startCli, type Cli } from '../helpers/cli.js';
+import { servedJob } from '../helpers/servedJob.js';
 
 let work = '';
 let tarball = '';
@@ -236,24 +235,7 @@ test('the installed CLI (production dependencies only) runs a job as the deploy 
   let run: Cli | undefined;
   try {
     const endpoint = (await serve.waitFor((l) => l.startsWith('LogHub listening on '))).slice('LogHub listening on '.length);
-    const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
-    await client.createProject({ project: 'deploy-p' });
-    await client.createLogStore({ project: 'deploy-p', logstore: 'src', shardCount: 1 });
-    await client.createLogStore({ project: 'deploy-p', logstore: 'log', shardCount: 1 });
-    await client.putLogs({
-      project: 'deploy-p',
-      logstore: 'src',
-      logGroup: { logs: [{ time: 1, contents: [{ key: 'n', value: '1' }] }], logTags: [] },
-    });
-    client.close();
-    const job = {
-      endpoint,
-      project: 'deploy-p',
-      sourceConfig: { logstore: 'src', startTime: 'begin' },
-      jobConfig: { triggerInterval: 60 },
-      logConfig: { project: 'deploy-p', logstore: 'log' },
-      target: { type: 'local', module: './fn.mjs' },
-    };
+    const job = await servedJob(endpoint, 'deploy-p', { type: 'local', module: './fn.mjs' });
     writeFileSync(path.join(consumer, 'job.json'), JSON.stringify(job));
     writeFileSync(
       path.join(consumer, 'fn.mjs'),

@@ -24,6 +24,8 @@ export interface JobRunOptions {
   readonly signals: boolean;
   /** where the lines go (default: text on stderr) */
   readonly term?: Terminal;
+  /** how long a stop waits for in-flight tasks (default: until they end) */
+  readonly drainTimeoutMs?: number;
   /** before the job stops (dev: the producer and the lag line) */
   readonly beforeStop?: () => void;
   /** after it stopped (dev: the LogHub) */
@@ -56,7 +58,13 @@ export function prepareJobRun(o: JobRunOptions): JobRun {
     o.beforeStop?.();
     await web?.close();
     // the probe port answers until the job has stopped: /readyz says "stopping" meanwhile
-    await scheduler.stop();
+    const { abandoned } = await scheduler.stop({ drainTimeoutMs: o.drainTimeoutMs });
+    if (abandoned.length > 0)
+      term.line(
+        'warn',
+        `warning: drain timeout: ${abandoned.length} task${abandoned.length === 1 ? '' : 's'} still running (shard ${abandoned.join(', ')}); not committed, so delivered again by the next holder`,
+        { abandonedShards: abandoned },
+      );
     await probes?.close();
     await invoker.close();
     o.client.close();

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { targetName } from '../trigger/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { runSummary } from './print.js';
+import { intOption } from './util.js';
 import { consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
 import { prepareJobRun } from './jobRun.js';
 import { createTerminal, logFormatOption, type LogFormat } from './terminal.js';
@@ -15,6 +16,7 @@ interface RunFlags extends JobFlags {
   consoleSecretFile?: string;
   metrics?: Listen;
   logFormat: LogFormat;
+  drainTimeout?: number;
 }
 
 export function registerRun(command: Command): void {
@@ -36,6 +38,11 @@ export function registerRun(command: Command): void {
     .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)
     .addOption(listenFlag('--metrics <[host:]port>', 'serve /metrics, /healthz and /readyz there (read-only, no console)'))
     .addOption(logFormatOption())
+    .option(
+      '--drain-timeout <s>',
+      'on SIGTERM/SIGINT, wait at most this long for in-flight tasks (default: until they end); a task cut off is delivered again',
+      intOption('--drain-timeout', 0, 86400),
+    )
     .action(async (flags: RunFlags) => {
       const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       const config = loadJob(flags);
@@ -56,6 +63,7 @@ export function registerRun(command: Command): void {
         taskLines: true,
         signals: !flags.once,
         term,
+        drainTimeoutMs: flags.drainTimeout === undefined ? undefined : flags.drainTimeout * 1000,
       });
       const { scheduler } = job;
       term.line(

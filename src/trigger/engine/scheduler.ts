@@ -322,11 +322,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     }
   }
 
-  /** Stops ticking and waits for in-flight tasks (their checkpoints are committed). */
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking and waits for in-flight tasks (their checkpoints are committed), or at most
+   * `drainTimeoutMs`: the shards whose tasks still run are returned as abandoned.
+   */
+  async stop(opts: { drainTimeoutMs?: number } = {}): Promise<{ abandoned: number[] }> {
     this.stopping = true;
     this.running = false;
     this.wake();
-    await this.whenIdle();
+    if (opts.drainTimeoutMs === undefined) {
+      await this.whenIdle();
+      return { abandoned: [] };
+    }
+    await Promise.race([this.whenIdle(), this.clock.sleep(opts.drainTimeoutMs)]);
+    // still running: uncommitted, so the next holder of each shard delivers the range again
+    return { abandoned: [...this.inFlight.keys()].sort((a, b) => a - b) };
   }
 }

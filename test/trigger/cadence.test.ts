@@ -119,3 +119,26 @@ test('low-latency mode: every poll that finds data invokes at once, up to maxBat
     await batched.close();
   }
 });
+
+test('low-latency idle back-off: each empty check doubles the interval up to idlePollIntervalMs; data snaps it back', async () => {
+  const job = await startJob({ shards: 1, config: { pollIntervalMs: 50, idlePollIntervalMs: 400 } });
+  try {
+    const checks: number[] = [];
+    const t0 = job.clock.now();
+    job.scheduler.on('check', () => checks.push(job.clock.now() - t0));
+    for (let at = 0; at <= 1500; at += 10) await tickAt(job, t0 + at);
+    // each empty check doubles the interval: 100, 200, 400, then 400 (the bound) while idle
+    assert.deepEqual(checks, [0, 100, 300, 700, 1100, 1500]);
+    await job.put(['x']);
+    checks.length = 0;
+    for (let at = 1510; at <= 2100; at += 10) await tickAt(job, t0 + at);
+    // the next check (400 ms after the last) finds x and invokes; then the fast pace again: 50, then 100, …
+    assert.deepEqual(checks, [1900, 1950, 2050]);
+    assert.deepEqual(
+      job.seen.map((s) => s.id),
+      ['x'],
+    );
+  } finally {
+    await job.close();
+  }
+});

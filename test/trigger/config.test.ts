@@ -34,9 +34,16 @@ test('low-latency options: defaults, the poll interval range, batching only with
   const at10 = { ...base, jobConfig: { triggerInterval: 10 } };
   assert.deepEqual(parseJobConfig({ ...at10, pollIntervalMs: 50 }).lowLatency, {
     pollIntervalMs: 50,
+    idlePollIntervalMs: 50,
     batchingWindowMs: 0,
     maxBatchGroups: 1000,
   });
+  assert.equal(parseJobConfig({ ...at10, pollIntervalMs: 50, idlePollIntervalMs: '1000' }).lowLatency?.idlePollIntervalMs, 1000);
+  assert.throws(
+    () => parseJobConfig({ ...at10, pollIntervalMs: 50, idlePollIntervalMs: 20 }),
+    /idlePollIntervalMs 20 is below pollIntervalMs 50/,
+  );
+  assert.throws(() => parseJobConfig({ ...at10, idlePollIntervalMs: 1000 }), /idlePollIntervalMs apply only with pollIntervalMs/);
   assert.equal(parseJobConfig(at10).lowLatency, undefined);
   assert.throws(() => parseJobConfig({ ...at10, batchingWindowMs: 100 }), /batchingWindowMs apply only with pollIntervalMs/);
   assert.throws(() => parseJobConfig({ ...at10, pollIntervalMs: 5 }), /pollIntervalMs must be a whole number in 10\.\.60000, got 5/);

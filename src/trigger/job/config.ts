@@ -39,6 +39,7 @@ export interface JobConfigInput {
   windowGraceMs?: number | string;
   drainBacklog?: boolean;
   pollIntervalMs?: number | string;
+  idlePollIntervalMs?: number | string;
   batchingWindowMs?: number | string;
   maxBatchGroups?: number | string;
 }
@@ -75,6 +76,8 @@ void schemaMatchesTypes;
 /** Low-latency mode (beyond FC): a range per poll that finds data, instead of a window per interval. */
 export interface LowLatencyConfig {
   readonly pollIntervalMs: number;
+  /** an idle shard's poll interval doubles after each empty check up to this (= pollIntervalMs: no back-off) */
+  readonly idlePollIntervalMs: number;
   /** wait this long after new data is first seen, to gather more into one invocation (0 = at once) */
   readonly batchingWindowMs: number;
   /** log groups per invocation at most */
@@ -212,13 +215,18 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
 
 function lowLatency(input: JobConfigInput): LowLatencyConfig | undefined {
   if (input.pollIntervalMs === undefined) {
-    const stray = (['batchingWindowMs', 'maxBatchGroups'] as const).filter((k) => input[k] !== undefined);
+    const stray = (['idlePollIntervalMs', 'batchingWindowMs', 'maxBatchGroups'] as const).filter((k) => input[k] !== undefined);
     if (stray.length > 0)
       throw new ValidationError('trigger config', [`${stray.join(', ')} apply only with pollIntervalMs (low-latency mode)`]);
     return undefined;
   }
+  const pollIntervalMs = num(input.pollIntervalMs, 'pollIntervalMs');
+  const idlePollIntervalMs = input.idlePollIntervalMs === undefined ? pollIntervalMs : num(input.idlePollIntervalMs, 'idlePollIntervalMs');
+  if (idlePollIntervalMs < pollIntervalMs)
+    throw new ValidationError('trigger config', [`idlePollIntervalMs ${idlePollIntervalMs} is below pollIntervalMs ${pollIntervalMs}`]);
   return {
-    pollIntervalMs: num(input.pollIntervalMs, 'pollIntervalMs'),
+    pollIntervalMs,
+    idlePollIntervalMs,
     batchingWindowMs: num(input.batchingWindowMs, 'batchingWindowMs'),
     maxBatchGroups: num(input.maxBatchGroups, 'maxBatchGroups'),
   };

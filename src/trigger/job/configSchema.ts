@@ -21,6 +21,8 @@ export const JOB_NUMBERS = {
   windowGraceMs: { min: 0, max: 600_000, default: 20 },
   /** default: off (interval mode); set, it turns on low-latency mode */
   pollIntervalMs: { min: 10, max: 60_000 },
+  /** default: pollIntervalMs (no back-off) */
+  idlePollIntervalMs: { min: 10, max: 600_000 },
   batchingWindowMs: { min: 0, max: 300_000, default: 0 },
   maxBatchGroups: { min: 1, max: 100_000, default: 1000 },
   'deadLetter.maxDataBytes': { min: 0, max: 1024 * 1024 * 1024, default: 16 * 1024 * 1024 },
@@ -101,6 +103,7 @@ export const jobConfigSchema = {
     windowGraceMs: numeric,
     drainBacklog: { type: 'boolean' },
     pollIntervalMs: numeric,
+    idlePollIntervalMs: numeric,
     batchingWindowMs: numeric,
     maxBatchGroups: numeric,
   },

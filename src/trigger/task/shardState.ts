@@ -51,6 +51,8 @@ export interface ShardState extends DataLossState {
   failures: number;
   /** low-latency mode: when new data was first seen (the batching window runs from there) */
   dataSeenMs?: number;
+  /** low-latency mode: checks in a row that found nothing (the poll interval backs off with them) */
+  emptyPolls: number;
   /** set when a fault no retry can mend stopped the shard (see ShardErrorEvent) */
   parked?: { code: string; message: string; sinceMs: number };
 }
@@ -70,6 +72,7 @@ export function newShardState(id: number, checkpoint: string, nowMs: number): Sh
     finished: false,
     pending: [],
     failures: 0,
+    emptyPolls: 0,
     lossWarned: false,
   };
 }

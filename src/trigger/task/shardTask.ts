@@ -93,7 +93,8 @@ async function updateLag(deps: ShardTaskContext, shard: ShardState, end: string,
   setOldest(deps, shard, nextBeginTime);
   // The other halves of a bisect are owed now: they are data from before this window.
   if (shard.deferred.length > 0) shard.nextDueMs = deps.now();
-  else shard.nextDueMs = nextBeginTime === undefined ? idleCheckMs(deps) : nextWindowMs(deps, nextBeginTime, lagOf(shard, deps.now()));
+  else
+    shard.nextDueMs = nextBeginTime === undefined ? idleCheckMs(deps, shard) : nextWindowMs(deps, nextBeginTime, lagOf(shard, deps.now()));
 }
 
 /** Records the oldest unprocessed group's receive time; lag (lagOf) follows from it wherever it is read. */
@@ -123,7 +124,8 @@ async function finishIdle(deps: ShardTaskContext, shard: ShardState, readonly: b
     deps.emit('shardFinished', { shardId: shard.id, checkpoint: at });
   }
   setOldest(deps, shard, undefined);
-  shard.nextDueMs = idleCheckMs(deps);
+  shard.emptyPolls++;
+  shard.nextDueMs = idleCheckMs(deps, shard);
 }
 
 async function invoke(
@@ -253,6 +255,7 @@ export async function runShardTask(deps: ShardTaskContext, shard: ShardState, re
     return;
   }
   shard.range = next.range;
+  shard.emptyPolls = 0; // data: back to the fast pace
   const range = await dropAged(deps, shard, next.range);
   if (!range) return;
   shard.range = range;

@@ -53,6 +53,14 @@ function describe(e: ErrorObject): string {
   }
 }
 
+/** A union (anyOf/oneOf) that says in words what it takes answers alone: not with each branch's own complaint. */
+function withoutBranchErrors(errors: ErrorObject[]): ErrorObject[] {
+  const union = (e: ErrorObject) =>
+    (e.keyword === 'anyOf' || e.keyword === 'oneOf') && typeof (e.parentSchema as Record<string, unknown>)?.[MESSAGE] === 'string';
+  const said = new Set(errors.filter(union).map((e) => e.instancePath));
+  return errors.filter((e) => !said.has(e.instancePath) || union(e));
+}
+
 export interface Validator<T> {
   (value: unknown): T;
   /** no throw: the error list (empty when valid) */
@@ -69,7 +77,7 @@ export function compile<T>(schema: object, what: string, opts: { coerceTypes?: b
     useDefaults: opts.useDefaults ?? false,
   });
   const fn: ValidateFunction = ajv.compile(schema);
-  const check = (value: unknown): string[] => (fn(value) ? [] : [...new Set((fn.errors ?? []).map(describe))]);
+  const check = (value: unknown): string[] => (fn(value) ? [] : [...new Set(withoutBranchErrors(fn.errors ?? []).map(describe))]);
   const validate = ((value: unknown): T => {
     const errors = check(value);
     if (errors.length > 0) throw new ValidationError(what, errors);

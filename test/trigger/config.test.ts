@@ -26,6 +26,11 @@ test('core fields: numbers as strings, a derived job name, the project from an A
     [{ jobConfig: { triggerInterval: 60, maxRetryTime: 101 } }, /maxRetryTime must be a whole number in 0\.\.100/],
     [{ logConfig: { project: 'p-1', logstore: 'src' } }, /logConfig.logstore must differ/],
     [{ sourceConfig: { logstore: 'src', typo: 1 } }, /sourceConfig.typo is not a known field/],
+    // a union said in words answers alone, not with each branch's complaint
+    [
+      { sourceConfig: { logstore: 'src', startTime: 'end' } },
+      /is invalid: sourceConfig.startTime must be "begin", "latest" or unix seconds, got "end"$/,
+    ],
   ];
   for (const [extra, message] of bad) assert.throws(() => parseJobConfig({ ...base, ...extra }), message);
 });

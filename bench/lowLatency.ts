@@ -1,0 +1,123 @@
+// bench/lowLatency: low-latency mode at scale. 1000 idle shards polled every 50 ms by one scheduler
+// (LogHub in a child process, real clock), for --seconds each: without back-off, then with
+// idlePollIntervalMs. Reports the scheduler's CPU per second of wall time (cores), GetCursor checks
+// per second, and put -> function start for the first log on an idle shard (the price of back-off).
+// Usage: tsx bench/lowLatency.ts [--json] [--seconds 10] [--shards 1000] [--idle-poll 1000] [--samples 20]
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { LogClient } from '../src/client/index.js';
+import { DEFAULT_ACCESS_KEY } from '../src/loghub/index.js';
+import { InProcessInvoker, parseJobConfig, Scheduler, parseEvent } from '../src/trigger/index.js';
+import { numberFlag, report, wantsJson } from './args.js';
+
+const seconds = numberFlag('seconds', 10);
+const shardCount = numberFlag('shards', 1000);
+const idlePoll = numberFlag('idle-poll', 1000);
+const samples = numberFlag('samples', 20);
+const here = path.dirname(new URL(import.meta.url).pathname);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The hash key that routes to shard `i` of `n` (shards split the 128-bit key space evenly). */
+const keyFor = (i: number, n: number) => ((BigInt(i) * 2n ** 128n) / BigInt(n) + 1n).toString(16).padStart(32, '0');
+
+async function run(endpoint: string, project: string, idlePollIntervalMs: number | undefined) {
+  const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
+  await client.createProject({ project });
+  await client.createLogStore({ project, logstore: 'src', shardCount });
+  await client.createLogStore({ project, logstore: 'trigger-log', shardCount: 1 });
+  const started = new Map<string, number>();
+  const invoker = new InProcessInvoker(async (buf: Buffer) => {
+    const e = parseEvent(buf);
+    const page = await client.pullLogs({ project, logstore: 'src', shardId: e.source.shardId, cursor: e.source.beginCursor, count: 10 });
+    for (const g of page.groups) started.set(g.value(0, 0), Date.now());
+    return {};
+  });
+  const scheduler = new Scheduler({
+    config: parseJobConfig({
+      endpoint,
+      project,
+      jobName: 'll',
+      sourceConfig: { logstore: 'src', startTime: 'latest' },
+      jobConfig: { triggerInterval: 1 },
+      logConfig: { project, logstore: 'trigger-log' },
+      target: { type: 'local', module: 'unused.js' },
+      heartbeatIntervalSeconds: 5,
+      concurrency: 16,
+      pollIntervalMs: 50,
+      ...(idlePollIntervalMs === undefined ? {} : { idlePollIntervalMs }),
+    }),
+    client,
+    invoker,
+    functionCredentials: DEFAULT_ACCESS_KEY,
+    scheduleSink: null,
+  });
+  let checks = 0;
+  scheduler.on('check', () => checks++);
+  const running = scheduler.run();
+  // warm up: every shard held and checked (and backed off, where it does)
+  await sleep(Math.max(3000, (idlePollIntervalMs ?? 0) * 4));
+  checks = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await sleep(seconds * 1000);
+  const c = process.cpuUsage(c0);
+  const wallMs = performance.now() - t0;
+  const cores = (c.user + c.system) / 1000 / wallMs;
+  const checksPerSecond = (checks * 1000) / wallMs;
+  // the first log on an idle shard: put -> function start, one shard at a time
+  const firstLog: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const shard = (i * 37) % shardCount;
+    const id = `first-${i}`;
+    await sleep((idlePollIntervalMs ?? 50) * 2); // idle long enough to be backed off
+    const put = Date.now();
+    await client.putLogs({
+      project,
+      logstore: 'src',
+      hashKey: keyFor(shard, shardCount),
+      logGroup: { logs: [{ time: Math.floor(put / 1000), contents: [{ key: 'id', value: id }] }], logTags: [] },
+    });
+    while (!started.has(id)) await sleep(5);
+    firstLog.push(started.get(id)! - put);
+  }
+  await scheduler.stop();
+  await running;
+  client.close();
+  firstLog.sort((a, b) => a - b);
+  const q = (p: number) => firstLog[Math.min(firstLog.length - 1, Math.floor(p * firstLog.length))];
+  return { cores, checksPerSecond, firstLogP50: q(0.5), firstLogP99: q(0.99) };
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hubChild.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+try {
+  const line = await new Promise<string>((r) => readline.createInterface({ input: child.stdout! }).once('line', r));
+  const { endpoint } = JSON.parse(line) as { endpoint: string };
+  const fast = await run(endpoint, 'll-fast', undefined);
+  const backedOff = await run(endpoint, 'll-backoff', idlePoll);
+  const f = (x: number) => +x.toFixed(2);
+  report(
+    wantsJson(),
+    {
+      bench: 'lowLatency',
+      shards: shardCount,
+      pollIntervalMs: 50,
+      idlePollIntervalMs: idlePoll,
+      coresNoBackoff: f(fast.cores),
+      checksPerSecondNoBackoff: Math.round(fast.checksPerSecond),
+      firstLogP50MsNoBackoff: fast.firstLogP50,
+      firstLogP99MsNoBackoff: fast.firstLogP99,
+      coresBackoff: f(backedOff.cores),
+      checksPerSecondBackoff: Math.round(backedOff.checksPerSecond),
+      firstLogP50MsBackoff: backedOff.firstLogP50,
+      firstLogP99MsBackoff: backedOff.firstLogP99,
+      pollsSaved: f(1 - backedOff.checksPerSecond / fast.checksPerSecond),
+    },
+    [
+      `${shardCount} idle shards, poll 50 ms: scheduler ${f(fast.cores)} cores, ${Math.round(fast.checksPerSecond)} checks/s; first log after idle p50 ${fast.firstLogP50} ms, p99 ${fast.firstLogP99} ms`,
+      `  with idlePollIntervalMs ${idlePoll}: ${f(backedOff.cores)} cores, ${Math.round(backedOff.checksPerSecond)} checks/s (${Math.round(100 * (1 - backedOff.checksPerSecond / fast.checksPerSecond))}% of polls saved); first log after idle p50 ${backedOff.firstLogP50} ms, p99 ${backedOff.firstLogP99} ms`,
+    ],
+  );
+} finally {
+  child.kill('SIGTERM');
+}

@@ -9,6 +9,7 @@ import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
 import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 import type { Credentials } from '../codec/index.js';
+import { createTerminal, type LogFormat } from './terminal.js';
 
 export interface JobFlags {
   config: string;
@@ -19,15 +20,22 @@ export interface JobFlags {
   /** s.yaml only: invoke the local code (default) or the deployed FC 3.0 function */
   target?: 'local' | 'fc';
   fcEndpoint?: string;
+  /** how warnings while reading the config are printed (run --log-format) */
+  logFormat?: LogFormat;
 }
 
 /** What picks the job out of an s.yaml besides its path. */
-export type SYamlChoice = Pick<JobFlags, 'target' | 'fcEndpoint'> & { trigger?: string };
+export type SYamlChoice = Pick<JobFlags, 'target' | 'fcEndpoint' | 'logFormat'> & { trigger?: string };
 
 export function readJobInput(file: string, choice: SYamlChoice = {}): JobConfigInput {
   if (!existsSync(file)) throw new SlsArgumentError(`config file ${file} not found (give -c, --config <s.yaml or job.json>)`);
   if (/\.ya?ml$/i.test(file))
-    return jobFromSYaml(file, { triggerName: choice.trigger, target: choice.target, fcEndpoint: choice.fcEndpoint });
+    return jobFromSYaml(file, {
+      triggerName: choice.trigger,
+      target: choice.target,
+      fcEndpoint: choice.fcEndpoint,
+      onWarning: (m) => createTerminal(choice.logFormat ?? 'text').line('warn', `warning: ${m}`),
+    });
   if (choice.target || choice.fcEndpoint)
     throw new SlsArgumentError('--target and --fc-endpoint apply to an s.yaml; a JSON config names its own target');
   let raw: unknown;

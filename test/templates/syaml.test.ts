@@ -49,3 +49,13 @@ test('the check names what is wrong', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an ${env("X")} whose variable is unset is said once (read as empty, as Serverless Devs does)', () => {
+  const file = path.join(repoRoot, 'template/splunk-hec/s.yaml');
+  const said: string[] = [];
+  jobFromSYaml(file, { env: {}, onWarning: (m) => said.push(m) });
+  assert.deepEqual(said, [`${file}: \${env('SPLUNK_HEC_TOKEN')} not set in the environment: read as empty`]);
+  said.length = 0;
+  jobFromSYaml(file, { env: { SPLUNK_HEC_TOKEN: 't' }, onWarning: (m) => said.push(m) });
+  assert.deepEqual(said, []);
+});

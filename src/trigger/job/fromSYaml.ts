@@ -21,6 +21,8 @@ export interface SYamlOptions {
   readonly target?: 'local' | 'fc';
   /** FC 3.0 invoke endpoint (default: $FC_CLIENT_CUSTOM_ENDPOINT, as Serverless Devs honours it, else FC's own) */
   readonly fcEndpoint?: string;
+  /** told of what reads as empty: an ${env("X")} whose variable is not set */
+  readonly onWarning?: (message: string) => void;
 }
 
 interface Fc3Props {
@@ -41,13 +43,22 @@ interface Fc3Props {
 }
 
 /** Replaces ${vars.x}, ${config("AccountID")} and ${env("X")} / ${env.X} the way Serverless Devs does. */
-export function interpolate(text: string, vars: Record<string, unknown>, accountId: string, env: NodeJS.ProcessEnv): string {
+export function interpolate(
+  text: string,
+  vars: Record<string, unknown>,
+  accountId: string,
+  env: NodeJS.ProcessEnv,
+  unset: Set<string> = new Set(),
+): string {
   return text.replace(/\$\{\s*([^}]+?)\s*\}/g, (whole, expr: string) => {
     const v = /^vars\.([\w-]+)$/.exec(expr);
     if (v) return vars[v[1]] === undefined ? whole : String(vars[v[1]]);
     if (/^config\(\s*['"]AccountID['"]\s*\)$/.test(expr)) return accountId;
     const e = /^env\(\s*['"]([\w]+)['"]\s*\)$/.exec(expr) ?? /^env\.([\w]+)$/.exec(expr);
-    if (e) return env[e[1]] ?? '';
+    if (e) {
+      if (env[e[1]] === undefined) unset.add(e[1]);
+      return env[e[1]] ?? '';
+    }
     return whole;
   });
 }
@@ -96,7 +107,11 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
   };
   // `local` only fills ${config("AccountID")} for a local run; the FC target insists on a real one.
   const accountId = opts.accountId ?? env.ALIBABA_CLOUD_ACCOUNT_ID ?? 'local';
-  const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env)) as typeof raw;
+  const unset = new Set<string>();
+  const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env, unset)) as typeof raw;
+  // Serverless Devs reads an unset variable as empty too; said once, a missing token is not a mystery later
+  if (unset.size > 0)
+    opts.onWarning?.(`${file}: ${[...unset].map((n) => `\${env('${n}')}`).join(', ')} not set in the environment: read as empty`);
   for (const [name, res] of Object.entries(doc?.resources ?? {})) {
     const props = res.props ?? {};
     if (!String(res.component ?? '').startsWith('fc3') || !props.triggers) continue;

@@ -32,7 +32,7 @@ export interface SchedulerReport {
 }
 
 /** The function (plain JS over the compiled runtime, as a user's would be): every id it processed, with its process and range, appended and fsynced. */
-const FUNCTION = (runtime: string, out: string) => `
+export const FUNCTION = (runtime: string, out: string) => `
 import { openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
 import { createHandler } from ${JSON.stringify(runtime)};
 export const handler = createHandler(async (batch, ctx) => {
@@ -54,7 +54,7 @@ interface Line {
   range: string;
 }
 
-function readLines(file: string): Line[] {
+export function readLines(file: string): Line[] {
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')

@@ -3,9 +3,9 @@
 // probe is under a bound) and /readyz (the job joined its group, heartbeats and SLS answer:
 // trigger/engine/health.ts). Served read-only on their own port by `run --metrics`, and by the console.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Registry } from 'prom-client';
 import type { Readiness } from '../trigger/index.js';
+import { listen } from './listen.js';
 
 export interface ProbeSources {
   /** registries served on /metrics (the job's, the LogHub's) */
@@ -100,21 +100,12 @@ export async function startProbeServer(o: ProbeSources & { readonly host?: strin
       .catch((e: unknown) => json(500, { error: (e as Error).message }))
       .then((a) => res.writeHead(a.status, { 'content-type': a.type, 'cache-control': 'no-store' }).end(a.body));
   });
-  const host = o.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const listening = await listen(server, o.host ?? '127.0.0.1', o.port ?? 0);
   return {
-    url: `http://${shown}:${port}/`,
+    url: listening.url,
     async close() {
       watch.close();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
+      await listening.close();
     },
   };
 }

@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { fileURLToPath } from 'node:url';
 import { SlsArgumentError, SlsTriggerError } from '../errors/index.js';
 import * as api from './api.js';
 import { History } from './history.js';
+import { listen } from './listen.js';
 import { allowedHosts, isLoopback, refuseMutation, refuseRead } from './security.js';
 import { checkOperatorSecret, loginPage, OperatorAuth } from './operatorAuth.js';
 import { LoopWatch, probeAnswer, type ProbeSources } from './probes.js';
@@ -182,12 +182,8 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  hosts = allowedHosts(host, port);
+  const listening = await listen(server, host, o.port ?? 0);
+  hosts = allowedHosts(host, listening.port);
   if (!isLoopback(host))
     o.onWarning?.(
       `the console listens on ${host}, not loopback: every page, API call and /metrics needs the operator secret ` +
@@ -203,19 +199,15 @@ export async function startConsole(o: ConsoleOptions): Promise<ConsoleServer> {
   await sample();
   const timer = setInterval(() => void sample(), o.sampleMs ?? 2000);
   timer.unref();
-  const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${shown}:${port}/`,
+    url: listening.url,
     token,
     history,
     sample,
     async close() {
       clearInterval(timer);
       watch.close();
-      await new Promise<void>((r) => {
-        server.close(() => r());
-        server.closeAllConnections();
-      });
+      await listening.close();
     },
   };
 }

@@ -12,6 +12,8 @@ const inputs = ['src', 'tsconfig.json', 'tsconfig.build.json', 'package.json', '
 const assets = [
   ['src/trigger/invokers/localWorker.mjs', 'dist/trigger/invokers/localWorker.mjs'],
   ['src/trigger/invokers/fcContract.mjs', 'dist/trigger/invokers/fcContract.mjs'],
+  // its types: dist's inProcess.d.ts names FcContextObject from it
+  ['src/trigger/invokers/fcContract.d.mts', 'dist/trigger/invokers/fcContract.d.mts'],
   ['src/cjs/require.cjs', 'dist/cjs/require.cjs'],
   // the console's page: plain modules and CSS, served as they are
   ['src/console/web', 'dist/console/web'],

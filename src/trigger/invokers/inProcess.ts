@@ -1,20 +1,15 @@
 // In-process invoker: calls an FC-style handler function directly, under the same contract as the
 // worker host (fcContract.mjs). No isolation: a handler that
 // never returns is reported as timed out but keeps running; use LocalInvoker for untrusted code.
-import { callStyled, failureOf, fcContext, toBytes } from './fcContract.mjs';
+import { callStyled, failureOf, fcContext, toBytes, type FcContextObject } from './fcContract.mjs';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 
 export type FcHandler = (event: Buffer, context: FcContext, callback?: (err: unknown, value?: unknown) => void) => unknown;
 
-export interface FcContext {
-  requestId: string;
-  credentials: InvokeRequest['credentials'];
-  function: { name: string; handler: string; memory: number; timeout: number };
-  service: { name: string; logProject: string; logStore: string; qualifier: string; versionId: string };
-  region: string;
-  accountId: string;
+/** FC's context (fcContract.mjs) with the logger the handler writes its lines through. */
+export type FcContext = FcContextObject & {
   logger: Record<'debug' | 'info' | 'warn' | 'error' | 'log', (...args: unknown[]) => void>;
-}
+};
 
 export class InProcessInvoker implements Invoker {
   constructor(

@@ -2,7 +2,7 @@
 // start line with the URL.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Registry } from 'prom-client';
-import type { LogClient } from '../client/index.js';
+import type { CredentialsInput, LogClient } from '../client/index.js';
 import { readFileSync } from 'node:fs';
 import { checkOperatorSecret, SECRET_ENV, startConsole, type ConsoleServer } from '../console/index.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -17,7 +17,6 @@ import {
   type Scheduler,
 } from '../trigger/index.js';
 import { serveSaved } from './job.js';
-import type { Credentials } from '../codec/index.js';
 
 export interface Listen {
   readonly host: string;
@@ -70,7 +69,7 @@ export interface JobConsoleOptions {
   readonly config: JobConfig;
   readonly client: LogClient;
   readonly invoker?: Invoker;
-  readonly credentials: Credentials;
+  readonly credentials: CredentialsInput;
   readonly registries: readonly Registry[];
   readonly mode: 'live' | 'standalone';
   /** how often the console samples the job (default 2000 ms) */

@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import path from 'node:path';
-import { LogClient } from '../client/index.js';
+import { LogClient, RefreshingCredentials, type CredentialsInput } from '../client/index.js';
 import { parseEndpoint } from '../client/endpoint.js';
-import { envCredentials, ENV } from '../env/env.js';
+import { chooseCredentials } from '../env/credentialChain.js';
 import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
 import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
@@ -75,15 +75,28 @@ export function parseJobIn(file: string, input: JobConfigInput): JobConfig {
   }
 }
 
+export interface CredentialFlags {
+  /** how long rotating keys are used before the provider is asked again (default 60 s) */
+  readonly refreshIntervalMs?: number;
+  readonly onWarning?: (message: string) => void;
+}
+
 /**
- * Credentials: the config's, else the environment's, else — only for a loopback endpoint — the
- * embedded LogHub's default key.
+ * Credentials: the config's, else the first source the environment configures (env/credentialChain.ts:
+ * env keys, RRSA, credentials URI, profiles), else — for a loopback endpoint — the embedded LogHub's
+ * default key, else the ECS RAM role. Rotating keys come as one RefreshingCredentials for the process.
  */
-export function credentialsFor(endpoint: string, fromConfig?: Credentials) {
-  const c = fromConfig ?? envCredentials();
-  if (c) return c;
-  if (parseEndpoint(endpoint).direct) return DEFAULT_ACCESS_KEY;
-  throw new SlsArgumentError(`no credentials: set ${ENV.accessKeyId} and ${ENV.accessKeySecret} (or "credentials" in the config)`);
+export function credentialsFor(endpoint: string, fromConfig?: Credentials, o: CredentialFlags = {}): CredentialsInput {
+  if (fromConfig) return fromConfig;
+  const choice = chooseCredentials({ loopback: parseEndpoint(endpoint).direct });
+  if (choice.kind === 'static') return choice.credentials;
+  if (choice.kind === 'none') return DEFAULT_ACCESS_KEY;
+  return new RefreshingCredentials({
+    provider: choice.provider,
+    origin: choice.origin,
+    refreshIntervalMs: o.refreshIntervalMs,
+    onError: (e) => o.onWarning?.(`${e.message} (signing with the keys in hand until they are refused)`),
+  });
 }
 
 /** --target and --fc-endpoint, for the commands that invoke a job's function. */
@@ -101,7 +114,7 @@ export function targetOptions(cmd: Command): Command {
     );
 }
 
-export function clientFor(endpoint: string, creds: ReturnType<typeof credentialsFor>): LogClient {
+export function clientFor(endpoint: string, creds: CredentialsInput): LogClient {
   return new LogClient({ endpoint, credentials: creds, retry: { retries: 3 } });
 }
 
@@ -121,7 +134,7 @@ export interface ResolvedSource {
   logstore: string;
   jobName: string;
   parameter: Record<string, unknown>;
-  credentials: ReturnType<typeof credentialsFor>;
+  credentials: CredentialsInput;
   config?: JobConfig;
 }
 

@@ -2,8 +2,7 @@
 // console, and one orderly stop (console, then the scheduler and its tasks, the invoker, the client,
 // then what the command itself started). The command decides what is printed around it.
 import type { Registry } from 'prom-client';
-import type { LogClient } from '../client/index.js';
-import type { Credentials } from '../codec/index.js';
+import type { CredentialsInput, LogClient } from '../client/index.js';
 import { startProbeServer, type ProbeServer } from '../console/index.js';
 import { createInvoker, readinessOf, Scheduler, TriggerMetrics, type Invoker, type JobConfig } from '../trigger/index.js';
 import { startLiveConsole, type Listen } from './consoleStart.js';
@@ -14,7 +13,7 @@ import { onShutdown } from './util.js';
 export interface JobRunOptions {
   readonly config: JobConfig;
   readonly client: LogClient;
-  readonly credentials: Credentials;
+  readonly credentials: CredentialsInput;
   readonly consumerName?: string;
   /** schedule-log JSON lines: undefined = stdout, null = nowhere */
   readonly scheduleSink?: null;

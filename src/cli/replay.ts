@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveFixture } from '../loghub/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
-import type { Credentials } from '../codec/index.js';
+import type { CredentialsInput } from '../client/index.js';
 import {
   parseTimePoint,
   readEventFile,
@@ -87,7 +87,7 @@ async function invokeAll(
   flags: ReplayFlags,
   job: JobConfig | undefined,
   events: TriggerEvent[],
-  credentials: Credentials,
+  credentials: CredentialsInput,
 ): Promise<boolean> {
   const target = replayTarget(job?.target, {
     module: flags.module ? path.resolve(flags.module) : undefined,

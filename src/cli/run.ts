@@ -1,6 +1,7 @@
 // sls-trigger run: the trigger runtime against any SLS endpoint (real or the embedded LogHub).
 import type { Command } from 'commander';
 import { targetName } from '../trigger/index.js';
+import { isCredentialSource } from '../client/index.js';
 import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
 import { runSummary } from './print.js';
 import { intOption } from './util.js';
@@ -17,6 +18,7 @@ interface RunFlags extends JobFlags {
   metrics?: Listen;
   logFormat: LogFormat;
   drainTimeout?: number;
+  credentialsRefresh: number;
 }
 
 export function registerRun(command: Command): void {
@@ -43,6 +45,12 @@ export function registerRun(command: Command): void {
       'on SIGTERM/SIGINT, wait at most this long for in-flight tasks (default: until they end); a task cut off is delivered again',
       intOption('--drain-timeout', 0, 86400),
     )
+    .option(
+      '--credentials-refresh <s>',
+      'rotating credentials (RRSA, credentials URI, ECS RAM role, profiles): ask the provider for the current keys this often; keys SLS refuses are refreshed at once',
+      intOption('--credentials-refresh', 1, 3600),
+      60,
+    )
     .action(async (flags: RunFlags) => {
       const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
       const config = loadJob(flags);
@@ -52,7 +60,11 @@ export function registerRun(command: Command): void {
         term.line('info', `job ${config.jobName} is disabled (enable: false); nothing to do`);
         return;
       }
-      const creds = credentialsFor(config.endpoint, config.credentials);
+      const creds = credentialsFor(config.endpoint, config.credentials, {
+        refreshIntervalMs: flags.credentialsRefresh * 1000,
+        onWarning: (m) => term.line('warn', `warning: ${m}`),
+      });
+      if (isCredentialSource(creds)) term.line('info', `credentials: ${creds.origin}, refreshed every ${flags.credentialsRefresh}s`);
       const client = clientFor(config.endpoint, creds);
       const job = prepareJobRun({
         config,

@@ -14,6 +14,7 @@ export interface ServeFlags {
   memory?: boolean;
   accessKeyId?: string;
   accessKeySecret?: string;
+  accessKeysFile?: string;
   anonymous?: boolean;
   fsync: boolean;
   maxOpenFiles: number;
@@ -39,6 +40,10 @@ export function registerServe(command: Command): void {
     .option('--memory', 'keep everything in memory (lost on exit)')
     .option('--access-key-id <id>', `accepted AccessKeyId (default: $ALIBABA_CLOUD_ACCESS_KEY_ID, else ${DEFAULT_ACCESS_KEY.accessKeyId})`)
     .option('--access-key-secret <secret>', 'its secret')
+    .option(
+      '--access-keys-file <file>',
+      'also accept the keys in this JSON file ([{accessKeyId, accessKeySecret, securityToken?, expiration?}]), read again when a request names a key or token not seen yet: STS tokens are then checked and refused once expired, as SLS does',
+    )
     .option('--anonymous', 'accept unsigned requests (no signature check)')
     .option('--no-fsync', 'acknowledge writes before they reach the disk (faster, not crash-safe)')
     .option(
@@ -59,6 +64,7 @@ export function registerServe(command: Command): void {
         memory: flags.memory,
         anonymous: flags.anonymous,
         accessKeys: [key],
+        accessKeysFile: flags.accessKeysFile,
         fsync: flags.fsync,
         maxOpenFiles: flags.maxOpenFiles,
         metrics: new LogHubMetrics(),

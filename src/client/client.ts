@@ -2,6 +2,7 @@
 // through the keep-alive transport, and retries only retriable service codes and transport errors.
 import type { Credentials } from '../codec/index.js';
 import { DeadlineError, SlsArgumentError } from '../errors/index.js';
+import { isAuthRejection, isCredentialSource, sameKeys, type CredentialSource } from './credentialSource.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import type { SlsRequest } from './request.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
@@ -33,8 +34,11 @@ import { getCheckpoint } from './requests/getCheckpoint.js';
 export interface LogClientOptions {
   /** e.g. http://127.0.0.1:8080 or https://cn-hangzhou.log.aliyuncs.com */
   readonly endpoint: string;
-  /** static credentials, or a function for rotating STS credentials */
-  readonly credentials: Credentials | (() => Credentials | Promise<Credentials>);
+  /**
+   * static credentials; a CredentialSource (rotating STS keys: asked for the current keys per
+   * request, refreshed once when SLS refuses them); or a function returning the keys to use
+   */
+  readonly credentials: Credentials | CredentialSource | (() => Credentials | Promise<Credentials>);
   /** per-request timeout (default 30 000 ms) */
   readonly timeoutMs?: number;
   readonly retry?: Partial<RetryOptions>;
@@ -80,17 +84,29 @@ export class LogClient {
     const deadline = o.deadline;
     return withRetry(
       async (attempt) => {
-        const creds = typeof this.creds === 'function' ? await this.creds() : this.creds;
         const timeoutMs = deadline === undefined ? undefined : deadline - Date.now();
         if (timeoutMs !== undefined && timeoutMs <= 0) {
           throw new DeadlineError(`${req.action}: no time left before the deadline (attempt ${attempt + 1})`);
         }
-        const res = await this.transport.send(req, creds, timeoutMs);
-        if (res.status !== 200) throw errorFromResponse(req.action, res);
-        return req.decode(res);
+        return this.sendSigned(req, timeoutMs);
       },
       deadline === undefined ? this.retry : { ...this.retry, deadline },
     );
+  }
+
+  /** One attempt; with a CredentialSource, keys SLS refuses (expired STS) are refreshed and the request sent once more. */
+  private async sendSigned<T>(req: SlsRequest<T>, timeoutMs: number | undefined): Promise<T> {
+    const source = isCredentialSource(this.creds) ? this.creds : undefined;
+    const creds = source ? await source.current() : typeof this.creds === 'function' ? await this.creds() : (this.creds as Credentials);
+    const res = await this.transport.send(req, creds, timeoutMs);
+    if (res.status === 200) return req.decode(res);
+    const err = errorFromResponse(req.action, res);
+    if (!source || !isAuthRejection(err.code)) throw err;
+    const fresh = await source.refresh();
+    if (sameKeys(fresh, creds)) throw err;
+    const again = await this.transport.send(req, fresh, timeoutMs);
+    if (again.status !== 200) throw errorFromResponse(req.action, again);
+    return req.decode(again);
   }
 
   close(): void {

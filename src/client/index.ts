@@ -1,6 +1,7 @@
 export * from './client.js';
 export * from './endpoint.js';
 export * from './retry.js';
+export * from './credentialSource.js';
 export type { SlsRequest, SlsResponse } from './request.js';
 export type * from './requests/types.js';
 export type { PullLogsResult, PullLogsParams } from './requests/pullLogs.js';

@@ -2,8 +2,8 @@
 // letters, redrive, replay) with its query or body checked here. Handlers throw SlsArgumentError
 // for bad input (400, naming the parameter); SLS errors keep their status.
 import type { Registry } from 'prom-client';
-import type { LogClient } from '../client/index.js';
-import { addToCursor, type Credentials } from '../codec/index.js';
+import type { CredentialsInput, LogClient } from '../client/index.js';
+import { addToCursor } from '../codec/index.js';
 import { SlsArgumentError, wholeNumberIn } from '../errors/index.js';
 import {
   deadLetterWhere,
@@ -35,7 +35,7 @@ export interface ConsoleDeps {
   readonly now: () => number;
   /** runs the job's function for replay and redrive (absent: those answer 409) */
   readonly invoker?: Invoker;
-  readonly credentials: Credentials;
+  readonly credentials: CredentialsInput;
   readonly serveSaved?: ServeSaved;
   readonly canServeSaved: boolean;
   readonly registries: readonly Registry[];

@@ -67,6 +67,15 @@ export class SlsArgumentError extends SlsTriggerError {
   }
 }
 
+/** No credentials could be had from the configured source (a credentials URI down, an STS call refused). */
+export class CredentialsError extends SlsTriggerError {
+  override readonly name: string = 'CredentialsError';
+
+  constructor(message: string, opts: SlsErrorOptions = {}) {
+    super('CredentialsUnavailable', message, { retriable: true, httpStatus: 0, ...opts });
+  }
+}
+
 export function isSlsError(e: unknown): e is SlsTriggerError {
   return e instanceof SlsTriggerError;
 }

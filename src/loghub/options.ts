@@ -21,9 +21,15 @@ export const checkLogHubOptions = compile<unknown>(
         items: {
           type: 'object',
           required: ['accessKeyId', 'accessKeySecret'],
-          properties: { accessKeyId: { type: 'string' }, accessKeySecret: { type: 'string' } },
+          properties: {
+            accessKeyId: { type: 'string' },
+            accessKeySecret: { type: 'string' },
+            securityToken: { type: 'string' },
+            expiration: { type: 'string' },
+          },
         },
       },
+      accessKeysFile: { type: 'string', minLength: 1 },
       limits: LIMITS_SCHEMA,
       now: anything,
       ttlIntervalMs: { type: 'number', minimum: 0 },

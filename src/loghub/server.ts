@@ -10,6 +10,9 @@ import type { BufferPool } from './bufferPool.js';
 import { Hub } from './hub.js';
 import type { Limits } from './limits.js';
 import { authenticate, type AuthOptions } from './http/auth.js';
+import { fileKeyRing, staticKeyRing, type AccessKey } from './http/keyRing.js';
+
+export type { AccessKey } from './http/keyRing.js';
 import { checkLogHubOptions } from './options.js';
 import { answerClientError, requestIdGenerator, sendEmpty, sendError, sendJson, sendLogs } from './http/reply.js';
 import { projectFromHost, route } from './http/route.js';
@@ -21,11 +24,6 @@ import type { LogHubMetrics } from './metrics.js';
 import type { RequestLogEntry } from './requestLog.js';
 
 export type { RequestLogEntry } from './requestLog.js';
-
-export interface AccessKey {
-  readonly accessKeyId: string;
-  readonly accessKeySecret: string;
-}
 
 /** The pair a fresh `serve`/`dev` accepts when none is configured (printed at start). */
 export const DEFAULT_ACCESS_KEY: AccessKey = { accessKeyId: 'sls-trigger-local', accessKeySecret: 'sls-trigger-local-secret' };
@@ -41,8 +39,13 @@ export interface LogHubOptions {
   readonly store?: Store;
   /** accept unsigned requests (off by default) */
   readonly anonymous?: boolean;
-  /** accepted keys (default DEFAULT_ACCESS_KEY) */
+  /** accepted keys (default DEFAULT_ACCESS_KEY); a key with a securityToken accepts only that token, until its expiration */
   readonly accessKeys?: readonly AccessKey[];
+  /**
+   * a JSON array of more keys (same shape, usually STS keys with expiration), read again whenever a
+   * request names a key or token not known yet: rewrite it to rotate the accepted tokens
+   */
+  readonly accessKeysFile?: string;
   readonly limits?: Partial<Limits>;
   /** milliseconds clock (tests move it) */
   readonly now?: () => number;
@@ -135,7 +138,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
   const accessKeys = opts.accessKeys && opts.accessKeys.length > 0 ? opts.accessKeys : [DEFAULT_ACCESS_KEY];
   const auth: AuthOptions = {
     anonymous: opts.anonymous ?? false,
-    keys: new Map(accessKeys.map((k) => [k.accessKeyId, k.accessKeySecret])),
+    keys: opts.accessKeysFile ? fileKeyRing(opts.accessKeysFile, accessKeys) : staticKeyRing(accessKeys),
     clockSkewSeconds: hub.limits.clockSkewSeconds,
     now: hub.now,
   };

@@ -82,11 +82,21 @@ test('Kubernetes: the Deployment runs what the image runs, on the mounted config
     watch.close();
   }
   assert.equal(pod.spec.securityContext.runAsNonRoot, true);
-  // the credentials are the environment variables the CLI reads
+  // the credentials are the environment variables the CLI reads: optional static keys, else RRSA
+  // through the ServiceAccount the Deployment names
   assert.deepEqual(
-    container.env.map((e: { name: string }) => e.name),
-    ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+    container.env.map((e: { name: string; valueFrom: { secretKeyRef: { optional: boolean } } }) => [
+      e.name,
+      e.valueFrom.secretKeyRef.optional,
+    ]),
+    [
+      ['ALIBABA_CLOUD_ACCESS_KEY_ID', true],
+      ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', true],
+    ],
   );
+  const account = parse(read('deploy/kubernetes/serviceaccount.yaml'));
+  assert.equal(pod.spec.serviceAccountName, account.metadata.name);
+  assert.ok(account.metadata.annotations['pod-identity.alibabacloud.com/role-name']);
 });
 
 test('systemd: ExecStart is the installed CLI with a run it accepts; stop waits longer than the default invocation timeout', async () => {

@@ -1,13 +1,14 @@
 // Signature check for every request: v1 (hmac-sha1 / hmac-sha256) and v4, against configured keys.
-// STS: the x-acs-security-token header is signed by the client and accepted as is (a local server
-// cannot ask STS whether a token is real; docs/loghub.md says so).
+// STS: the x-acs-security-token header is signed by the client. A key configured with a token
+// (http/keyRing.ts) accepts only that token until its expiration, answered as real SLS answers
+// (401 Unauthorized, ../shared/spec/sls-protocol.md §2.3); a key configured without one accepts any.
 import { md5Hex, parseAuthorization, sha256Hex, verifyV1, verifyV4, type SignableRequest } from '../../codec/index.js';
 import { SlsServiceError } from '../../errors/index.js';
+import type { KeyRing } from './keyRing.js';
 
 export interface AuthOptions {
   readonly anonymous: boolean;
-  /** accessKeyId -> accessKeySecret */
-  readonly keys: ReadonlyMap<string, string>;
+  readonly keys: KeyRing;
   readonly clockSkewSeconds: number;
   readonly now: () => number;
 }
@@ -38,8 +39,14 @@ export function authenticate(req: SignableRequest, body: Buffer, opts: AuthOptio
       'Unauthorized',
       header ? 'The Authorization header cannot be parsed.' : 'The Authorization header is missing.',
     );
-  const secret = opts.keys.get(auth.accessKeyId);
-  if (secret === undefined) throw SlsServiceError.of('Unauthorized', `AccessKeyId not found: ${auth.accessKeyId}`);
+  const token = req.headers['x-acs-security-token'];
+  const key = opts.keys.lookup(auth.accessKeyId, token);
+  if (key === undefined) throw SlsServiceError.of('Unauthorized', `AccessKeyId not found: ${auth.accessKeyId}`);
+  if (key.securityToken !== undefined && key.securityToken !== token)
+    throw SlsServiceError.of('Unauthorized', 'The security token you provided is invalid.');
+  if (key.expiresAtMs !== undefined && opts.now() >= key.expiresAtMs)
+    throw SlsServiceError.of('Unauthorized', 'The security token you provided has expired.');
+  const secret = key.secret;
   if (auth.version === 1) {
     const date = req.headers['date'] ?? req.headers['x-log-date'];
     if (!date) throw SlsServiceError.of('InvalidDateFormat', 'the Date header is missing');

@@ -2,8 +2,8 @@
 // the source when the range is still there; once the TTL removed it, the letter's saved bytes are
 // served under the same cursors (as `replay --fixture` does). Each success is marked, so a second
 // redrive skips it unless `all`.
-import type { LogClient } from '../../client/index.js';
-import { compareCursors, type Credentials } from '../../codec/index.js';
+import { currentCredentials, type CredentialsInput, type LogClient } from '../../client/index.js';
+import { compareCursors } from '../../codec/index.js';
 import type { Fixture, TriggerEvent } from '../../event/index.js';
 import type { DeadLetterTarget } from '../job/config.js';
 import { letterFixture, type DeadLetter } from './deadLetter.js';
@@ -28,7 +28,7 @@ export interface RedriveOptions {
   readonly client: LogClient;
   readonly target: DeadLetterTarget;
   readonly invoker: Invoker;
-  readonly credentials: Credentials;
+  readonly credentials: CredentialsInput;
   readonly timeoutMs: number;
   readonly filter?: RedriveFilter;
   /** decide and report, invoke nothing, mark nothing */
@@ -137,7 +137,7 @@ async function invokeLetter(
       event: Buffer.from(JSON.stringify(event)),
       requestId,
       timeoutMs: o.timeoutMs,
-      credentials: o.credentials,
+      credentials: await currentCredentials(o.credentials),
     });
     return outcomeOf(out);
   } finally {

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { LogClient, ShardInfo } from '../../client/index.js';
+import type { CredentialsInput, LogClient, ShardInfo } from '../../client/index.js';
 import { backoffCeiling, backoffDelay } from '../../client/retry.js';
 import { isInvalidCursor, isRetriable, isSlsError, SlsArgumentError } from '../../errors/index.js';
 import type { SchedulerEvents } from './events.js';
@@ -25,7 +25,6 @@ import { timeToLoss } from '../task/dataLoss.js';
 import { onCheckpointExpired } from '../task/expiry.js';
 import { adoptMovedCheckpoints, reportWaiting, setupJob } from './consumerGroup.js';
 import type { SchedulerHealth } from './health.js';
-import type { Credentials } from '../../codec/index.js';
 
 export interface SchedulerOptions {
   readonly config: JobConfig;
@@ -33,7 +32,7 @@ export interface SchedulerOptions {
   readonly client: LogClient;
   readonly invoker: Invoker;
   /** credentials put in the function's context (default: the config's) */
-  readonly functionCredentials?: Credentials;
+  readonly functionCredentials?: CredentialsInput;
   readonly clock?: Clock;
   readonly random?: () => number;
   /** this instance's name in the consumer group (default host-pid-random) */

@@ -26,10 +26,17 @@ export const checkSchedulerOptions = compile<unknown>(
       config: { type: 'object' },
       client: anything,
       invoker: anything,
+      // static keys, or a CredentialSource (client/credentialSource.ts: an object with current())
       functionCredentials: {
         type: 'object',
-        required: ['accessKeyId', 'accessKeySecret'],
-        properties: { accessKeyId: { type: 'string' }, accessKeySecret: { type: 'string' }, securityToken: { type: 'string' } },
+        'x-message': 'must be {accessKeyId, accessKeySecret[, securityToken]} or a CredentialSource',
+        oneOf: [
+          {
+            required: ['accessKeyId', 'accessKeySecret'],
+            properties: { accessKeyId: { type: 'string' }, accessKeySecret: { type: 'string' }, securityToken: { type: 'string' } },
+          },
+          { required: ['current'] },
+        ],
       },
       clock: anything,
       random: anything,

@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcShared.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 import type { Credentials } from '../../codec/index.js';
+import { currentCredentials, type CredentialsInput } from '../../client/index.js';
+import { clientPerKeys } from './fcShared.js';
 
 export interface FcInvokerOptions {
   readonly accountId: string;
@@ -15,7 +17,8 @@ export interface FcInvokerOptions {
   readonly qualifier?: string;
   /** override, e.g. http://127.0.0.1:9000 (default https://<account>.<region>.fc.aliyuncs.com) */
   readonly endpoint?: string;
-  readonly credentials: Credentials;
+  /** static keys, or the process's rotating source (each call signs with its current keys) */
+  readonly credentials: CredentialsInput;
   readonly timeoutMs?: number;
 }
 
@@ -34,24 +37,28 @@ type Fc2Ctor = new (accountId: string, config: Record<string, unknown>) => Fc2Cl
 const FC2 = createRequire(import.meta.url)('@alicloud/fc2') as Fc2Ctor;
 
 export class FcInvoker implements Invoker {
-  private readonly client: Fc2Client;
+  private readonly clientFor: (keys: Credentials) => Fc2Client;
 
   constructor(private readonly opts: FcInvokerOptions) {
-    this.client = new FC2(opts.accountId, {
-      accessKeyID: opts.credentials.accessKeyId,
-      accessKeySecret: opts.credentials.accessKeySecret,
-      securityToken: opts.credentials.securityToken,
-      region: opts.region,
-      secure: true,
-      endpoint: opts.endpoint,
-      timeout: opts.timeoutMs ?? 600_000,
-    });
+    this.clientFor = clientPerKeys(
+      (keys) =>
+        new FC2(opts.accountId, {
+          accessKeyID: keys.accessKeyId,
+          accessKeySecret: keys.accessKeySecret,
+          securityToken: keys.securityToken,
+          region: opts.region,
+          secure: true,
+          endpoint: opts.endpoint,
+          timeout: opts.timeoutMs ?? 600_000,
+        }),
+    );
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const o = this.opts;
     try {
-      const res = await this.client.invokeFunction(o.serviceName, o.functionName, req.event, { ...SYNC_WITH_TAIL }, o.qualifier, {
+      const client = this.clientFor(await currentCredentials(o.credentials));
+      const res = await client.invokeFunction(o.serviceName, o.functionName, req.event, { ...SYNC_WITH_TAIL }, o.qualifier, {
         rawBuf: true,
       });
       const body = Buffer.isBuffer(res.data) ? res.data : Buffer.from(typeof res.data === 'string' ? res.data : JSON.stringify(res.data));

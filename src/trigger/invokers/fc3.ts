@@ -4,9 +4,10 @@
 // (fcShared.ts). No SDK-level retries: the scheduler retries transport errors itself.
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
-import { answerOf, failureOf, SYNC_WITH_TAIL } from './fcShared.js';
+import { answerOf, failureOf, SYNC_WITH_TAIL, clientPerKeys } from './fcShared.js';
 import type { InvokeOutcome, InvokeRequest, Invoker } from './types.js';
 import type { Credentials } from '../../codec/index.js';
+import { currentCredentials, type CredentialsInput } from '../../client/index.js';
 
 export interface Fc3InvokerOptions {
   readonly accountId: string;
@@ -16,7 +17,8 @@ export interface Fc3InvokerOptions {
   readonly qualifier?: string;
   /** override, e.g. http://127.0.0.1:9000 (default https://<account>.<region>.fc.aliyuncs.com) */
   readonly endpoint?: string;
-  readonly credentials: Credentials;
+  /** static keys, or the process's rotating source (each call signs with its current keys) */
+  readonly credentials: CredentialsInput;
   readonly timeoutMs?: number;
 }
 
@@ -60,27 +62,31 @@ async function readAll(body: Readable | undefined): Promise<Buffer> {
 }
 
 export class Fc3Invoker implements Invoker {
-  private readonly client: Fc3Client;
+  private readonly clientFor: (keys: Credentials) => Fc3Client;
 
   constructor(private readonly opts: Fc3InvokerOptions) {
     const timeout = opts.timeoutMs ?? 600_000;
-    this.client = new FC3.default(
-      new CORE.$OpenApiUtil.Config({
-        accessKeyId: opts.credentials.accessKeyId,
-        accessKeySecret: opts.credentials.accessKeySecret,
-        securityToken: opts.credentials.securityToken,
-        regionId: opts.region,
-        ...endpointOf(opts),
-        readTimeout: timeout,
-        connectTimeout: Math.min(timeout, 10_000),
-      }),
+    this.clientFor = clientPerKeys(
+      (keys) =>
+        new FC3.default(
+          new CORE.$OpenApiUtil.Config({
+            accessKeyId: keys.accessKeyId,
+            accessKeySecret: keys.accessKeySecret,
+            securityToken: keys.securityToken,
+            regionId: opts.region,
+            ...endpointOf(opts),
+            readTimeout: timeout,
+            connectTimeout: Math.min(timeout, 10_000),
+          }),
+        ),
     );
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeOutcome> {
     const o = this.opts;
     try {
-      const res = await this.client.invokeFunctionWithOptions(
+      const client = this.clientFor(await currentCredentials(o.credentials));
+      const res = await client.invokeFunctionWithOptions(
         o.functionName,
         new FC3.InvokeFunctionRequest({ body: Readable.from([req.event]), qualifier: o.qualifier }),
         new FC3.InvokeFunctionHeaders({

@@ -2,6 +2,8 @@
 // with X-Fc-Error-Type and an {errorMessage, errorType, stackTrace} body; the log tail is base64 in
 // X-Fc-Log-Result) and classifying a failed call (429, 5xx and no answer are transport errors,
 // retried without counting; other 4xx count against the function, so the trigger's policy applies).
+import type { Credentials } from '../../codec/index.js';
+import { sameKeys } from '../../client/index.js';
 import type { FunctionErrorBody, FunctionErrorType, InvokeOutcome } from './types.js';
 
 export const SYNC_WITH_TAIL = { 'x-fc-log-type': 'Tail', 'x-fc-invocation-type': 'Sync' } as const;
@@ -49,5 +51,17 @@ export function failureOf(err: Error, status: number, requestId: string): Invoke
     error: { errorMessage: err.message, errorType: err.name },
     logs: [],
     requestId,
+  };
+}
+
+/**
+ * The SDK client for the keys in hand: made again only when the keys rotate (the FC SDKs take
+ * their keys at construction), so a call never signs with keys older than the source's.
+ */
+export function clientPerKeys<C>(make: (keys: Credentials) => C): (keys: Credentials) => C {
+  let last: { keys: Credentials; client: C } | undefined;
+  return (keys) => {
+    if (!last || !sameKeys(last.keys, keys)) last = { keys, client: make(keys) };
+    return last.client;
   };
 }

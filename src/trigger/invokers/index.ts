@@ -4,7 +4,7 @@ import { FcInvoker } from './fc2.js';
 import { Fc3Invoker } from './fc3.js';
 import { LocalInvoker } from './local.js';
 import type { Invoker } from './types.js';
-import type { Credentials } from '../../codec/index.js';
+import type { CredentialsInput } from '../../client/index.js';
 
 export * from './types.js';
 export { LocalInvoker, type LocalInvokerOptions } from './local.js';
@@ -15,7 +15,7 @@ export { InProcessInvoker, type FcHandler, type FcContext } from './inProcess.js
 type TargetOf<K extends Target['type']> = Extract<Target, { type: K }>;
 
 /** How each kind of target (job/targets.ts, TARGET_KINDS) is invoked. */
-const INVOKERS: { [K in Target['type']]: (t: TargetOf<K>, config: JobConfig, credentials: Credentials) => Invoker } = {
+const INVOKERS: { [K in Target['type']]: (t: TargetOf<K>, config: JobConfig, credentials: CredentialsInput) => Invoker } = {
   local: (t, config) => localInvokerFor(t, config.concurrency),
   fc: (t, config, credentials) => new FcInvoker({ ...t, credentials, timeoutMs: fcCallTimeoutMs(config) }),
   fc3: (t, config, credentials) => new Fc3Invoker({ ...t, credentials, timeoutMs: fcCallTimeoutMs(config) }),
@@ -30,7 +30,7 @@ export function localInvokerFor(t: LocalTarget, maxWorkers: number): LocalInvoke
 const fcCallTimeoutMs = (config: JobConfig) => config.invocationTimeoutSeconds * 1000 + 5000;
 
 /** The invoker a job config names: a local handler module, or a function on FC 2.0 or FC 3.0. */
-export function createInvoker(config: JobConfig, credentials: Credentials): Invoker {
-  const make = INVOKERS[config.target.type] as (t: Target, config: JobConfig, credentials: Credentials) => Invoker;
+export function createInvoker(config: JobConfig, credentials: CredentialsInput): Invoker {
+  const make = INVOKERS[config.target.type] as (t: Target, config: JobConfig, credentials: CredentialsInput) => Invoker;
   return make(config.target, config, credentials);
 }

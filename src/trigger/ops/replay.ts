@@ -2,7 +2,8 @@
 // is written to the schedule log. `sls-trigger replay` and the console's replay both call this; the
 // CLI only parses flags and prints each result.
 import { randomUUID } from 'node:crypto';
-import { cursorDistance, type Credentials } from '../../codec/index.js';
+import { cursorDistance } from '../../codec/index.js';
+import { currentCredentials, type CredentialsInput } from '../../client/index.js';
 import { eventForCursors, eventForTimes, splitEvent, type EventSource, type TimePoint, type TriggerEvent } from '../../event/index.js';
 import { SlsArgumentError } from '../../errors/index.js';
 import type { LocalTarget, Target } from '../job/targets.js';
@@ -83,7 +84,7 @@ export function resultOf(event: TriggerEvent, o: InvokeOutcome, durationMs: numb
 export interface ReplayRun {
   readonly invoker: Invoker;
   /** the keys put in each invocation's context */
-  readonly credentials: Credentials;
+  readonly credentials: CredentialsInput;
   readonly timeoutMs: number;
   /** called after each event, with the log groups done and in all */
   readonly onResult?: (r: ReplayResult, index: number, groups: { done: number; total: number }) => void;
@@ -101,7 +102,7 @@ export async function replay(events: readonly TriggerEvent[], run: ReplayRun): P
       event: Buffer.from(JSON.stringify(event)),
       requestId: `replay-${randomUUID()}`,
       timeoutMs: run.timeoutMs,
-      credentials: run.credentials,
+      credentials: await currentCredentials(run.credentials),
     });
     const r = resultOf(event, outcome, Date.now() - started);
     results.push(r);

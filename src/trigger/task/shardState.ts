@@ -1,8 +1,8 @@
 // A shard's state between ticks, what a task needs (ShardTaskContext), and the steps every path shares:
 // building a range with its receive times, committing a checkpoint, running the writes a decided
 // range still owes.
-import { addToCursor, compareCursors, cursorDistance, type Credentials } from '../../codec/index.js';
-import type { LogClient } from '../../client/index.js';
+import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import type { CredentialsInput, LogClient } from '../../client/index.js';
 import { EventCapability, eventOf, lastGroupTime, taskIdOf, type TriggerEvent } from '../../event/index.js';
 import type { JobConfig } from '../job/config.js';
 import type { Invoker } from '../invokers/types.js';
@@ -89,7 +89,8 @@ export interface ShardTaskContext {
   readonly now: () => number;
   readonly random: () => number;
   readonly emit: EmitFn;
-  readonly credentials: Credentials;
+  /** the keys put in each invocation's context (a rotating source: its current keys at each call) */
+  readonly credentials: CredentialsInput;
   readonly timing: { catchUpThresholdSeconds: number; catchUpIntervalMs: number; retryBaseMs: number; retryMaxMs: number };
   readonly newRequestId: () => string;
   /** the source logstore's TTL in seconds, once known (the scheduler reads it at setup) */

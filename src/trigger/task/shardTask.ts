@@ -3,6 +3,7 @@
 // (maxRecordAgeSeconds), invoke with a validated event, then checkpoint or decide per policy
 // (failure.ts).
 import { addToCursor, compareCursors, cursorDistance } from '../../codec/index.js';
+import { currentCredentials } from '../../client/index.js';
 import { idleCheckMs, nextWindowMs, windowCloseMs } from '../engine/cadence.js';
 import type { TriggerEvent } from '../../event/index.js';
 import type { InvokeOutcome } from '../invokers/types.js';
@@ -150,7 +151,7 @@ async function invoke(
       event: Buffer.from(JSON.stringify(event)),
       requestId,
       timeoutMs: deps.config.invocationTimeoutSeconds * 1000,
-      credentials: deps.credentials,
+      credentials: await currentCredentials(deps.credentials),
     });
   } finally {
     release();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { LogClient } from '../src/client/index.js';
 import { evenRanges } from '../src/codec/index.js';
 import { DEFAULT_ACCESS_KEY } from '../src/loghub/index.js';
+import { auditJob, parseJobConfig, type JobConfigInput } from '../src/trigger/index.js';
 import { seededRandom } from '../src/sample/nginx.js';
 import { kill9, repoRoot, sleep, startCli, startServe, type Proc } from './procs.js';
 
@@ -26,6 +27,10 @@ export interface SchedulerReport {
   childBeforeParent: string[];
   splits: number;
   merges: number;
+  /** `audit` after the campaign: ranges the checkpoints passed with no recorded outcome (must be none) */
+  auditGaps: string[];
+  /** ranges with two outcomes: delivered again after a kill (allowed) */
+  auditOverlaps: number;
   seconds: number;
   /** the last runner's last stderr lines (for a failed campaign) */
   runnerStderr?: string[];
@@ -103,6 +108,8 @@ export async function schedulerCampaign(opts: {
     childBeforeParent: [],
     splits: 0,
     merges: 0,
+    auditGaps: [],
+    auditOverlaps: 0,
     seconds: 0,
   };
   try {
@@ -166,6 +173,14 @@ export async function schedulerCampaign(opts: {
     await last.exited;
     report.runnerStderr = last.stderr.slice(-20);
     verify(readLines(out), ids, pidsKilled, parents, report);
+    const audit = await auditJob(c, {
+      project: PROJECT,
+      logstore: 'source',
+      jobName: parseJobConfig(config as JobConfigInput).jobName,
+      logConfig: { project: PROJECT, logstore: 'trigger-log' },
+    });
+    report.auditGaps = audit.shards.flatMap((s) => s.gaps.map((g) => `shard ${s.shardId} [${g.begin}, ${g.end})`));
+    report.auditOverlaps = audit.overlaps;
     report.seconds = Math.round((Date.now() - started) / 1000);
     return report;
   } finally {
@@ -212,5 +227,5 @@ function verify(lines: Line[], ids: string[], killed: Set<number>, parents: Map<
 }
 
 export function schedulerFailures(r: SchedulerReport): number {
-  return r.lost.length + r.unexplainedDuplicates.length + r.childBeforeParent.length;
+  return r.lost.length + r.unexplainedDuplicates.length + r.childBeforeParent.length + r.auditGaps.length;
 }

@@ -31,6 +31,11 @@ export const COMMANDS = {
     description: "show a job's progress per shard: owner, checkpoint time, last data time, lag",
     load: async () => (await import('./status.js')).registerStatus,
   },
+  audit: {
+    usage: 'audit',
+    description: 'prove from the schedule log and checkpoints that every cursor interval ended in one recorded outcome; exit 1 on a gap',
+    load: async () => (await import('./audit.js')).registerAudit,
+  },
   replay: {
     usage: 'replay',
     description: 'build real events (time range, cursors, event/dead-letter file, or a fixture) and invoke the function locally',

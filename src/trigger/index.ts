@@ -9,6 +9,8 @@ export * from './records/scheduleLog.js';
 export * from './ops/checkpoints.js';
 export * from './ops/resources.js';
 export { jobStatus, type ShardStatus } from './ops/status.js';
+export * from './ops/audit.js';
+export * from './ops/coverage.js';
 export * from './engine/clock.js';
 export * from './invokers/index.js';
 export * from './job/fromSYaml.js';

@@ -32,5 +32,6 @@ for (const consumers of ['same', 'new'] as const) {
     assert.deepEqual(r.childBeforeParent, []);
     assert.equal(r.delivered, 2000);
     assert.deepEqual([r.splits, r.merges], [1, 1]);
+    assert.deepEqual(r.auditGaps, [], 'audit: every range the checkpoints passed has a recorded outcome');
   });
 }

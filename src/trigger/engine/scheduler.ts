@@ -88,7 +88,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         project: opts.config.logConfig.project,
         logstore: opts.config.logConfig.logstore,
         sink: opts.scheduleSink,
-        onWriteError: (e) => this.emit('warning', { message: `schedule log write failed: ${(e as Error).message}` }),
+        onWriteError: (e, b) =>
+          this.emit('warning', {
+            message:
+              `schedule log write failed (${b.waiting} record(s) kept to be written again` +
+              (b.dropped > 0 ? `, ${b.dropped} dropped: audit names their ranges as gaps` : '') +
+              `): ${(e as Error).message}`,
+          }),
       }),
       processLog: processLogFor(opts, (e) => this.emit('warning', { message: `process log write failed: ${(e as Error).message}` })),
       invocations: new Semaphore(opts.config.concurrency),
@@ -331,9 +337,11 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.wake();
     if (opts.drainTimeoutMs === undefined) {
       await this.whenIdle();
+      await this.deps.scheduleLog.flush();
       return { abandoned: [] };
     }
     await Promise.race([this.whenIdle(), this.clock.sleep(opts.drainTimeoutMs)]);
+    await this.deps.scheduleLog.flush();
     // still running: uncommitted, so the next holder of each shard delivers the range again
     return { abandoned: [...this.inFlight.keys()].sort((a, b) => a - b) };
   }

@@ -63,33 +63,98 @@ export interface ScheduleLogOptions {
   readonly logstore: string;
   /** where the JSON line goes (default: stdout); null = nowhere */
   readonly sink?: ((line: string) => void) | null;
-  readonly onWriteError?: (e: unknown) => void;
+  /** a write failed: `waiting` records are kept to be sent again, `dropped` were given up (backlog full) */
+  readonly onWriteError?: (e: unknown, backlog: { waiting: number; dropped: number }) => void;
+  /** records kept while the logstore refuses writes (default 10 000); beyond it the oldest are dropped */
+  readonly maxBacklog?: number;
 }
 
+export const SCHEDULE_LOG_DEFAULTS = { maxBacklog: 10_000 } as const;
+/** records per PutLogs when a backlog is sent (well under SLS's 4096 logs per group) */
+const PUT_BATCH = 1000;
+
+/**
+ * The schedule log is what `audit` proves coverage from, so a record that could not be written is
+ * kept and sent again with the next one (tasks go on meanwhile: a missing logstore must not stop a
+ * job). Records are written before the checkpoint they describe is committed (shardTask.ts): a
+ * range is never committed unrecorded unless its record was dropped or the process died holding it,
+ * and audit names such a range as a gap.
+ */
 export class ScheduleLog {
+  private backlog: ScheduleRecord[] = [];
+  private dropped = 0;
+  private sending: Promise<void> | undefined;
+
   constructor(private readonly opts: ScheduleLogOptions) {}
+
+  /** records still waiting to be written */
+  get waiting(): number {
+    return this.backlog.length;
+  }
 
   async write(rec: ScheduleRecord): Promise<void> {
     const sink = this.opts.sink === undefined ? (l: string) => process.stdout.write(l + '\n') : this.opts.sink;
     sink?.(JSON.stringify(rec));
-    const contents = Object.entries(rec)
-      .filter(([, v]) => v !== undefined)
-      .map(([key, value]) => ({ key, value: String(value) }));
+    this.backlog.push(rec);
+    await this.flush();
+  }
+
+  /**
+   * Sends the waiting records; a failure keeps the unsent for the next try. One sender at a time:
+   * a caller waits for the one in progress, then sends what is still waiting (its own record too).
+   */
+  async flush(): Promise<void> {
+    while (this.sending) await this.sending;
+    if (this.backlog.length === 0) return;
+    this.sending = this.drain();
     try {
-      await this.opts.client.putLogs({
-        project: this.opts.project,
-        logstore: this.opts.logstore,
-        logGroup: {
-          logs: [{ time: Math.floor(rec.end_time), contents }],
-          topic: 'etl_schedule',
-          source: 'sls-trigger',
-          logTags: [{ key: 'job_name', value: rec.job_name }],
-        },
-      });
-    } catch (e) {
-      // A lost schedule-log line must not fail or repeat the task it describes.
-      this.opts.onWriteError?.(e);
+      await this.sending;
+    } finally {
+      this.sending = undefined;
     }
+  }
+
+  /** One PutLogs per run of one job's records (up to PUT_BATCH), until the backlog is empty or a put fails. */
+  private async drain(): Promise<void> {
+    while (this.backlog.length > 0) {
+      const jobName = this.backlog[0].job_name;
+      let n = 1;
+      while (n < this.backlog.length && n < PUT_BATCH && this.backlog[n].job_name === jobName) n++;
+      const batch = this.backlog.slice(0, n);
+      try {
+        await this.put(jobName, batch);
+      } catch (e) {
+        this.keep(e);
+        return;
+      }
+      // records written meanwhile were appended behind this batch
+      this.backlog.splice(0, n);
+    }
+  }
+
+  private keep(e: unknown): void {
+    // A lost schedule-log line must not fail or repeat the task it describes.
+    const max = this.opts.maxBacklog ?? SCHEDULE_LOG_DEFAULTS.maxBacklog;
+    const over = this.backlog.length - max;
+    if (over > 0) {
+      this.backlog.splice(0, over);
+      this.dropped += over;
+    }
+    this.opts.onWriteError?.(e, { waiting: this.backlog.length, dropped: this.dropped });
+  }
+
+  private put(jobName: string, recs: ScheduleRecord[]): Promise<void> {
+    const logs = recs.map((rec) => ({
+      time: Math.floor(rec.end_time),
+      contents: Object.entries(rec)
+        .filter(([, v]) => v !== undefined)
+        .map(([key, value]) => ({ key, value: String(value) })),
+    }));
+    return this.opts.client.putLogs({
+      project: this.opts.project,
+      logstore: this.opts.logstore,
+      logGroup: { logs, topic: 'etl_schedule', source: 'sls-trigger', logTags: [{ key: 'job_name', value: jobName }] },
+    });
   }
 }
 

@@ -53,17 +53,18 @@ export function describeExpired(e: Pick<ExpiredInterval, 'groups' | 'fromTime' |
 export async function skipExpired(deps: ShardTaskContext, shard: ShardState): Promise<boolean> {
   const lost = await expiredUnder(deps, shard);
   if (!lost) return false;
+  const message = describeExpired(lost);
+  const rec = shardRecord(deps, shard, TaskStatus.Expired, 'Expired', message);
+  Object.assign(rec, { begin_cursor: lost.from, end_cursor: lost.to, cursor_time: lost.toTime ?? 0, expired_groups: lost.groups });
+  // recorded before the checkpoint moves past it (audit); a failed commit records it again next time
+  await deps.scheduleLog.write(rec);
   await commit(deps, shard, lost.to);
   shard.range = undefined;
   shard.deferred = [];
   shard.attempt = 0;
   shard.oldestTime = lost.toTime;
   shard.nextDueMs = deps.now();
-  const message = describeExpired(lost);
   deps.emit('expired', { shardId: shard.id, ...lost, message });
-  const rec = shardRecord(deps, shard, TaskStatus.Expired, 'Expired', message);
-  Object.assign(rec, { begin_cursor: lost.from, end_cursor: lost.to, cursor_time: lost.toTime ?? 0, expired_groups: lost.groups });
-  await deps.scheduleLog.write(rec);
   deps.emit('task', { ...rec, logs: [] });
   return true;
 }

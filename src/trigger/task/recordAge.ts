@@ -36,11 +36,9 @@ export async function dropAged(deps: ShardTaskContext, shard: ShardState, range:
   if (deps.config.deadLetter)
     rec.dead_letter_id = oweDeadLetter(deps, shard, aged, buildEvent(deps, shard.id, aged), rec, 'RecordAgeExceeded');
   shard.pending.push({ what: 'checkpoint', run: () => commit(deps, shard, cut) });
-  try {
-    await runOwedWrites(shard);
-  } finally {
-    await deps.scheduleLog.write(rec);
-    deps.emit('task', { ...rec, logs: [] });
-  }
+  // recorded before the checkpoint moves past it (audit)
+  await deps.scheduleLog.write(rec);
+  deps.emit('task', { ...rec, logs: [] });
+  await runOwedWrites(shard);
   return rest;
 }

@@ -267,14 +267,15 @@ export async function runShardTask(deps: ShardTaskContext, shard: ShardState, re
   let extra: ScheduleRecord[] = [];
   try {
     extra = await decide(deps, shard, range, event, outcome, rec, next.shardEnd);
-    await runOwedWrites(shard);
   } finally {
-    // The attempt happened whatever became of the writes after it: it is logged either way.
+    // The attempt happened whatever its decision came to: it is logged either way, and before the
+    // checkpoint moves past its range, so no range is committed unrecorded (audit).
     for (const r of [rec, ...extra]) {
       await deps.scheduleLog.write(r);
       deps.emit('task', { ...r, logs: r === rec && (outcome.ok || outcome.kind === 'function') ? outcome.logs : [] });
     }
   }
+  await runOwedWrites(shard);
 }
 
 /** Time to loss from the oldest unprocessed group; a warning (event and schedule-log record) when it crosses the threshold. */

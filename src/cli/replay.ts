@@ -6,6 +6,7 @@ import path from 'node:path';
 import { serveFixture } from '../loghub/index.js';
 import { DEFAULT_ACCESS_KEY } from '../loghub/index.js';
 import type { CredentialsInput } from '../client/index.js';
+import { ENV } from '../env/env.js';
 import {
   parseTimePoint,
   readEventFile,
@@ -40,6 +41,7 @@ interface ReplayFlags extends SourceFlags {
   timeout: number;
   window: number;
   json?: boolean;
+  spl?: string;
 }
 
 function selectionOf(flags: ReplayFlags): ReplaySelection {
@@ -94,6 +96,8 @@ async function invokeAll(
     handler: flags.handler,
     initializer: flags.initializer,
   });
+  // the function's worker takes its environment when it starts: set before the invoker exists
+  if (flags.spl !== undefined) process.env[ENV.spl] = flags.spl;
   const invoker = localInvokerFor(target, 1);
   try {
     const results = await replay(events, {
@@ -135,6 +139,7 @@ export function registerReplay(command: Command): void {
       1000,
     )
     .option('--json', 'one JSON object per event on stdout: {event, ok, result, error, logs, durationMs}')
+    .option('--spl <statement>', 'a createHandler function pulls its range through this SPL (set as SLS_TRIGGER_SPL for it; docs/spl.md)')
     .action(async (flags: ReplayFlags) => {
       if (flags.fixture) {
         const fixture = JSON.parse(readFileSync(flags.fixture, 'utf8')) as Fixture;

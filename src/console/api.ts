@@ -198,6 +198,12 @@ export async function preview(d: ConsoleDeps, q: Query) {
   const count = intParam(q, 'count', 1, 1000) ?? 10;
   const at = { project: d.job.project, logstore: d.job.logstore, shardId };
   const cursor = await d.client.getCursor({ ...at, from });
+  const spl = q.get('spl')?.trim() || undefined;
+  if (spl) {
+    // through SPL: `count` groups scanned, only what the SPL keeps shown (a group's cursor is not known then)
+    const page = await d.client.pullLogs({ ...at, cursor, count, query: spl });
+    return { shardId, cursor, spl: page.spl, groups: page.groups.map((g) => g.toLogGroup()) };
+  }
   const page = await d.client.pullLogs({ ...at, cursor, count });
   return { shardId, cursor, groups: page.groups.map((g, i) => ({ cursor: addToCursor(cursor, i), ...g.toLogGroup() })) };
 }

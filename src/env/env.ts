@@ -10,6 +10,8 @@ export const ENV = {
   accessKeyId: 'ALIBABA_CLOUD_ACCESS_KEY_ID',
   accessKeySecret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   securityToken: 'ALIBABA_CLOUD_SECURITY_TOKEN',
+  /** SPL a createHandler function pulls through, over its `spl` option (replay --spl sets it) */
+  spl: 'SLS_TRIGGER_SPL',
 } as const;
 
 export function envString(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -1,6 +1,7 @@
 // Reads [beginCursor, endCursor) of one shard with PullLogs in pages (end_cursor set), stopping at
-// the first of: the end cursor reached, a pull with no groups, a next cursor equal to the current
-// one (the Java template's rules). Read throttling and transport errors are retried with backoff.
+// the first of: the end cursor reached, a pull that scanned no groups, a next cursor equal to the
+// current one (the Java template's rules). Read throttling and transport errors are retried with
+// backoff. With SPL every page is yielded, an empty one too: its cursor is progress.
 import type { LogClient, PullLogsResult } from '../client/index.js';
 import type { TriggerEvent } from './types.js';
 import { withRetry, type RetryOptions } from '../client/retry.js';
@@ -24,6 +25,11 @@ export interface RangeReaderOptions {
   readonly retry: RetryOptions;
   /** epoch ms by which reading must end (the invocation's deadline less a margin to report) */
   readonly deadline?: number;
+  /**
+   * SPL run on the server (docs/spl.md): pages hold only what it keeps, and a page may hold no
+   * rows while the cursor still moves, so reading goes on to the end cursor
+   */
+  readonly query?: string;
 }
 
 const retriableRead = (e: unknown) => isReadThrottled(e) || (e instanceof SlsTransportError && e.retriable);
@@ -43,7 +49,7 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
     withRetry(
       () =>
         o.client.pullLogs(
-          { project: o.project, logstore: o.logstore, shardId: o.shardId, cursor, endCursor: o.endCursor, count },
+          { project: o.project, logstore: o.logstore, shardId: o.shardId, cursor, endCursor: o.endCursor, count, query: o.query },
           { deadline: o.deadline },
         ),
       { ...o.retry, isRetriable: retriableRead, deadline: o.deadline },
@@ -54,8 +60,11 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
   while (pending) {
     const page = await pending;
     pending = undefined;
-    if (page.count === 0 || page.nextCursor === cursor) break;
-    if (o.pageBytes && page.rawSize > 0) count = Math.max(1, Math.min(o.batchSize, Math.round((page.count * o.pageBytes) / page.rawSize)));
+    // through SPL an empty page still moves the cursor: only the counts before the query say the range ended
+    const scanned = page.spl ? { groups: page.spl.rawGroups, bytes: page.spl.rawBytes } : { groups: page.count, bytes: page.rawSize };
+    if (scanned.groups === 0 || page.nextCursor === cursor) break;
+    if (o.pageBytes && scanned.bytes > 0)
+      count = Math.max(1, Math.min(o.batchSize, Math.round((scanned.groups * o.pageBytes) / scanned.bytes)));
     const at = cursor;
     cursor = page.nextCursor;
     if (cursor !== o.endCursor) {

@@ -3,6 +3,7 @@
 import { CodecError, decodeCursor, encodeCursor } from '../codec/index.js';
 import { SlsServiceError } from '../errors/index.js';
 import { BufferPool } from './bufferPool.js';
+import { splCache } from '../spl/index.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { dataRefOf, type HubMeta, type LogStoreMeta, type ProjectMeta, type ShardLog, type ShardMeta, type Store } from './store/types.js';
@@ -49,6 +50,8 @@ export class Hub {
   readonly limits: Limits;
   /** request bodies and decompressed PutLogs groups (see bufferPool.ts for the contract) */
   readonly buffers = new BufferPool();
+  /** SPL statements compiled once per text (PullLogs with query) */
+  readonly spl = splCache();
   meta: HubMeta;
   private readonly assigners = new Map<string, ConsumerAssigner>();
   private readonly rr = new Map<string, number>();

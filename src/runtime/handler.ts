@@ -4,6 +4,7 @@
 // (fcAdapter.ts).
 import type { LogClient, RetryOptions } from '../client/index.js';
 import { compile } from '../validate/schema.js';
+import { ENV, envString } from '../env/env.js';
 import { fcHandler } from './fcAdapter.js';
 import { resolveInvocation } from './invocation.js';
 import { processRange } from './processor.js';
@@ -45,6 +46,7 @@ const checkOptions = compile<CreateHandlerOptions>(
       },
       finish: {},
       partialProgress: { type: 'boolean' },
+      spl: { type: 'string', minLength: 1 },
       readBudgetMs: { type: 'integer', minimum: 1 },
       now: {},
     },
@@ -70,7 +72,11 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     finish: opts.finish,
     // a collecting sink writes in finish, so by default its failed range is retried whole
     partialProgress: opts.partialProgress ?? opts.finish === undefined,
+    spl: opts.spl,
     now,
   };
-  return fcHandler((event, context) => processRange(resolveInvocation(event, context, setup), processData, settings));
+  return fcHandler((event, context) =>
+    // SLS_TRIGGER_SPL (an FC environment variable, or replay --spl) over the option, read per invocation
+    processRange(resolveInvocation(event, context, setup), processData, { ...settings, spl: envString(ENV.spl) ?? settings.spl }),
+  );
 }

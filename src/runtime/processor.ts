@@ -14,6 +14,8 @@ export interface ProcessorSettings<P> {
   readonly retry: RetryOptions;
   readonly finish?: (ctx: ProcessContext<P>) => void | Promise<void>;
   readonly partialProgress: boolean;
+  /** pull through this SPL (processData sees only what it keeps) */
+  readonly spl?: string;
   readonly now: () => number;
 }
 
@@ -96,13 +98,21 @@ async function processPages<P>(
     pageBytes: s.pageBytes,
     retry: s.retry,
     deadline: inv.readDeadline,
+    query: s.spl,
   });
   for (let pullStart = now(); ; pullStart = now()) {
     const next = await pages.next();
     result.timings.pullMs += now() - pullStart;
     if (next.done) return;
     result.pulls++;
-    const batch = new Batch(next.value.result.groups, next.value.cursor, next.value.result.nextCursor);
+    const page = next.value.result;
+    if (page.spl) countSpl(result, page.spl);
+    // through SPL a page may keep no rows: nothing to process, but its groups are done
+    if (page.groups.length === 0) {
+      processedUpTo(page.nextCursor);
+      continue;
+    }
+    const batch = new Batch(page.groups, next.value.cursor, page.nextCursor);
     inv.track(batch);
     result.ingestLines += batch.logCount;
     result.ingestBytes += batch.byteLength;
@@ -115,4 +125,11 @@ async function processPages<P>(
     }
     processedUpTo(batch.nextCursor);
   }
+}
+
+function countSpl(result: HandlerResult, c: { rawLines: number; resultLines: number; failedLines: number }): void {
+  const spl = (result.spl ??= { scannedLines: 0, matchedLines: 0, failedLines: 0 });
+  spl.scannedLines += Math.max(0, c.rawLines);
+  spl.matchedLines += Math.max(0, c.resultLines);
+  spl.failedLines += Math.max(0, c.failedLines);
 }

@@ -70,6 +70,12 @@ export interface CreateHandlerOptions<P = Record<string, unknown>> {
   readonly batchSize?: number;
   /** target raw bytes per pull; the group count adapts to it (default 2 MiB) */
   readonly pageBytes?: number;
+  /**
+   * SPL the range is pulled through, on the server (real SLS or the LogHub: docs/spl.md):
+   * processData sees only the rows and fields it keeps. Checked by the server, not here (real SLS
+   * may run SPL this package's LogHub does not).
+   */
+  readonly spl?: string;
   /** SLS endpoint to read from instead of event.source.endpoint (e.g. an intranet one) */
   readonly endpoint?: string;
   /** credentials when the context has none (local runs); default: the context's */
@@ -116,6 +122,8 @@ export interface HandlerResult {
   partialFailure?: PartialFailure;
   /** processData's own counters (ctx.count), present when it counted anything */
   counters?: Record<string, number>;
+  /** with `spl`: lines the server scanned, kept (= ingestLines), and could not compute (dropped) */
+  spl?: { scannedLines: number; matchedLines: number; failedLines: number };
 }
 
 export type FcHandler = (

@@ -14,6 +14,7 @@ const FLOOR: Record<string, number> = {
   validate: 0,
   env: 1,
   client: 1,
+  spl: 1,
   event: 2,
   loghub: 3,
   trigger: 3,

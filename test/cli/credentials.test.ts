@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LogClient } from '../../src/client/index.js';
 import { DEFAULT_ACCESS_KEY, startLogHub } from '../../src/loghub/index.js';
 import { runCli, startCli, type Cli } from '../helpers/cli.js';
-import { execFileSync } from 'node:child_process';
 import { startOidcSts, startStsIssuer } from '../helpers/stsIssuer.js';
 
 const FUNCTION = `import { appendFileSync } from 'node:fs';
@@ -141,11 +141,10 @@ async function recordingJob(dir: string, endpoint: string, project: string): Pro
 
 test('RRSA (OIDC role ARN): run --once assumes the role at a loopback STS over HTTPS and works with the STS keys', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-rrsa-'));
-  const [certFile, keyFile, tokenFile, keysFile, seenFile] = ['cert.pem', 'key.pem', 'oidc-token', 'keys.json', 'seen.jsonl'].map((f) =>
-    path.join(dir, f),
-  );
-  const openssl = 'req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1';
-  execFileSync('openssl', [...openssl.split(' '), '-keyout', keyFile, '-out', certFile], { stdio: 'ignore' });
+  const [tokenFile, keysFile, seenFile] = ['oidc-token', 'keys.json', 'seen.jsonl'].map((f) => path.join(dir, f));
+  // a certificate for 127.0.0.1 (and localhost), valid to 2126, trusted by the child through NODE_EXTRA_CA_CERTS
+  const certFile = fileURLToPath(new URL('../fixtures/tls/cert.pem', import.meta.url));
+  const keyFile = fileURLToPath(new URL('../fixtures/tls/key.pem', import.meta.url));
   writeFileSync(tokenFile, 'eyJ.oidc-token-from-the-service-account');
   const sts = await startOidcSts({
     keysFile,

@@ -152,6 +152,14 @@ test('preview: the first groups of a shard from a time', async () => {
   );
   assert.equal(body.groups[1].cursor, addToCursor(body.cursor, 1));
   assert.equal((await get('/api/preview?count=0')).status, 400);
+  const spl = (await get(`/api/preview?shard=1&from=begin&count=2&spl=${encodeURIComponent("* | where id = 'b1'")}`)).body;
+  assert.deepEqual(
+    [spl.groups.map((g: any) => g.logs[0].contents), spl.spl.rawGroups, spl.spl.resultLines],
+    [[[{ key: 'id', value: 'b1' }]], 2, 1],
+  );
+  const bad = await get(`/api/preview?spl=${encodeURIComponent('* | sort id')}`);
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /unsupported instruction 'sort'/);
 });
 
 test('checkpoint reset: refused while the consumer is live, done with force, checked through the SLS API', async () => {

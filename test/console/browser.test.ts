@@ -190,6 +190,13 @@ test('preview: the known first group of a shard', async () => {
   assert.match(groups[0], /topic=t0/);
   assert.match(groups[0], /id=a0$/);
   await shot('preview');
+  await page.$eval('#preview-form input[name="spl"]', (e) => ((e as HTMLInputElement).value = "* | where id = 'a1'"));
+  await page.click('#preview-form button[type="submit"]');
+  await page.waitForSelector('#preview-spl');
+  assert.match(await page.$eval('#preview-spl', (e) => e.textContent ?? ''), /^through SPL: 1 of \d+ lines kept from \d+ log groups$/);
+  const kept = await texts('#preview-groups .group');
+  assert.equal(kept.length, 1);
+  assert.match(kept[0], /id=a1$/);
 });
 
 test('checkpoint reset through the page moves the checkpoint (read back through the SLS API)', async () => {

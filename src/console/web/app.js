@@ -214,20 +214,31 @@ async function loadDeadLetters() {
 async function loadPreview() {
   const f = new FormData($('#preview-form'));
   const q = new URLSearchParams({ shard: f.get('shard') || '0', from: f.get('from') || 'begin', count: f.get('count') || '10' });
+  if (f.get('spl')) q.set('spl', f.get('spl'));
   const out = $('#preview-groups');
   try {
-    const { groups } = await getJson(`/api/preview?${q}`);
+    const { groups, spl } = await getJson(`/api/preview?${q}`);
+    const counts = spl
+      ? [
+          el(
+            'p',
+            { class: 'muted', id: 'preview-spl' },
+            `through SPL: ${spl.resultLines} of ${spl.rawLines} lines kept from ${spl.rawGroups} log groups${spl.failedLines ? `, ${spl.failedLines} failed` : ''}`,
+          ),
+        ]
+      : [];
     out.replaceChildren(
+      ...counts,
       ...(groups.length === 0
-        ? [el('p', { class: 'muted' }, 'no log groups from there')]
+        ? [el('p', { class: 'muted' }, spl ? 'nothing kept by the SPL there' : 'no log groups from there')]
         : groups.map((g) =>
             el(
               'div',
-              { class: 'group', 'data-cursor': g.cursor },
+              { class: 'group', 'data-cursor': g.cursor ?? '' },
               el(
                 'h3',
                 {},
-                `cursor ${g.cursor}  topic=${g.topic ?? ''}  source=${g.source ?? ''}  ${g.logTags.map((t) => `${t.key}=${t.value}`).join(' ')}`,
+                `${g.cursor ? `cursor ${g.cursor}  ` : ''}topic=${g.topic ?? ''}  source=${g.source ?? ''}  ${g.logTags.map((t) => `${t.key}=${t.value}`).join(' ')}`,
               ),
               el(
                 'table',

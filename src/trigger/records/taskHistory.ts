@@ -56,7 +56,8 @@ export async function readTaskHistory(
     if (filter.to !== undefined && rec.end_time > filter.to) continue;
     out.push(rec);
   }
-  out.sort((a, b) => b.end_time - a.end_time || b.start_time - a.start_time);
+  // newest first; within one second, the record written later first (reversed before a stable sort)
+  out.reverse().sort((a, b) => b.end_time - a.end_time || b.start_time - a.start_time);
   return out.slice(0, filter.limit ?? 200);
 }
 

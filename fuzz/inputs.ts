@@ -212,3 +212,113 @@ export function eventInput(rnd: Rnd): unknown {
   if (chance(rnd, 0.3)) return mutate(rnd, Buffer.from(JSON.stringify(e)));
   return chance(rnd, 0.5) ? JSON.stringify(e) : e;
 }
+
+const SPL_PIECES = [
+  '*',
+  '|',
+  ' ',
+  ',',
+  '(',
+  ')',
+  '=',
+  '<>',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '||',
+  ';',
+  "'",
+  '"',
+  'where',
+  'extend',
+  'project',
+  'project-away',
+  'project-rename',
+  'parse-json',
+  'parse-csv',
+  'parse-regexp',
+  'stats',
+  '-wildcard',
+  '-prefix=',
+  "'p_'",
+  'and',
+  'or',
+  'not',
+  'like',
+  'in',
+  'between',
+  'is',
+  'null',
+  'true',
+  'false',
+  'as',
+  'case',
+  'when',
+  'then',
+  'else',
+  'end',
+  'cast',
+  'bigint',
+  'double',
+  'varchar',
+  'status',
+  'n',
+  'body',
+  '__topic__',
+  '__time__',
+  '"__tag__:host"',
+  "'5%'",
+  "'500'",
+  '42',
+  '3.5',
+  '0',
+  'lower',
+  'concat',
+  'substr',
+  'strpos',
+  'split_part',
+  'regexp_like',
+  'regexp_extract',
+  'json_extract_scalar',
+  'coalesce',
+  'if',
+  "'(\\d+)'",
+  "'$.a'",
+  '--',
+  '/*',
+  '*/',
+  '\n',
+  'é',
+  '\u0000',
+];
+const SPL_SEEDS = [
+  "* | where status = '500'",
+  "* | where cast(n as bigint) between 1 and 3 or status like '5%'",
+  "* | extend x = concat(status, '-', lower(body)) | project x, status",
+  "* | parse-json -prefix='j_' body | project-away body",
+  '* | parse-csv body as a, b | project-rename c=a',
+  "* | parse-regexp body, '(\\d+)' as num | where num is not null",
+  "* | where case when n > 1 then true else false end and json_extract_scalar(body, '$.a') = '1'",
+];
+
+/** An SPL statement: a seed statement mutated (pieces inserted, characters cut or swapped), or pieces strung together. */
+export function splInput(rnd: Rnd): string {
+  if (chance(rnd, 0.3))
+    return Array.from({ length: 1 + int(rnd, 20) }, () => SPL_PIECES[int(rnd, SPL_PIECES.length)]).join(chance(rnd, 0.5) ? ' ' : '');
+  let s = SPL_SEEDS[int(rnd, SPL_SEEDS.length)];
+  for (let k = int(rnd, 4); k > 0; k--) {
+    const at = int(rnd, s.length + 1);
+    const op = int(rnd, 3);
+    if (op === 0) s = s.slice(0, at) + SPL_PIECES[int(rnd, SPL_PIECES.length)] + s.slice(at);
+    else if (op === 1) s = s.slice(0, at) + s.slice(at + 1 + int(rnd, 5));
+    else s = s.slice(0, at) + String.fromCharCode(32 + int(rnd, 95)) + s.slice(at + 1);
+  }
+  return s;
+}

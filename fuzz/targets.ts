@@ -17,7 +17,9 @@ import {
   type LogGroup,
 } from '../src/codec/index.js';
 import { parseEvent, ValidationError } from '../src/event/index.js';
-import { compressedInput, cursorInput, eventInput, protobufInput, validLogGroup, validLogGroupList, type Rnd } from './inputs.js';
+import { compileSpl, parseSpl, runSpl, SplError } from '../src/spl/index.js';
+import { compressedInput, cursorInput, eventInput, protobufInput, splInput, validLogGroup, validLogGroupList, type Rnd } from './inputs.js';
+import { decodeLogGroupListFast, encodeLogGroupList } from '../src/codec/index.js';
 
 export class Finding extends Error {
   override readonly name = 'Finding';
@@ -130,6 +132,43 @@ function lz4Agree(body: Buffer, rawSize: number): void {
   }
 }
 
+/** What an SPL statement runs over: groups with the fields the fuzz pieces name. */
+const SPL_DATA = decodeLogGroupListFast(
+  Buffer.from(
+    encodeLogGroupList([
+      {
+        topic: 't',
+        logTags: [{ key: 'host', value: 'h' }],
+        logs: [
+          {
+            time: 1,
+            contents: [
+              { key: 'status', value: '500' },
+              { key: 'n', value: '2' },
+              { key: 'body', value: '{"a":1}' },
+            ],
+          },
+          {
+            time: 2,
+            contents: [
+              { key: 'status', value: 'x' },
+              { key: 'body', value: '7,é' },
+            ],
+          },
+        ],
+      },
+    ]),
+  ),
+);
+
+/** A statement is parsed and run, or refused with the project's SplError: never another error. */
+function checkSpl(src: string): Outcome {
+  const compiled = attempt(() => compileSpl(parseSpl(src)), SplError, 'parseSpl');
+  if (!compiled.ok) return 'rejected';
+  attempt(() => runSpl(compiled.value, SPL_DATA), SplError, 'runSpl');
+  return 'accepted';
+}
+
 export interface Target {
   readonly name: string;
   /** share of the campaign's inputs */
@@ -190,4 +229,5 @@ export const targets: readonly Target[] = [
     },
     show: (e) => (Buffer.isBuffer(e) ? `hex:${e.toString('hex')}` : JSON.stringify(e)),
   },
+  { name: 'spl', weight: 10, make: splInput, check: (s) => checkSpl(s as string), show: (s) => JSON.stringify(s) },
 ];

@@ -4,6 +4,7 @@
 // (fcAdapter.ts).
 import type { LogClient, RetryOptions } from '../client/index.js';
 import { compile } from '../validate/schema.js';
+import { SlsArgumentError } from '../errors/index.js';
 import { ENV, envString } from '../env/env.js';
 import { fcHandler } from './fcAdapter.js';
 import { resolveInvocation } from './invocation.js';
@@ -46,7 +47,8 @@ const checkOptions = compile<CreateHandlerOptions>(
       },
       finish: {},
       partialProgress: { type: 'boolean' },
-      spl: { type: 'string', minLength: 1 },
+      // a statement, or a function of the parameter giving one (checked below: JSON Schema has no functions)
+      spl: {},
       readBudgetMs: { type: 'integer', minimum: 1 },
       now: {},
     },
@@ -56,6 +58,8 @@ const checkOptions = compile<CreateHandlerOptions>(
 
 export function createHandler<P = Record<string, unknown>>(processData: ProcessData<P>, opts: CreateHandlerOptions<P> = {}): FcHandler {
   checkOptions(opts);
+  if (opts.spl !== undefined && !(typeof opts.spl === 'function' || (typeof opts.spl === 'string' && opts.spl.trim() !== '')))
+    throw new SlsArgumentError('createHandler options: spl must be an SPL statement or a function of the parameter returning one');
   const now = opts.now ?? Date.now;
   const setup = {
     validateParameter: opts.parameterSchema ? compile<P>(opts.parameterSchema, 'parameter') : undefined,
@@ -72,11 +76,12 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
     finish: opts.finish,
     // a collecting sink writes in finish, so by default its failed range is retried whole
     partialProgress: opts.partialProgress ?? opts.finish === undefined,
-    spl: opts.spl,
     now,
   };
-  return fcHandler((event, context) =>
+  return fcHandler((event, context) => {
+    const inv = resolveInvocation(event, context, setup);
     // SLS_TRIGGER_SPL (an FC environment variable, or replay --spl) over the option, read per invocation
-    processRange(resolveInvocation(event, context, setup), processData, { ...settings, spl: envString(ENV.spl) ?? settings.spl }),
-  );
+    const spl = envString(ENV.spl) ?? (typeof opts.spl === 'function' ? opts.spl(inv.ctx.parameter) : opts.spl);
+    return processRange(inv, processData, { ...settings, spl });
+  });
 }

@@ -72,10 +72,11 @@ export interface CreateHandlerOptions<P = Record<string, unknown>> {
   readonly pageBytes?: number;
   /**
    * SPL the range is pulled through, on the server (real SLS or the LogHub: docs/spl.md):
-   * processData sees only the rows and fields it keeps. Checked by the server, not here (real SLS
-   * may run SPL this package's LogHub does not).
+   * processData sees only the rows and fields it keeps. A function of the event's parameter gives
+   * a statement per trigger (undefined: none). Checked by the server, not here (real SLS may run
+   * SPL this package's LogHub does not). SLS_TRIGGER_SPL, when set, is used instead.
    */
-  readonly spl?: string;
+  readonly spl?: string | ((parameter: P) => string | undefined);
   /** SLS endpoint to read from instead of event.source.endpoint (e.g. an intranet one) */
   readonly endpoint?: string;
   /** credentials when the context has none (local runs); default: the context's */

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeLogGroupList, decodeLogGroupListFast, encodeLogGroupList, type LogGroup } from '../../src/codec/index.js';
 import { compileSpl, parseSpl, runSpl, SplError } from '../../src/spl/index.js';
+import { rngFor, splInput } from '../../fuzz/inputs.js';
+import { propertySeed } from '../helpers/fastCheck.js';
 
 const log = (time: number, fields: Record<string, string>) => ({
   time,
@@ -151,3 +153,20 @@ for (const [spl, reason] of REFUSED)
       (e: unknown) => e instanceof SplError && e.code === 'InvalidArgument' && reason.test(e.message),
     );
   });
+
+test('5,000 mutated statements (the fuzz target, fixed seed): each runs or is refused with SplError, never another error', () => {
+  let accepted = 0;
+  for (let i = 0; i < 5000; i++) {
+    const src = splInput(rngFor(propertySeed, 'spl', i));
+    let compiled;
+    try {
+      compiled = compileSpl(parseSpl(src));
+    } catch (e) {
+      assert.ok(e instanceof SplError, `${JSON.stringify(src)} threw ${(e as Error).name}: ${(e as Error).message}`);
+      continue;
+    }
+    runSpl(compiled, decodeLogGroupListFast(BYTES));
+    accepted++;
+  }
+  assert.ok(accepted > 500, `${accepted} of 5000 ran`);
+});

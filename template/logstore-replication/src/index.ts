@@ -1,6 +1,7 @@
 // Copies the trigger's range to another logstore. Each log keeps its time (and nanoseconds), and
 // each group its topic, source and tags. Consecutive groups that share topic, source and tags are
 // merged into one PutLogs (up to maxBatchBytes / maxBatchLogs), so small groups cost few writes.
+// With parameter.spl only what that SPL keeps is pulled, and copied.
 import { createHandler, LogClient, type FastLogGroup, type Log, type LogGroup } from 'sls-trigger/runtime';
 import parameterSchema from './parameter.schema.json' with { type: 'json' };
 
@@ -9,6 +10,8 @@ interface Parameter {
   target: { endpoint?: string; projectName: string; logstoreName: string };
   maxBatchBytes?: number;
   maxBatchLogs?: number;
+  /** replicate only what this SPL keeps (run by SLS as the range is pulled) */
+  spl?: string;
 }
 
 const metaKey = (g: FastLogGroup) => JSON.stringify([g.topic ?? null, g.source ?? null, g.logTags.map((t) => [t.key, t.value])]);
@@ -51,5 +54,5 @@ export const handler = createHandler<Parameter>(
     ctx.logger.info(`copied ${batch.logCount} logs in ${writes} writes`, { target: `${p.target.projectName}/${p.target.logstoreName}` });
     return true;
   },
-  { parameterSchema, batchSize: 100 },
+  { parameterSchema, batchSize: 100, spl: (p) => p.spl },
 );

@@ -54,3 +54,40 @@ test('copies the range exactly, merging groups that share topic, source and tags
     await hub.close();
   }
 });
+
+test('with parameter.spl only what the SPL keeps is copied', async () => {
+  const hub = await startLogHub({ port: 0, memory: true });
+  const c = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
+  const at = { project: 'repl-spl' };
+  try {
+    await c.createProject(at);
+    await c.createLogStore({ ...at, logstore: 'src', shardCount: 1 });
+    await c.createLogStore({ ...at, logstore: 'dst', shardCount: 1 });
+    const begin = await c.getCursor({ ...at, logstore: 'src', shardId: 0, from: 'begin' });
+    for (const status of ['200', '500', '404', '503'])
+      await c.putLogs({
+        ...at,
+        logstore: 'src',
+        logGroup: { logs: [{ time: 1700000001, contents: [{ key: 'status', value: status }] }], logTags: [] },
+      });
+    const end = await c.getCursor({ ...at, logstore: 'src', shardId: 0, from: 'end' });
+    const event = {
+      source: { endpoint: hub.endpoint, projectName: 'repl-spl', logstoreName: 'src', shardId: 0, beginCursor: begin, endCursor: end },
+      parameter: { target: { projectName: 'repl-spl', logstoreName: 'dst' }, spl: "* | where status like '5%'" },
+      jobName: 'j',
+      taskId: 't',
+      cursorTime: 0,
+    };
+    const r = await handler(JSON.stringify(event), { requestId: 'r', credentials: DEFAULT_ACCESS_KEY, logger: { info: () => undefined } });
+    assert.deepEqual([r.ingestLines, r.spl], [2, { scannedLines: 4, matchedLines: 2, failedLines: 0 }]);
+    const dBegin = await c.getCursor({ ...at, logstore: 'dst', shardId: 0, from: 'begin' });
+    const copied = (await c.pullLogs({ ...at, logstore: 'dst', shardId: 0, cursor: dBegin })).groups.flatMap((g) => g.toLogGroup().logs);
+    assert.deepEqual(
+      copied.map((l) => l.contents[0].value),
+      ['500', '503'],
+    );
+  } finally {
+    c.close();
+    await hub.close();
+  }
+});

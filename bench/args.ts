@@ -1,6 +1,8 @@
 // Tiny shared helper for benchmark flags: every benchmark takes --json.
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { encodeLogGroupList, type LogGroup } from '../src/codec/index.js';
+import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
 export function wantsJson(argv: readonly string[] = process.argv.slice(2)): boolean {
   return argv.includes('--json');
 }
@@ -40,4 +42,16 @@ export function report(json: boolean, figures: Record<string, unknown>, lines: s
 export function collectGarbage(): void {
   v8.setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
+}
+
+/** A LogGroupList of nginx-like groups (40 logs each, seed 42) of at least `mb` MiB: the decode and SPL benches' body. */
+export function nginxBody(mb: number): { groups: LogGroup[]; body: Uint8Array } {
+  const rnd = seededRandom(42);
+  const groups: LogGroup[] = [];
+  let body = encodeLogGroupList([]);
+  while (body.byteLength < mb * 1024 * 1024) {
+    for (let i = 0; i < 50; i++) groups.push(nginxGroup(rnd, { logs: 40, time: 1_700_000_000 + groups.length }));
+    body = encodeLogGroupList(groups);
+  }
+  return { groups, body };
 }

@@ -1,18 +1,11 @@
 // bench/decode: our LogGroupList decoder vs protobufjs on the same ~5 MB nginx-like body.
 // Usage: tsx bench/decode.ts [--json] [--mb 5] [--ms 3000]
-import { decodeLogGroupListFast, encodeLogGroupList, LogGroupListType, lz4Implementation } from '../src/codec/index.js';
-import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
-import { numberFlag, report, timeBest, wantsJson } from './args.js';
+import { decodeLogGroupListFast, LogGroupListType, lz4Implementation } from '../src/codec/index.js';
+import { nginxBody, numberFlag, report, timeBest, wantsJson } from './args.js';
 
 const targetMb = numberFlag('mb', 5);
 const minMs = numberFlag('ms', 3000);
-const rnd = seededRandom(42);
-const groups = [];
-let body = encodeLogGroupList([]);
-while (body.byteLength < targetMb * 1024 * 1024) {
-  for (let i = 0; i < 50; i++) groups.push(nginxGroup(rnd, { logs: 40, time: 1_700_000_000 + groups.length }));
-  body = encodeLogGroupList(groups);
-}
+const { groups, body } = nginxBody(targetMb);
 const mb = body.byteLength / (1024 * 1024);
 // Both sides decode and then read every key and value string, so lazy decoding gains nothing unfair.
 let sink = 0;

@@ -1,20 +1,13 @@
 // bench/spl: the LogHub's SPL step — decode a PullLogs body, run `* | where status = '500'` on every
 // log, encode what it keeps — against protobufjs merely decoding the same bytes, in the same run.
 // Usage: tsx bench/spl.ts [--json] [--mb 5] [--ms 3000]
-import { decodeLogGroupListFast, encodeLogGroupList, LogGroupListType } from '../src/codec/index.js';
-import { nginxGroup, seededRandom } from '../src/sample/nginx.js';
+import { decodeLogGroupListFast, LogGroupListType } from '../src/codec/index.js';
 import { compileSpl, parseSpl, runSpl } from '../src/spl/index.js';
-import { numberFlag, report, timeBest, wantsJson } from './args.js';
+import { nginxBody, numberFlag, report, timeBest, wantsJson } from './args.js';
 
 const targetMb = numberFlag('mb', 5);
 const minMs = numberFlag('ms', 3000);
-const rnd = seededRandom(42);
-const groups = [];
-let body = encodeLogGroupList([]);
-while (body.byteLength < targetMb * 1024 * 1024) {
-  for (let i = 0; i < 50; i++) groups.push(nginxGroup(rnd, { logs: 40, time: 1_700_000_000 + groups.length }));
-  body = encodeLogGroupList(groups);
-}
+const { groups, body } = nginxBody(targetMb);
 const bytes = Buffer.from(body);
 const mb = bytes.byteLength / (1024 * 1024);
 const STATEMENTS = {

@@ -6,6 +6,7 @@ import { BufferPool } from './bufferPool.js';
 import { splCache } from '../spl/index.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
+import type { CheckpointEntry } from './store/checkpointJournal.js';
 import { dataRefOf, type HubMeta, type LogStoreMeta, type ProjectMeta, type ShardLog, type ShardMeta, type Store } from './store/types.js';
 
 // SLS naming rules: projects 3-63 of [a-z0-9-], logstores 3-63 of [a-z0-9_-], both starting and
@@ -91,6 +92,17 @@ export class Hub {
         throw e;
       },
     );
+  }
+
+  /**
+   * Persists one checkpoint commit (already applied to the metadata) as the store's journal append:
+   * the cost does not grow with the hub. A failure leaves the metadata unsaved, as persist does.
+   */
+  persistCheckpoint(entry: CheckpointEntry): Promise<void> {
+    return this.store.saveCheckpoint(entry).catch((e: unknown) => {
+      this.unsaved = true;
+      throw e;
+    });
   }
 
   /** Saves metadata a failed save left unsaved (see persist); nothing when all is saved. */

@@ -35,6 +35,7 @@ export const checkLogHubOptions = compile<unknown>(
       ttlIntervalMs: { type: 'number', minimum: 0 },
       fsync: { type: 'boolean' },
       segmentBytes: { type: 'integer', minimum: 1 },
+      journalCompactBytes: { type: 'integer', minimum: 1 },
       maxOpenFiles: { type: 'integer', minimum: 2 },
       bareHosts: { type: 'array', items: { type: 'string' } },
       onRequest: anything,

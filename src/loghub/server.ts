@@ -54,6 +54,8 @@ export interface LogHubOptions {
   /** fsync before acknowledging writes (default true) */
   readonly fsync?: boolean;
   readonly segmentBytes?: number;
+  /** fold the checkpoint journal into meta.json past this many bytes (default 4 MiB) */
+  readonly journalCompactBytes?: number;
   /** files the file store keeps open at most, across all shards (default 512; keep it well under `ulimit -n`) */
   readonly maxOpenFiles?: number;
   /** host names that mean "no project" besides IPs and localhost */
@@ -128,6 +130,7 @@ export async function startLogHub(opts: LogHubOptions = {}): Promise<LogHub> {
           dataDir,
           fsync: opts.fsync,
           segmentBytes: opts.segmentBytes,
+          journalCompactBytes: opts.journalCompactBytes,
           maxOpenFiles: opts.maxOpenFiles,
           onWarning: opts.onWarning,
           onFsync: opts.metrics && ((s) => opts.metrics!.fsync(s)),

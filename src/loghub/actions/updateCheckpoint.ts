@@ -19,7 +19,15 @@ export const updateCheckpoint: Action = async (hub, req) => {
     if (a.ownerOf(shard.shardID) !== consumer)
       throw SlsServiceError.of('ConsumerNotMatch', `consumer ${consumer} does not hold shard ${shard.shardID}`);
   }
-  t.group.checkpoints[String(shard.shardID)] = { checkpoint, updateTime: hub.now() * 1000, consumer };
-  await hub.persist();
+  const cp = { checkpoint, updateTime: hub.now() * 1000, consumer };
+  t.group.checkpoints[String(shard.shardID)] = cp;
+  // one journal append, not a rewrite of the whole metadata (store/checkpointJournal.ts)
+  await hub.persistCheckpoint({
+    project: t.project,
+    logstore: t.ls.logstoreName,
+    group: t.group.name,
+    shard: String(shard.shardID),
+    checkpoint: cp,
+  });
   return EMPTY;
 };

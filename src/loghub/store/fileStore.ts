@@ -5,6 +5,7 @@
 // what a crash left between a metadata change and the file work that follows it. The directory is
 // locked for the store's life (dirLock.ts); a failed write is answered, never acknowledged
 // (storageHealth.ts), and every file operation goes through one seam (storeIo.ts).
+import { CheckpointJournal, type CheckpointEntry } from './checkpointJournal.js';
 import path from 'node:path';
 import { lockDataDir, type DirLock } from './dirLock.js';
 import { FileHandles } from './fileHandles.js';
@@ -30,6 +31,8 @@ export interface FileStoreOptions {
   readonly io?: StoreIo;
   /** take the directory's lock at loadMeta (default true) */
   readonly lock?: boolean;
+  /** compact the checkpoint journal into meta.json past this many bytes (default 4 MiB) */
+  readonly journalCompactBytes?: number;
 }
 
 const SAFE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -47,11 +50,20 @@ export class FileStore implements Store {
   private readonly io: StoreIo;
   private readonly health: StorageHealth;
   private lock: DirLock | undefined;
+  private readonly journal: CheckpointJournal;
 
   constructor(private readonly opts: FileStoreOptions) {
     this.io = opts.io ?? nodeIo;
     this.handles = new FileHandles(opts.maxOpenFiles ?? 512, this.io);
     this.health = new StorageHealth({ dataDir: opts.dataDir, onWarning: opts.onWarning, onStorageError: opts.onStorageError });
+    this.journal = new CheckpointJournal({
+      path: path.join(opts.dataDir, 'checkpoints.journal'),
+      io: this.io,
+      fsync: opts.fsync ?? true,
+      health: this.health,
+      compactBytes: opts.journalCompactBytes,
+      saveSnapshot: () => this.saveMeta(this.latest!),
+    });
     this.shardOpts = {
       segmentBytes: opts.segmentBytes ?? 64 * 1024 * 1024,
       fsync: opts.fsync ?? true,
@@ -84,7 +96,7 @@ export class FileStore implements Store {
     try {
       meta = JSON.parse((await this.io.readFile(this.metaPath)).toString('utf8')) as { version: unknown };
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyMeta();
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return (this.latest = emptyMeta());
       throw new Error(`${this.metaPath}: ${(e as Error).message}`, { cause: e });
     }
     if (meta.version !== 1 && meta.version !== META_VERSION)
@@ -92,10 +104,13 @@ export class FileStore implements Store {
         `${this.metaPath}: unsupported meta.json version ${String(meta.version)} (this sls-trigger reads 1 and ${META_VERSION})`,
       );
     const current = { ...meta, version: META_VERSION } as HubMeta;
+    this.latest = current;
     // Version 1 directories hold raw frames only, which version 2 reads as they are. Marking the
     // directory 2 before anything new is written makes older sls-trigger versions refuse it
     // instead of serving lz4 records as LogGroupList bytes.
     if (meta.version === 1) await this.saveMeta(current);
+    // Checkpoints committed since meta.json was written; folded into it at once (a torn tail goes too).
+    if (await this.journal.load(current)) await this.journal.compact();
     await this.sweep(current);
     return current;
   }
@@ -132,6 +147,10 @@ export class FileStore implements Store {
     await this.io.rm(dir);
   }
 
+  saveCheckpoint(entry: CheckpointEntry): Promise<void> {
+    return this.journal.append(entry);
+  }
+
   saveMeta(meta: HubMeta): Promise<void> {
     this.latest = meta;
     return new Promise<void>((resolve, reject) => {
@@ -148,7 +167,8 @@ export class FileStore implements Store {
     if (this.writing || this.waiting.length === 0) return;
     const batch = this.waiting;
     this.waiting = [];
-    const text = JSON.stringify(this.latest);
+    // the journal's sequence as of this snapshot: the lines up to it are in it (checkpointJournal.ts)
+    const text = JSON.stringify({ ...this.latest, journalSeq: this.journal.seq });
     this.writing = this.writeAtomically(text).then(
       () => {
         this.health.succeeded();

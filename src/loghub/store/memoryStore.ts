@@ -1,4 +1,5 @@
 // Memory backend: the same contract as the file store, nothing on disk (unit tests, --memory).
+import type { CheckpointEntry } from './checkpointJournal.js';
 import { emptyMeta, frameGroup, type DataRef, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
 
 const dataKey = (ref: DataRef) => `${ref.project}/${ref.logstore}.${ref.dataId ?? ''}`;
@@ -67,6 +68,12 @@ export class MemoryStore implements Store {
 
   async saveMeta(meta: HubMeta): Promise<void> {
     this.meta = structuredClone(meta);
+  }
+
+  /** The commit lives in the hub's metadata, which is this store's whole state until the next saveMeta. */
+  async saveCheckpoint(e: CheckpointEntry): Promise<void> {
+    const group = this.meta.projects[e.project]?.logstores[e.logstore]?.consumerGroups[e.group];
+    if (group) group.checkpoints[e.shard] = { ...e.checkpoint };
   }
 
   async shard(ref: DataRef, shardId: number): Promise<ShardLog> {

@@ -1,3 +1,5 @@
+import type { CheckpointEntry } from './checkpointJournal.js';
+
 // The Store interface: durable metadata (projects, logstores, shards, consumer groups, checkpoints)
 // and one append-only log per shard. File backend (default) and memory backend implement it; the
 // same action tests run against both.
@@ -73,6 +75,8 @@ export const META_VERSION = 2;
 export interface HubMeta {
   version: typeof META_VERSION;
   projects: Record<string, ProjectMeta>;
+  /** the last checkpoint-journal line this snapshot holds (checkpointJournal.ts); absent: none */
+  journalSeq?: number;
 }
 
 export interface ReadResult {
@@ -125,6 +129,11 @@ export interface Store {
   loadMeta(): Promise<HubMeta>;
   /** Persists metadata durably before resolving. */
   saveMeta(meta: HubMeta): Promise<void>;
+  /**
+   * Persists one checkpoint commit already applied to the metadata given to loadMeta/saveMeta,
+   * durably before resolving, at a cost independent of the metadata's size (a journal append).
+   */
+  saveCheckpoint(entry: CheckpointEntry): Promise<void>;
   shard(ref: DataRef, shardId: number): Promise<ShardLog>;
   /** Deletes the data of these logstores (all shards). */
   drop(refs: readonly DataRef[]): Promise<void>;

@@ -6,7 +6,7 @@ import { BufferPool } from './bufferPool.js';
 import { splCache } from '../spl/index.js';
 import { ConsumerAssigner } from './consumerAssigner.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
-import type { CheckpointEntry } from './store/checkpointJournal.js';
+import type { CheckpointEntry } from './store/types.js';
 import { dataRefOf, type HubMeta, type LogStoreMeta, type ProjectMeta, type ShardLog, type ShardMeta, type Store } from './store/types.js';
 
 // SLS naming rules: projects 3-63 of [a-z0-9-], logstores 3-63 of [a-z0-9_-], both starting and

@@ -6,17 +6,9 @@
 // append first compacts: meta.json is saved (holding every checkpoint so far) and the journal
 // emptied. Appends made meanwhile wait and are written after, so none is lost.
 import path from 'node:path';
-import type { CheckpointMeta, HubMeta } from './types.js';
+import type { CheckpointEntry, HubMeta } from './types.js';
 import type { StorageHealth } from './storageHealth.js';
 import { writeFully, type StoreIo } from './storeIo.js';
-
-export interface CheckpointEntry {
-  readonly project: string;
-  readonly logstore: string;
-  readonly group: string;
-  readonly shard: string;
-  readonly checkpoint: CheckpointMeta;
-}
 
 interface Line {
   s: number;

@@ -5,14 +5,14 @@
 // what a crash left between a metadata change and the file work that follows it. The directory is
 // locked for the store's life (dirLock.ts); a failed write is answered, never acknowledged
 // (storageHealth.ts), and every file operation goes through one seam (storeIo.ts).
-import { CheckpointJournal, type CheckpointEntry } from './checkpointJournal.js';
+import { CheckpointJournal } from './checkpointJournal.js';
 import path from 'node:path';
 import { lockDataDir, type DirLock } from './dirLock.js';
 import { FileHandles } from './fileHandles.js';
 import { FileShardLog, type FileShardLogOptions } from './fileShardLog.js';
 import { StorageHealth, type StorageErrorCode } from './storageHealth.js';
 import { nodeIo, writeFully, type StoreIo } from './storeIo.js';
-import { emptyMeta, META_VERSION, type DataRef, type HubMeta, type ShardLog, type Store } from './types.js';
+import { emptyMeta, META_VERSION, type CheckpointEntry, type DataRef, type HubMeta, type ShardLog, type Store } from './types.js';
 
 export interface FileStoreOptions {
   readonly dataDir: string;

@@ -1,5 +1,5 @@
 // Memory backend: the same contract as the file store, nothing on disk (unit tests, --memory).
-import type { CheckpointEntry } from './checkpointJournal.js';
+import type { CheckpointEntry } from './types.js';
 import { emptyMeta, frameGroup, type DataRef, type HubMeta, type ReadResult, type ShardLog, type Store } from './types.js';
 
 const dataKey = (ref: DataRef) => `${ref.project}/${ref.logstore}.${ref.dataId ?? ''}`;

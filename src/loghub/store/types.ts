@@ -1,5 +1,3 @@
-import type { CheckpointEntry } from './checkpointJournal.js';
-
 // The Store interface: durable metadata (projects, logstores, shards, consumer groups, checkpoints)
 // and one append-only log per shard. File backend (default) and memory backend implement it; the
 // same action tests run against both.
@@ -22,6 +20,15 @@ export interface CheckpointMeta {
   /** microseconds */
   updateTime: number;
   consumer: string;
+}
+
+/** One checkpoint commit, as the store persists it (Store.saveCheckpoint). */
+export interface CheckpointEntry {
+  readonly project: string;
+  readonly logstore: string;
+  readonly group: string;
+  readonly shard: string;
+  readonly checkpoint: CheckpointMeta;
 }
 
 export interface ConsumerGroupMeta {

@@ -335,13 +335,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.stopping = true;
     this.running = false;
     this.wake();
-    if (opts.drainTimeoutMs === undefined) {
-      await this.whenIdle();
-      await this.deps.scheduleLog.flush();
-      return { abandoned: [] };
-    }
-    await Promise.race([this.whenIdle(), this.clock.sleep(opts.drainTimeoutMs)]);
+    const drained = this.whenIdle();
+    await (opts.drainTimeoutMs === undefined ? drained : Promise.race([drained, this.clock.sleep(opts.drainTimeoutMs)]));
     await this.deps.scheduleLog.flush();
+    if (opts.drainTimeoutMs === undefined) return { abandoned: [] };
     // still running: uncommitted, so the next holder of each shard delivers the range again
     return { abandoned: [...this.inFlight.keys()].sort((a, b) => a - b) };
   }

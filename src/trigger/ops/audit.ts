@@ -52,7 +52,9 @@ async function readOutcomes(client: LogClient, t: AuditTarget, fromTime: number 
     const c = outcomeOf(f, decodeCursor);
     if (!c) continue;
     const shard = Number(f.shard_id);
-    byShard.set(shard, [...(byShard.get(shard) ?? []), c]);
+    const list = byShard.get(shard);
+    if (list) list.push(c);
+    else byShard.set(shard, [c]);
   }
   return { byShard, records, firstTime };
 }

@@ -1,11 +1,6 @@
 // One signed HTTP exchange with keep-alive connections and a timeout. No retries here (retry.ts).
-// The exchange goes through undici (the HTTP/1.1 client behind Node's own fetch): a Pool per
-// connect host, dispatched with a bare handler that collects the body chunks — the idle check (one
-// GetCursor per shard per tick) is the scheduler's hot path, and Node's http.request costs more
-// CPU per request than this whole path (bench/trigger.ts, docs/benchmarks.md).
-import { isIP } from 'node:net';
-import type { IncomingHttpHeaders } from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 import { authorizationV1, md5Hex, type Credentials, type SignableRequest } from '../codec/index.js';
 import { codeInfo, SlsServiceError, SlsTransportError, SlsTriggerError } from '../errors/index.js';
 import { target, type Endpoint } from './endpoint.js';
@@ -16,48 +11,25 @@ export interface TransportOptions {
   readonly timeoutMs: number;
   readonly userAgent: string;
   readonly now: () => Date;
-  /** kept-alive connections per host at most (default 64) */
-  readonly connections?: number;
 }
 
-interface Target {
-  readonly pool: Pool;
-  readonly hostHeader: string;
-}
-
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
-
-/** undici's raw header list ([name, value, ...] as Buffers) as Node's header object. */
-function headerObject(raw: readonly Buffer[] | string[] | null): IncomingHttpHeaders {
-  const out: IncomingHttpHeaders = {};
-  if (!raw) return out;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i].toString().toLowerCase();
-    const value = raw[i + 1].toString();
-    const seen = out[name];
-    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : `${seen}, ${value}`;
-  }
-  return out;
-}
-
-// Per-request work is kept to what changes per request; the Date string is made once a second.
+// The idle check (one GetCursor per shard per tick) is the scheduler's hot path (bench/trigger):
+// per-request work here is kept to what changes per request; the Date string is made once a second.
 export class Transport {
+  private readonly agent: http.Agent;
   private readonly opts: TransportOptions;
-  /** by project (the bare endpoint under '') */
-  private readonly targets = new Map<string, Target>();
-  /** by origin: an IP endpoint serves every project over one pool */
-  private readonly pools = new Map<string, Pool>();
+  private readonly targets = new Map<string, { connectHost: string; hostHeader: string }>();
   private dateSecond = NaN;
   private dateText = '';
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
+    const agentOpts = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 };
+    this.agent = opts.endpoint.protocol === 'https:' ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
   }
 
   close(): void {
-    for (const pool of this.pools.values()) void pool.destroy().catch(() => undefined);
-    this.pools.clear();
-    this.targets.clear();
+    this.agent.destroy();
   }
 
   private date(): string {
@@ -70,19 +42,10 @@ export class Transport {
     return this.dateText;
   }
 
-  /** The pool for the project's connect host (real SLS: project.<endpoint>; an IP endpoint: the IP itself). */
-  private target(project: string | undefined): Target {
+  private target(project: string | undefined) {
     const key = project ?? '';
     let t = this.targets.get(key);
-    if (!t) {
-      const ep = this.opts.endpoint;
-      const { connectHost, hostHeader } = target(ep, project);
-      const host = isIP(connectHost) === 6 ? `[${connectHost}]` : connectHost;
-      const origin = `${ep.protocol}//${host}:${ep.port}`;
-      let pool = this.pools.get(origin);
-      if (!pool) this.pools.set(origin, (pool = new Pool(origin, { connections: this.opts.connections ?? 64, keepAliveTimeout: 10_000 })));
-      this.targets.set(key, (t = { pool, hostHeader }));
-    }
+    if (!t) this.targets.set(key, (t = target(this.opts.endpoint, project)));
     return t;
   }
 
@@ -111,71 +74,41 @@ export class Transport {
   /** `timeoutMs` overrides the transport's timeout for this exchange when shorter. */
   send<T>(req: SlsRequest<T>, creds: Credentials, timeoutMs?: number): Promise<SlsResponse> {
     const timeout = Math.max(1, Math.min(this.opts.timeoutMs, timeoutMs ?? Infinity));
-    const { pool, hostHeader } = this.target(req.project);
+    const ep = this.opts.endpoint;
+    const { connectHost, hostHeader } = this.target(req.project);
     let path = req.path;
     const query = req.query ?? [];
     for (let i = 0; i < query.length; i++)
       path += `${i === 0 ? '?' : '&'}${encodeURIComponent(query[i][0])}=${encodeURIComponent(query[i][1])}`;
-    const options: Dispatcher.DispatchOptions = {
-      path,
-      method: req.method,
-      headers: this.headers(req, creds, hostHeader),
-      body: req.body && req.body.length > 0 ? req.body : undefined,
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    };
+    const headers = this.headers(req, creds, hostHeader);
+    const secure = ep.protocol === 'https:';
+    const options: https.RequestOptions = { host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent };
+    if (secure) options.servername = hostHeader.split(':')[0];
     return new Promise<SlsResponse>((resolve, reject) => {
-      pool.dispatch(options, new Exchange(req.action, this.opts.endpoint, timeout, resolve, reject));
-    });
-  }
-}
-
-/** Collects one answer: status, headers, the body's chunks (one Buffer when the body came in one). */
-class Exchange implements Dispatcher.DispatchHandler {
-  private status = 0;
-  private headers: IncomingHttpHeaders = {};
-  private readonly chunks: Buffer[] = [];
-
-  constructor(
-    private readonly action: string,
-    private readonly ep: Endpoint,
-    private readonly timeout: number,
-    private readonly resolve: (r: SlsResponse) => void,
-    private readonly reject: (e: Error) => void,
-  ) {}
-
-  onConnect(): void {}
-
-  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
-    this.status = statusCode;
-    this.headers = headerObject(rawHeaders);
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.chunks.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
-    const id = this.headers['x-log-requestid'];
-    this.resolve({
-      status: this.status,
-      headers: this.headers,
-      body: this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks),
-      requestId: Array.isArray(id) ? id[0] : id,
-    });
-  }
-
-  onError(e: Error): void {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    if (e instanceof SlsTriggerError) this.reject(e);
-    else if (TIMEOUT_CODES.has(code))
-      this.reject(new SlsTransportError('Timeout', `${this.action} timed out after ${this.timeout} ms`, { cause: e }));
-    else
-      this.reject(
-        new SlsTransportError('ConnectionError', `${this.action} to ${this.ep.url}: ${e.message}${refusedHint(this.ep, e)}`, { cause: e }),
+      const r = (secure ? https : http).request(options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
+        res.on('end', () => {
+          const id = res.headers['x-log-requestid'];
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+            requestId: Array.isArray(id) ? id[0] : id,
+          });
+        });
+      });
+      r.setTimeout(timeout, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${timeout} ms`)));
+      r.on('error', (e) =>
+        reject(
+          e instanceof SlsTriggerError
+            ? e
+            : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}${refusedHint(ep, e)}`, { cause: e }),
+        ),
       );
+      r.end(req.body);
+    });
   }
 }
 

@@ -1,12 +1,12 @@
 // The shape every client/requests/<action>.ts returns: what to send and how to read the answer.
-import type { IncomingHttpHeaders } from 'node:http';
 import { SlsTransportError } from '../errors/index.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export interface SlsResponse {
   readonly status: number;
-  readonly headers: IncomingHttpHeaders;
+  /** lowercase names; a repeated field's values joined with ", " */
+  readonly headers: Readonly<Record<string, string>>;
   readonly body: Buffer;
   readonly requestId: string | undefined;
 }
@@ -42,8 +42,7 @@ export function parseJson<T>(res: SlsResponse): T {
 export const noContent = (): void => undefined;
 
 export function header(res: SlsResponse, name: string): string | undefined {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
+  return res.headers[name];
 }
 
 /** Encodes a path segment (names are validated server-side; this only keeps the URL well formed). */

@@ -1,35 +1,52 @@
-// One signed HTTP exchange with keep-alive connections and a timeout. No retries here (retry.ts).
-import http from 'node:http';
-import https from 'node:https';
+// One signed HTTP exchange on a kept-alive connection, with a timeout. No retries here (retry.ts).
+// The bytes go through wire/connectionPool.ts, not Node's http client: the idle check (one GetCursor
+// per shard per tick) is the scheduler's measured hot path (bench/trigger.ts, docs/benchmarks.md).
 import { authorizationV1, md5Hex, type Credentials, type SignableRequest } from '../codec/index.js';
-import { codeInfo, SlsServiceError, SlsTransportError, SlsTriggerError } from '../errors/index.js';
+import { codeInfo, SlsArgumentError, SlsServiceError, SlsTransportError, SlsTriggerError } from '../errors/index.js';
 import { target, type Endpoint } from './endpoint.js';
 import type { SlsRequest, SlsResponse } from './request.js';
+import { ConnectionPool, type ExchangeFailure } from './wire/connectionPool.js';
 
 export interface TransportOptions {
   readonly endpoint: Endpoint;
   readonly timeoutMs: number;
   readonly userAgent: string;
   readonly now: () => Date;
+  /** connections kept per host (default 64) */
+  readonly maxSockets?: number;
+  /** an idle connection is closed after this long (default 4 000 ms; sooner when the server says so) */
+  readonly idleSocketMs?: number;
+  /** extra trusted CA certificates (PEM) for an https endpoint */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
-// The idle check (one GetCursor per shard per tick) is the scheduler's hot path (bench/trigger):
-// per-request work here is kept to what changes per request; the Date string is made once a second.
+// Node's own rule for header values (_http_common.js checkInvalidHeaderChar): no CR, LF or NUL
+// can reach the wire, so a project name or token cannot add a header line.
+const INVALID_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+// Per-request work is kept to what changes per request; the Date string is made once a second.
 export class Transport {
-  private readonly agent: http.Agent;
+  private readonly pool: ConnectionPool;
   private readonly opts: TransportOptions;
-  private readonly targets = new Map<string, { connectHost: string; hostHeader: string }>();
+  private readonly targets = new Map<string, { connectHost: string; hostHeader: string; servername: string }>();
   private dateSecond = NaN;
   private dateText = '';
 
   constructor(opts: TransportOptions) {
     this.opts = opts;
-    const agentOpts = { keepAlive: true, maxSockets: 64, keepAliveMsecs: 10_000 };
-    this.agent = opts.endpoint.protocol === 'https:' ? new https.Agent(agentOpts) : new http.Agent(agentOpts);
+    const ep = opts.endpoint;
+    this.pool = new ConnectionPool({
+      protocol: ep.protocol,
+      port: ep.port,
+      maxSockets: opts.maxSockets ?? 64,
+      idleSocketMs: opts.idleSocketMs ?? 4000,
+      ca: opts.ca,
+      failure: (f) => failureError(ep, f),
+    });
   }
 
   close(): void {
-    this.agent.destroy();
+    this.pool.close();
   }
 
   private date(): string {
@@ -45,7 +62,12 @@ export class Transport {
   private target(project: string | undefined) {
     const key = project ?? '';
     let t = this.targets.get(key);
-    if (!t) this.targets.set(key, (t = target(this.opts.endpoint, project)));
+    if (!t) {
+      const { connectHost, hostHeader } = target(this.opts.endpoint, project);
+      if (INVALID_HEADER_VALUE.test(hostHeader))
+        throw new SlsArgumentError(`project ${JSON.stringify(project)} cannot be sent in a Host header`);
+      this.targets.set(key, (t = { connectHost, hostHeader, servername: hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') }));
+    }
     return t;
   }
 
@@ -62,54 +84,55 @@ export class Transport {
     if (req.body && req.body.length > 0) {
       // A request built once (PutLogs) carries its hash, so retries and resends do not rehash the body.
       h['content-md5'] ??= md5Hex(req.body);
-      h['content-length'] = String(req.body.length);
       h['x-log-bodyrawsize'] ??= '0';
     }
+    if (req.method !== 'GET') h['content-length'] = String(req.body?.length ?? 0);
     if (creds.securityToken) h['x-acs-security-token'] = creds.securityToken;
     const signable: SignableRequest = { method: req.method, path: req.path, query: req.query ?? [], headers: h };
     h['authorization'] = authorizationV1(signable, creds);
     return h;
   }
 
-  /** `timeoutMs` overrides the transport's timeout for this exchange when shorter. */
-  send<T>(req: SlsRequest<T>, creds: Credentials, timeoutMs?: number): Promise<SlsResponse> {
-    const timeout = Math.max(1, Math.min(this.opts.timeoutMs, timeoutMs ?? Infinity));
-    const ep = this.opts.endpoint;
-    const { connectHost, hostHeader } = this.target(req.project);
+  /** The request line and header fields as they go on the wire. */
+  private head(req: SlsRequest<unknown>, creds: Credentials, hostHeader: string): string {
     let path = req.path;
     const query = req.query ?? [];
     for (let i = 0; i < query.length; i++)
       path += `${i === 0 ? '?' : '&'}${encodeURIComponent(query[i][0])}=${encodeURIComponent(query[i][1])}`;
-    const headers = this.headers(req, creds, hostHeader);
-    const secure = ep.protocol === 'https:';
-    const options: https.RequestOptions = { host: connectHost, port: ep.port, method: req.method, path, headers, agent: this.agent };
-    if (secure) options.servername = hostHeader.split(':')[0];
-    return new Promise<SlsResponse>((resolve, reject) => {
-      const r = (secure ? https : http).request(options, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (e) => reject(new SlsTransportError('ConnectionError', `${req.action}: ${e.message}`, { cause: e })));
-        res.on('end', () => {
-          const id = res.headers['x-log-requestid'];
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
-            requestId: Array.isArray(id) ? id[0] : id,
-          });
-        });
-      });
-      r.setTimeout(timeout, () => r.destroy(new SlsTransportError('Timeout', `${req.action} timed out after ${timeout} ms`)));
-      r.on('error', (e) =>
-        reject(
-          e instanceof SlsTriggerError
-            ? e
-            : new SlsTransportError('ConnectionError', `${req.action} to ${ep.url}: ${e.message}${refusedHint(ep, e)}`, { cause: e }),
-        ),
-      );
-      r.end(req.body);
-    });
+    const h = this.headers(req, creds, hostHeader);
+    let head = `${req.method} ${path} HTTP/1.1\r\n`;
+    for (const name in h) {
+      const value = h[name];
+      if (INVALID_HEADER_VALUE.test(value)) throw new SlsArgumentError(`${req.action}: header ${name} holds a character HTTP cannot carry`);
+      head += `${name}: ${value}\r\n`;
+    }
+    return head + '\r\n';
   }
+
+  /** `timeoutMs` overrides the transport's timeout for this exchange when shorter. */
+  async send<T>(req: SlsRequest<T>, creds: Credentials, timeoutMs?: number): Promise<SlsResponse> {
+    const timeout = Math.max(1, Math.min(this.opts.timeoutMs, timeoutMs ?? Infinity));
+    const { connectHost, hostHeader, servername } = this.target(req.project);
+    const res = await this.pool.request({
+      host: connectHost,
+      servername,
+      method: req.method,
+      head: this.head(req, creds, hostHeader),
+      body: req.body,
+      timeoutMs: timeout,
+      label: req.action,
+    });
+    return { status: res.status, headers: res.headers, body: res.body, requestId: res.headers['x-log-requestid'] };
+  }
+}
+
+function failureError(ep: Endpoint, f: ExchangeFailure): SlsTriggerError {
+  const action = f.exchange.label;
+  if (f.cause instanceof SlsTriggerError) return f.cause;
+  if (f.kind === 'timeout') return new SlsTransportError('Timeout', `${action} timed out after ${f.exchange.timeoutMs} ms`);
+  const why = f.cause?.message ?? 'connection failed';
+  if (f.kind === 'protocol') return new SlsTransportError('BadResponse', `${action} from ${ep.url}: ${why}`, { cause: f.cause });
+  return new SlsTransportError('ConnectionError', `${action} to ${ep.url}: ${why}${refusedHint(ep, f.cause)}`, { cause: f.cause });
 }
 
 /** Turns a non-200 answer into the typed error from the shared table (success is exactly 200). */
@@ -136,7 +159,7 @@ export function errorFromResponse(action: string, res: SlsResponse): SlsTriggerE
 const LOOPBACK = /^(127\.|localhost$|::1$|\[::1\]$)/;
 
 /** A refused loopback endpoint is nearly always a local LogHub that is not running: say what to check. */
-function refusedHint(ep: Endpoint, e: Error): string {
-  if ((e as NodeJS.ErrnoException).code !== 'ECONNREFUSED' || !LOOPBACK.test(ep.hostname)) return '';
+function refusedHint(ep: Endpoint, e: Error | undefined): string {
+  if ((e as NodeJS.ErrnoException | undefined)?.code !== 'ECONNREFUSED' || !LOOPBACK.test(ep.hostname)) return '';
   return ` (nothing listens on port ${ep.port}: is sls-trigger dev or serve running there?)`;
 }

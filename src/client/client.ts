@@ -45,6 +45,12 @@ export interface LogClientOptions {
   readonly userAgent?: string;
   /** clock for the Date header (tests) */
   readonly now?: () => Date;
+  /** connections kept open per host (default 64); requests beyond that wait for one */
+  readonly maxSockets?: number;
+  /** an idle connection is closed after this long (default 4 000 ms; sooner when the server's Keep-Alive says so) */
+  readonly idleSocketMs?: number;
+  /** extra trusted CA certificates (PEM) for an https endpoint behind a private CA */
+  readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
 
 /** Per-call options. */
@@ -76,6 +82,9 @@ export class LogClient {
       timeoutMs: opts.timeoutMs ?? 30_000,
       userAgent: opts.userAgent ?? 'sls-trigger',
       now: opts.now ?? (() => new Date()),
+      maxSockets: opts.maxSockets,
+      idleSocketMs: opts.idleSocketMs,
+      ca: opts.ca,
     });
   }
 

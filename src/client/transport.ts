@@ -66,7 +66,10 @@ export class Transport {
       const { connectHost, hostHeader } = target(this.opts.endpoint, project);
       if (INVALID_HEADER_VALUE.test(hostHeader))
         throw new SlsArgumentError(`project ${JSON.stringify(project)} cannot be sent in a Host header`);
-      this.targets.set(key, (t = { connectHost, hostHeader, servername: hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') }));
+      // TLS names the host connected to: "<project>.<host>" for a named endpoint (the SDKs' way, a
+      // wildcard certificate covers it), the address itself for an IP or localhost endpoint
+      const servername = this.opts.endpoint.direct ? this.opts.endpoint.hostname : connectHost;
+      this.targets.set(key, (t = { connectHost, hostHeader, servername }));
     }
     return t;
   }

@@ -81,7 +81,7 @@ export class LogClient {
       endpoint: this.endpoint,
       timeoutMs: opts.timeoutMs ?? 30_000,
       userAgent: opts.userAgent ?? 'sls-trigger',
-      now: opts.now ?? (() => new Date()),
+      nowMs: opts.now ? () => opts.now!().getTime() : Date.now,
       maxSockets: opts.maxSockets,
       idleSocketMs: opts.idleSocketMs,
       ca: opts.ca,

@@ -11,7 +11,8 @@ export interface TransportOptions {
   readonly endpoint: Endpoint;
   readonly timeoutMs: number;
   readonly userAgent: string;
-  readonly now: () => Date;
+  /** epoch ms, for the Date header */
+  readonly nowMs: () => number;
   /** connections kept per host (default 64) */
   readonly maxSockets?: number;
   /** an idle connection is closed after this long (default 4 000 ms; sooner when the server says so) */
@@ -50,7 +51,7 @@ export class Transport {
   }
 
   private date(): string {
-    const now = this.opts.now().getTime();
+    const now = this.opts.nowMs();
     const second = Math.floor(now / 1000);
     if (second !== this.dateSecond) {
       this.dateSecond = second;

@@ -3,8 +3,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import fc from '../helpers/fastCheck.js';
 import {
   authorizationV1,
+  canonicalResourceV1,
   parseAuthorization,
   parseRequestTarget,
   verifyV1,
@@ -105,4 +107,16 @@ test('the Python SDK layout: x-log-date sent unsigned still verifies', () => {
   const sig = authorizationV1(req, AK).split(':')[1];
   const withDate = { ...req, headers: { ...req.headers, 'x-log-date': req.headers['date'] } };
   assert.equal(verifyV1(withDate, AK.accessKeySecret, sig), true);
+});
+
+test('canonical resource: query pairs sorted by key (stable) or as "k=v" strings, as the SDKs spell it', () => {
+  const key = fc.constantFrom('a', 'b', 'from', 'type', 'offset', 'line', 'A', 'a_');
+  const query = fc.array(fc.tuple(key, fc.option(fc.string({ maxLength: 4 }), { nil: undefined })), { maxLength: 8 });
+  fc.assert(
+    fc.property(query, fc.boolean(), (q, asStrings) => {
+      const text = (p: readonly [string, string | undefined]) => `${p[0]}=${p[1] ?? ''}`;
+      const pairs = asStrings ? q.map(text).sort() : [...q].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(text);
+      assert.equal(canonicalResourceV1('/p', q, asStrings), q.length === 0 ? '/p' : `/p?${pairs.join('&')}`);
+    }),
+  );
 });

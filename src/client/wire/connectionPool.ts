@@ -145,6 +145,7 @@ export class ConnectionPool {
     host.open--;
     const at = host.idle.indexOf(conn);
     if (at >= 0) host.idle.splice(at, 1);
+    conn.disarm();
     conn.socket.destroy();
     this.dispatch(host);
   }
@@ -165,6 +166,11 @@ class Connection {
   reused = false;
   private current: Pending | undefined;
   private parser: ResponseParser | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  /** when the armed timer fires, and when the exchange or idle socket is really due (performance.now ms) */
+  private timerAt = 0;
+  private dueAt = 0;
+  private silentMs = 0;
 
   constructor(
     readonly socket: net.Socket,
@@ -175,7 +181,6 @@ class Connection {
     socket.on('end', () => this.onEnd());
     socket.on('error', (e) => this.fail({ kind: 'connection', cause: e }));
     socket.on('close', () => this.fail({ kind: 'connection', cause: new Error('socket closed') }));
-    socket.on('timeout', () => (this.current ? this.fail({ kind: 'timeout' }) : this.pool.drop(this, this.host)));
   }
 
   start(p: Pending): void {
@@ -183,7 +188,7 @@ class Connection {
     this.parser = new ResponseParser(p.exchange.method);
     const s = this.socket;
     s.ref();
-    s.setTimeout(p.exchange.timeoutMs);
+    this.arm(p.exchange.timeoutMs);
     const body = p.exchange.body;
     if (body && body.length > 0) {
       s.cork();
@@ -196,13 +201,45 @@ class Connection {
   }
 
   idle(ms: number): void {
-    this.socket.setTimeout(ms);
+    this.arm(ms);
     this.socket.unref();
   }
+
+  /**
+   * The exchange (or the idle socket) times out `ms` from now unless there is news before. One
+   * lazy timer per socket instead of socket.setTimeout, which makes a new timer at every call and
+   * refreshes it at every read and write: when it fires early it sleeps again for what is left.
+   */
+  private arm(ms: number): void {
+    this.silentMs = ms;
+    this.dueAt = performance.now() + ms;
+    if (this.timer && this.timerAt <= this.dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = this.dueAt;
+    this.timer = setTimeout(this.onTimer, ms).unref();
+  }
+
+  disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private readonly onTimer = (): void => {
+    this.timer = undefined;
+    const left = this.dueAt - performance.now();
+    if (left > 0) {
+      this.timerAt = this.dueAt;
+      this.timer = setTimeout(this.onTimer, left).unref();
+      return;
+    }
+    if (this.current) this.fail({ kind: 'timeout' });
+    else this.pool.drop(this, this.host);
+  };
 
   private onData(d: Buffer): void {
     const p = this.current;
     if (!p) return this.pool.drop(this, this.host); // bytes nobody asked for: the socket is out of step
+    this.dueAt = performance.now() + this.silentMs; // the timeout counts silence, not the whole answer
     let res: ParsedResponse | undefined;
     try {
       res = this.parser!.push(d);

@@ -85,13 +85,15 @@ export async function reportWaiting(
   assigned: readonly number[],
   last: { key: string },
 ): Promise<void> {
-  const waiting = all.filter((id) => !assigned.includes(id)).sort((a, b) => a - b);
+  const held = new Set(assigned);
+  const waiting = all.filter((id) => !held.has(id)).sort((a, b) => a - b);
   const key = waiting.join(',');
   if (key === last.key) return;
   last.key = key;
   if (waiting.length === 0) return;
   const holders: Record<string, number[]> = {};
+  const isWaiting = new Set(waiting);
   for (const c of await deps.client.getCheckpoint(groupOf(deps)))
-    if (waiting.includes(c.shard) && c.consumer && c.consumer !== deps.consumer) (holders[c.consumer] ??= []).push(c.shard);
+    if (isWaiting.has(c.shard) && c.consumer && c.consumer !== deps.consumer) (holders[c.consumer] ??= []).push(c.shard);
   deps.emit('waiting', { shardIds: waiting, holders, handoverSeconds: deps.config.heartbeatIntervalSeconds * 3 });
 }

@@ -133,7 +133,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const held = [...new Set([...this.assigned, ...this.inFlight.keys()])];
     this.assigned = await this.options.client.heartbeat({ ...this.at, consumer: this.consumer, shards: held });
     this.lastHeartbeatMs = this.clock.now();
-    for (const id of [...this.shards.keys()]) if (!this.assigned.includes(id) && !this.inFlight.has(id)) this.shards.delete(id);
+    const assigned = new Set(this.assigned); // a Set: at 10,000 shards a list lookup per shard is 10^8 steps a heartbeat
+    for (const id of [...this.shards.keys()]) if (!assigned.has(id) && !this.inFlight.has(id)) this.shards.delete(id);
     await adoptMovedCheckpoints(this.deps, this.shards, (id) => this.inFlight.has(id));
   }
 

@@ -34,8 +34,13 @@ async function nextRange(
   deps: ShardTaskContext,
   shard: ShardState,
 ): Promise<{ range?: Range; shardEnd: string; waitUntilMs?: number; oldestTime?: number }> {
-  const at = sourceOf(deps, shard.id);
-  const shardEnd = await deps.client.getCursor({ ...at, from: 'end' });
+  // one literal, no spread: this is every idle check (docs/benchmarks.md)
+  const shardEnd = await deps.client.getCursor({
+    project: deps.config.project,
+    logstore: deps.config.logstore,
+    shardId: shard.id,
+    from: 'end',
+  });
   if (shard.range) return { range: shard.range, shardEnd };
   const deferred = shard.deferred.at(-1);
   if (deferred) {

@@ -1,7 +1,11 @@
-// Reads [beginCursor, endCursor) of one shard with PullLogs in pages (end_cursor set), stopping at
-// the first of: the end cursor reached, a pull that scanned no groups, a next cursor equal to the
-// current one (the Java template's rules). Read throttling and transport errors are retried with
-// backoff. With SPL every page is yielded, an empty one too: its cursor is progress.
+// Reads [beginCursor, endCursor) of one shard with PullLogs in pages (end_cursor set) until the end
+// cursor. SLS answers an empty page (no groups scanned, cursor unchanged) only at the shard's end or
+// at end_cursor (../shared/spec/sls-protocol.md §5). At the range's begin that is the Java
+// template's empty trigger (the data under the range expired: TTL removes the oldest first), and
+// reading ends there. After pages were read it cannot be expiry: it is an error, or a handler that
+// returned there would report the rest of the range processed.
+// Read throttling and transport errors are retried with backoff. With SPL every page is yielded, an
+// empty one too: its cursor is progress.
 import type { LogClient, PullLogsResult } from '../client/index.js';
 import type { TriggerEvent } from './types.js';
 import { withRetry, type RetryOptions } from '../client/retry.js';
@@ -41,7 +45,7 @@ export interface Page {
 }
 
 /**
- * Yields each non-empty page; returns the cursor it stopped at. The next page is requested as soon
+ * Yields each non-empty page; returns the end cursor (the begin cursor for an empty trigger). The next page is requested as soon
  * as a page arrives, so the pull overlaps the caller's processing of the current one.
  */
 export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, string> {
@@ -62,7 +66,10 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
     pending = undefined;
     // through SPL an empty page still moves the cursor: only the counts before the query say the range ended
     const scanned = page.spl ? { groups: page.spl.rawGroups, bytes: page.spl.rawBytes } : { groups: page.count, bytes: page.rawSize };
-    if (scanned.groups === 0 || page.nextCursor === cursor) break;
+    if (scanned.groups === 0 || page.nextCursor === cursor) {
+      if (cursor === o.beginCursor) break;
+      throw stoppedShort(o, cursor, page);
+    }
     if (o.pageBytes && scanned.bytes > 0)
       count = Math.max(1, Math.min(o.batchSize, Math.round((scanned.groups * o.pageBytes) / scanned.bytes)));
     const at = cursor;
@@ -75,6 +82,14 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
     yield { cursor: at, result: page };
   }
   return cursor;
+}
+
+function stoppedShort(o: RangeReaderOptions, cursor: string, page: PullLogsResult): SlsTransportError {
+  return new SlsTransportError(
+    'BadResponse',
+    `PullLogs on shard ${o.shardId} of ${o.project}/${o.logstore} returned no log groups at cursor ${cursor} (next cursor ${page.nextCursor}) ` +
+      `before the range's end cursor ${o.endCursor}: the rest of the range could not be read (has its data expired?)`,
+  );
 }
 
 /** The range an event names, as readRange takes it. */

@@ -1,0 +1,108 @@
+// readRange must not end a range quietly: a page with no groups after pages were read means the rest
+// of the range was not read, and a handler that stopped there would report it all processed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogClient } from '../../src/client/index.js';
+import { encodeCursor, encodeLogGroupList } from '../../src/codec/index.js';
+import { SlsTransportError } from '../../src/errors/index.js';
+import { readRange } from '../../src/event/index.js';
+import { startRecorder } from '../helpers/recorder.js';
+
+const begin = encodeCursor(100n);
+const end = encodeCursor(105n);
+const creds = { accessKeyId: 'ak', accessKeySecret: 'sk' };
+const noRetry = { retries: 0, baseDelayMs: 0, maxDelayMs: 0 };
+
+/** A PullLogs server whose shard holds 2 groups from cursor 100, then answers empty pages (as if the rest were gone). */
+async function shortShard() {
+  const group = { logs: [{ time: 1700000000, contents: [{ key: 'k', value: 'v' }] }], logTags: [] };
+  return startRecorder((r) => {
+    const cursor = new URL(r.url, 'http://x').searchParams.get('cursor')!;
+    if (cursor === begin) {
+      const body = Buffer.from(encodeLogGroupList([group, group] as never));
+      return { headers: { 'x-log-count': '2', 'x-log-cursor': encodeCursor(102n), 'x-log-bodyrawsize': String(body.length) }, body };
+    }
+    return { headers: { 'x-log-count': '0', 'x-log-cursor': cursor, 'x-log-bodyrawsize': '0' } };
+  });
+}
+
+test('an empty page before the end cursor is an error naming where reading stopped, after the pages read so far', async () => {
+  const srv = await shortShard();
+  const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
+  try {
+    const pages = readRange({
+      client,
+      project: 'p',
+      logstore: 'ls',
+      shardId: 3,
+      beginCursor: begin,
+      endCursor: end,
+      batchSize: 100,
+      retry: noRetry,
+    });
+    const first = await pages.next();
+    assert.equal(first.done, false);
+    assert.equal(first.value && 'cursor' in first.value ? first.value.result.count : -1, 2);
+    await assert.rejects(pages.next(), (e: unknown) => {
+      assert.ok(e instanceof SlsTransportError);
+      assert.equal(e.code, 'BadResponse');
+      assert.equal(e.retriable, false);
+      assert.match(e.message, new RegExp(`shard 3 of p/ls returned no log groups at cursor ${encodeCursor(102n)}`));
+      assert.match(e.message, new RegExp(`end cursor ${end}`));
+      return true;
+    });
+    assert.equal(srv.requests.length, 2);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});
+
+test('a range that is read to its end cursor returns that cursor', async () => {
+  const srv = await shortShard();
+  const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
+  try {
+    const upTo = encodeCursor(102n);
+    const pages = readRange({
+      client,
+      project: 'p',
+      logstore: 'ls',
+      shardId: 3,
+      beginCursor: begin,
+      endCursor: upTo,
+      batchSize: 100,
+      retry: noRetry,
+    });
+    let groups = 0;
+    let next = await pages.next();
+    for (; !next.done; next = await pages.next()) groups += next.value.result.count;
+    assert.equal(groups, 2);
+    assert.equal(next.value, upTo);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});
+
+test('an empty first page is an empty trigger (the data under the range expired): no pages, the begin cursor', async () => {
+  const srv = await shortShard();
+  const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
+  try {
+    const from = encodeCursor(102n);
+    const pages = readRange({
+      client,
+      project: 'p',
+      logstore: 'ls',
+      shardId: 3,
+      beginCursor: from,
+      endCursor: end,
+      batchSize: 100,
+      retry: noRetry,
+    });
+    assert.deepEqual(await pages.next(), { done: true, value: from });
+    assert.equal(srv.requests.length, 1);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});

@@ -5,6 +5,8 @@ import type { Log, LogContent, LogGroup, LogTag } from './types.js';
 
 const FIELD_STRIDE = 3; // keyId, valueStart, valueEnd
 const NON_ASCII = /[^\x00-\x7f]/;
+const TEXT_CHUNK_BITS = 14;
+const TEXT_CHUNK = 1 << TEXT_CHUNK_BITS;
 
 function grow<T extends Int32Array | Float64Array>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
@@ -102,7 +104,8 @@ export class FastLogGroup {
   private readonly first: number;
   private readonly byteStart: number;
   private readonly byteEnd: number;
-  private text: string | undefined;
+  /** the group's bytes as latin1 text in TEXT_CHUNK pieces, made when a value in them is first read */
+  private text: string[] | undefined;
 
   constructor(table: FieldTable, layout: GroupLayout) {
     this.table = table;
@@ -159,11 +162,23 @@ export class FastLogGroup {
   }
 
   private slice(start: number, stop: number): string {
-    // One latin1 string per group (bytes map 1:1 to chars); a substring of it is O(1) in V8 and is
-    // the right answer whenever the value is ASCII, which the regex (native, compiled) tells.
-    const text = (this.text ??= this.table.buf.toString('latin1', this.byteStart, this.byteEnd));
-    const sub = text.substring(start - this.byteStart, stop - this.byteStart);
-    return NON_ASCII.test(sub) ? this.table.buf.toString('utf8', start, stop) : sub;
+    // Latin1 text of the group's bytes (bytes map 1:1 to chars) in pieces of TEXT_CHUNK; a substring
+    // of a piece is O(1) in V8 and is the right answer whenever the value is ASCII, which the regex
+    // (native, compiled) tells. Pieces, not one string per group: V8 makes a string of a whole
+    // group (~450 KB) at ~200 MB/s against ~5 GB/s for 16 KB ones (large-object space), which
+    // was the read path's largest cost (bench/readpath.ts, docs/benchmarks.md).
+    const piece = (start - this.byteStart) >>> TEXT_CHUNK_BITS;
+    const pieceStart = this.byteStart + piece * TEXT_CHUNK;
+    const buf = this.table.buf;
+    let sub: string;
+    if (stop - pieceStart <= TEXT_CHUNK) {
+      const pieces = (this.text ??= []);
+      const text = (pieces[piece] ??= buf.toString('latin1', pieceStart, Math.min(this.byteEnd, pieceStart + TEXT_CHUNK)));
+      sub = text.substring(start - pieceStart, stop - pieceStart);
+    } else {
+      sub = buf.toString('latin1', start, stop); // a value across two pieces
+    }
+    return NON_ASCII.test(sub) ? buf.toString('utf8', start, stop) : sub;
   }
 
   /** Materialises log `log` as a plain object. */

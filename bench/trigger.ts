@@ -3,7 +3,7 @@
 //     and function start - window close, real clock, in-process LogHub and function;
 //  B. the same in low-latency mode (pollIntervalMs 50);
 //  C. scheduler CPU per GetCursor check with 1000 idle shards (LogHub in a child process; manual clock),
-//     against a baseline in the same run: a bare keep-alive GET to the same server.
+//     against a baseline in the same run, a round after each tick: a bare keep-alive GET to the same server.
 // Usage: tsx bench/trigger.ts [--json] [--seconds 15] [--shards 1000] [--ticks 10] [--idle-only]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -101,8 +101,11 @@ async function latency(mode: Record<string, unknown>) {
   };
 }
 
-/** Client CPU of a bare keep-alive http.request GET to the same server, per request, issued as the scheduler issues its checks. */
-async function bareGetCpuUs(endpoint: string, requests: number): Promise<number> {
+/**
+ * A bare keep-alive http.request GET to the same server, issued as the scheduler issues its checks:
+ * `round(n)` sends n at once and returns the client CPU per request.
+ */
+function bareGet(endpoint: string) {
   const url = new URL(endpoint);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const one = () =>
@@ -123,16 +126,15 @@ async function bareGetCpuUs(endpoint: string, requests: number): Promise<number>
       r.on('error', reject);
       r.end();
     });
-  await Promise.all(Array.from({ length: 64 }, one)); // warm the sockets
-  let best = Infinity;
-  for (let round = 0; round < ticks; round++) {
-    const c0 = process.cpuUsage();
-    await Promise.all(Array.from({ length: requests }, one));
-    const c = process.cpuUsage(c0);
-    best = Math.min(best, (c.user + c.system) / requests);
-  }
-  agent.destroy();
-  return best;
+  return {
+    round: async (requests: number) => {
+      const c0 = process.cpuUsage();
+      await Promise.all(Array.from({ length: requests }, one));
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / requests;
+    },
+    close: () => agent.destroy(),
+  };
 }
 
 async function idleTicks() {
@@ -161,7 +163,12 @@ async function idleTicks() {
     scheduler.on('check', () => checks++);
     let best = { usPerCheck: Infinity, checks: 0, cpuMs: 0, wallMs: 0 };
     let emptyTicks = 0;
+    // the baseline round follows each tick, so both see the same moment of a shared, noisy machine
+    const bare = bareGet(endpoint);
+    await bare.round(64); // warm its sockets
+    let baselineUs = Infinity;
     for (let i = 0; i < ticks; i++) {
+      baselineUs = Math.min(baselineUs, await bare.round(shardCount));
       clock.advance(1000);
       checks = 0;
       const c0 = process.cpuUsage();
@@ -177,7 +184,7 @@ async function idleTicks() {
       const usPerCheck = (c.user + c.system) / checks;
       if (usPerCheck < best.usPerCheck) best = { usPerCheck, checks, cpuMs: (c.user + c.system) / 1000, wallMs };
     }
-    const baselineUs = await bareGetCpuUs(endpoint, shardCount);
+    bare.close();
     return { shards: shardCount, ...best, emptyTicks, held: scheduler.snapshot().length, baselineUs };
   } finally {
     client.close();

@@ -89,10 +89,13 @@ export class LogClient {
   }
 
   /** Sends any request built by requests/*.ts, with retries. */
-  async send<T>(req: SlsRequest<T>, o: CallOptions = {}): Promise<T> {
+  // Not async, and the attempt not async either: each would add a promise and microtask hops to
+  // every call, and the idle check (one GetCursor) is the scheduler's hot path (docs/benchmarks.md).
+  // withRetry awaits the attempt inside its try, so a synchronous throw is handled like a rejection.
+  send<T>(req: SlsRequest<T>, o: CallOptions = {}): Promise<T> {
     const deadline = o.deadline;
     return withRetry(
-      async (attempt) => {
+      (attempt) => {
         const timeoutMs = deadline === undefined ? undefined : deadline - Date.now();
         if (timeoutMs !== undefined && timeoutMs <= 0) {
           throw new DeadlineError(`${req.action}: no time left before the deadline (attempt ${attempt + 1})`);

@@ -120,15 +120,18 @@ function onSuccess(deps: ShardTaskContext, shard: ShardState, range: Range, shar
 }
 
 /** The readonly shard's last call with no data left: its checkpoint marks it drained. */
-async function finishIdle(deps: ShardTaskContext, shard: ShardState, readonly: boolean): Promise<void> {
-  if (readonly && !shard.finished) {
-    // The server counts a readonly shard as drained (and hands out its children) only once the
-    // group's checkpoint equals its end: commit it even when this shard never had data.
-    const at = shard.checkpoint!;
-    await commit(deps, shard, at);
-    shard.finished = true;
-    deps.emit('shardFinished', { shardId: shard.id, checkpoint: at });
-  }
+async function finishDrained(deps: ShardTaskContext, shard: ShardState): Promise<void> {
+  // The server counts a readonly shard as drained (and hands out its children) only once the
+  // group's checkpoint equals its end: commit it even when this shard never had data.
+  const at = shard.checkpoint!;
+  await commit(deps, shard, at);
+  shard.finished = true;
+  deps.emit('shardFinished', { shardId: shard.id, checkpoint: at });
+  finishIdle(deps, shard);
+}
+
+/** An idle check found nothing: synchronous, as it is the common case (docs/benchmarks.md). */
+function finishIdle(deps: ShardTaskContext, shard: ShardState): void {
   setOldest(deps, shard, undefined);
   shard.emptyPolls++;
   shard.nextDueMs = idleCheckMs(deps, shard);
@@ -252,12 +255,14 @@ export async function runShardTask(deps: ShardTaskContext, shard: ShardState, re
     shard.nextDueMs = next.waitUntilMs;
     return;
   }
-  await watchDataLoss(deps, shard, next.range);
+  const warning = watchDataLoss(deps, shard, next.range);
+  if (warning) await warning;
   // A range being retried may outlive its data (the function's pull then fails): time to loss at 0 is that event.
   if (next.range && shard.timeToLossSeconds! <= 0 && deps.config.onCheckpointExpired === 'skipToOldest' && (await skipExpired(deps, shard)))
     return;
   if (!next.range) {
-    await finishIdle(deps, shard, readonly);
+    if (readonly && !shard.finished) await finishDrained(deps, shard);
+    else finishIdle(deps, shard);
     return;
   }
   shard.range = next.range;
@@ -284,7 +289,7 @@ export async function runShardTask(deps: ShardTaskContext, shard: ShardState, re
 }
 
 /** Time to loss from the oldest unprocessed group; a warning (event and schedule-log record) when it crosses the threshold. */
-async function watchDataLoss(deps: ShardTaskContext, shard: ShardState, range: Range | undefined): Promise<void> {
+function watchDataLoss(deps: ShardTaskContext, shard: ShardState, range: Range | undefined): Promise<void> | undefined {
   const nowSeconds = Math.floor(deps.now() / 1000);
   const fired = checkDataLoss(shard, {
     shardId: shard.id,
@@ -294,8 +299,8 @@ async function watchDataLoss(deps: ShardTaskContext, shard: ShardState, range: R
     nowSeconds,
     emit: deps.emit,
   });
-  if (!fired) return;
-  await deps.scheduleLog.write(
+  if (!fired) return undefined; // no promise on the idle path
+  return deps.scheduleLog.write(
     shardRecord(deps, shard, TaskStatus.DataLossWarning, 'DataLossWarning', `unprocessed data expires in ${shard.timeToLossSeconds} s`),
   );
 }

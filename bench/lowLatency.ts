@@ -1,8 +1,9 @@
 // bench/lowLatency: low-latency mode at scale. 1000 idle shards polled every 50 ms by one scheduler
 // (LogHub in a child process, real clock), for --seconds each: without back-off, then with
 // idlePollIntervalMs. Reports the scheduler's CPU per second of wall time (cores), GetCursor checks
-// per second, and put -> function start for the first log on an idle shard (the price of back-off).
-// Usage: tsx bench/lowLatency.ts [--json] [--seconds 10] [--shards 1000] [--idle-poll 1000] [--samples 20]
+// per second, put -> function start for the first log on an idle shard (the price of back-off), and
+// put acknowledgement -> function start on shards that receive data (a log every 100 ms on --active shards).
+// Usage: tsx bench/lowLatency.ts [--json] [--seconds 10] [--shards 1000] [--idle-poll 1000] [--samples 20] [--active 10] [--active-rounds 30]
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -15,6 +16,8 @@ const seconds = numberFlag('seconds', 10);
 const shardCount = numberFlag('shards', 1000);
 const idlePoll = numberFlag('idle-poll', 1000);
 const samples = numberFlag('samples', 20);
+const activeCount = numberFlag('active', 10);
+const activeRounds = numberFlag('active-rounds', 30);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -81,12 +84,50 @@ async function run(endpoint: string, project: string, idlePollIntervalMs: number
     while (!started.has(id)) await sleep(5);
     firstLog.push(started.get(id)! - put);
   }
+  const active = await activeShards(client, project, started, idlePollIntervalMs ?? 0);
   await scheduler.stop();
   await running;
   client.close();
-  firstLog.sort((a, b) => a - b);
-  const q = (p: number) => firstLog[Math.min(firstLog.length - 1, Math.floor(p * firstLog.length))];
-  return { cores, checksPerSecond, firstLogP50: q(0.5), firstLogP99: q(0.99) };
+  const first = quantiles(firstLog);
+  return { cores, checksPerSecond, firstLogP50: first(0.5), firstLogP99: first(0.99), activeP50: active(0.5), activeP99: active(0.99) };
+}
+
+const quantiles = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+};
+
+/**
+ * Shards that receive data: `activeCount` shards get a log every 100 ms for `activeRounds` rounds;
+ * put acknowledgement -> function start of each (the other shards stay idle, backed off or not).
+ * Rounds in the first idle-poll interval + 500 ms are not counted: a shard's first log after a
+ * quiet spell is the first-log figure, not this one.
+ */
+async function activeShards(client: LogClient, project: string, started: Map<string, number>, idlePollMs: number) {
+  const latencies: number[] = [];
+  const acked = new Map<string, number>();
+  const warmRounds = Math.ceil((idlePollMs + 500) / 100);
+  for (let round = 0; round < warmRounds + activeRounds; round++) {
+    await Promise.all(
+      Array.from({ length: activeCount }, async (_, k) => {
+        const shard = (k * 101 + 7) % shardCount;
+        const id = `active-${round}-${k}`;
+        await client.putLogs({
+          project,
+          logstore: 'src',
+          hashKey: keyFor(shard, shardCount),
+          logGroup: { logs: [{ time: Math.floor(Date.now() / 1000), contents: [{ key: 'id', value: id }] }], logTags: [] },
+        });
+        if (round >= warmRounds) acked.set(id, Date.now());
+      }),
+    );
+    await sleep(100);
+  }
+  for (const [id, at] of acked) {
+    while (!started.has(id)) await sleep(5);
+    latencies.push(started.get(id)! - at);
+  }
+  return quantiles(latencies);
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hubChild.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -107,15 +148,19 @@ try {
       checksPerSecondNoBackoff: Math.round(fast.checksPerSecond),
       firstLogP50MsNoBackoff: fast.firstLogP50,
       firstLogP99MsNoBackoff: fast.firstLogP99,
+      activeP50MsNoBackoff: fast.activeP50,
+      activeP99MsNoBackoff: fast.activeP99,
       coresBackoff: f(backedOff.cores),
       checksPerSecondBackoff: Math.round(backedOff.checksPerSecond),
       firstLogP50MsBackoff: backedOff.firstLogP50,
       firstLogP99MsBackoff: backedOff.firstLogP99,
+      activeP50MsBackoff: backedOff.activeP50,
+      activeP99MsBackoff: backedOff.activeP99,
       pollsSaved: f(1 - backedOff.checksPerSecond / fast.checksPerSecond),
     },
     [
-      `${shardCount} idle shards, poll 50 ms: scheduler ${f(fast.cores)} cores, ${Math.round(fast.checksPerSecond)} checks/s; first log after idle p50 ${fast.firstLogP50} ms, p99 ${fast.firstLogP99} ms`,
-      `  with idlePollIntervalMs ${idlePoll}: ${f(backedOff.cores)} cores, ${Math.round(backedOff.checksPerSecond)} checks/s (${Math.round(100 * (1 - backedOff.checksPerSecond / fast.checksPerSecond))}% of polls saved); first log after idle p50 ${backedOff.firstLogP50} ms, p99 ${backedOff.firstLogP99} ms`,
+      `${shardCount} idle shards, poll 50 ms: scheduler ${f(fast.cores)} cores, ${Math.round(fast.checksPerSecond)} checks/s; first log after idle p50 ${fast.firstLogP50} ms, p99 ${fast.firstLogP99} ms; ${activeCount} active shards p50 ${fast.activeP50} ms, p99 ${fast.activeP99} ms`,
+      `  with idlePollIntervalMs ${idlePoll}: ${f(backedOff.cores)} cores, ${Math.round(backedOff.checksPerSecond)} checks/s (${Math.round(100 * (1 - backedOff.checksPerSecond / fast.checksPerSecond))}% of polls saved); first log after idle p50 ${backedOff.firstLogP50} ms, p99 ${backedOff.firstLogP99} ms; ${activeCount} active shards p50 ${backedOff.activeP50} ms, p99 ${backedOff.activeP99} ms`,
     ],
   );
 } finally {

@@ -40,23 +40,15 @@ function cursorText(cursor: string): string {
 
 /** Padded base64 -> latin1 text; undefined when not base64 at all, null when not the canonical spelling. */
 function base64Latin1(s: string): string | undefined | null {
-  const pad = s.charCodeAt(s.length - 1) !== 61 ? 0 : s.charCodeAt(s.length - 2) === 61 ? 2 : 1;
-  let text = '';
-  for (let i = 0; i < s.length; i += 4) {
-    const last = i + 4 === s.length;
-    const a = value(s, i);
-    const b = value(s, i + 1);
-    const c = last && pad === 2 ? 0 : value(s, i + 2);
-    const d = last && pad >= 1 ? 0 : value(s, i + 3);
-    if ((a | b | c | d) < 0) return undefined;
-    const bits = (a << 18) | (b << 12) | (c << 6) | d;
-    text += String.fromCharCode(bits >>> 16);
-    if (last && pad === 2) return (bits & 0xffff) === 0 ? text : null;
-    text += String.fromCharCode((bits >>> 8) & 0xff);
-    if (last && pad === 1) return (bits & 0xff) === 0 ? text : null;
-    text += String.fromCharCode(bits & 0xff);
-  }
-  return text;
+  const n = s.length;
+  const pad = s.charCodeAt(n - 1) !== 61 ? 0 : s.charCodeAt(n - 2) === 61 ? 2 : 1;
+  for (let i = 0; i < n - pad; i++) if (value(s, i) < 0) return undefined;
+  // Base64 ignores the unused low bits of the last character: require them zero, so no two
+  // cursor strings name the same position.
+  const lastValue = value(s, n - pad - 1);
+  if ((pad === 2 && (lastValue & 15) !== 0) || (pad === 1 && (lastValue & 3) !== 0)) return null;
+  // checked above, so Buffer's lenient decoder sees only canonical base64
+  return Buffer.from(s, 'base64').toString('latin1');
 }
 
 function value(s: string, i: number): number {

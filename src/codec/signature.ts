@@ -54,12 +54,19 @@ function canonicalHeadersV1(headers: HeaderMap, opts: V1Options): string {
   for (const n in headers) {
     if (!(n.startsWith('x-log-') || n.startsWith('x-acs-'))) continue;
     if ((n === 'x-log-date' && !opts.signXLogDate) || (opts.skipMetaHeaders && n.startsWith('x-log-meta-'))) continue;
-    names.push(n);
+    insertSorted(names, n);
   }
-  names.sort();
   let out = '';
   for (const n of names) out += `${n}:${String(headers[n]).trim()}\n`;
   return out;
+}
+
+/** Adds `name` to the sorted `names` in place (no Array.sort: it copies, and there are a handful). */
+function insertSorted(names: string[], name: string): void {
+  let i = names.length;
+  names.push(name);
+  for (; i > 0 && names[i - 1] > name; i--) names[i] = names[i - 1];
+  names[i] = name;
 }
 
 export function canonicalResourceV1(path: string, query: QueryPairs, sortPairStrings = false): string {
@@ -73,9 +80,14 @@ export function canonicalResourceV1(path: string, query: QueryPairs, sortPairStr
     const keys: string[] = [];
     for (const [k, v] of query) {
       let i = keys.length;
-      while (i > 0 && keys[i - 1] > k) i--;
-      keys.splice(i, 0, k);
-      pairs.splice(i, 0, `${k}=${v ?? ''}`);
+      keys.push(k);
+      pairs.push('');
+      for (; i > 0 && keys[i - 1] > k; i--) {
+        keys[i] = keys[i - 1];
+        pairs[i] = pairs[i - 1];
+      }
+      keys[i] = k;
+      pairs[i] = `${k}=${v ?? ''}`;
     }
   }
   let out = `${path}?${pairs[0]}`;

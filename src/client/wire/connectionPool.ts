@@ -193,7 +193,8 @@ class Connection {
     if (body && body.length > 0) {
       s.cork();
       s.write(p.exchange.head, 'latin1');
-      s.write(body);
+      // a large body on a slow link: the wait for the answer counts from when it has left
+      s.write(body, () => (this.dueAt = performance.now() + this.silentMs));
       s.uncork();
     } else {
       s.write(p.exchange.head, 'latin1');

@@ -267,3 +267,39 @@ test('idle kept-alive connections never hold a process open', async () => {
   assert.equal(out.trim(), 'c');
   await srv.close();
 });
+
+test('the timeout counts silence, not the whole answer; an idle socket is closed after idleSocketMs', async () => {
+  // The answer arrives 5 bytes every 40 ms: about 3 times the 400 ms timeout in all, never 400 ms silent.
+  let closedByClient!: () => void;
+  const socketClosed = new Promise<void>((r) => (closedByClient = r));
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      const answer = cursorAnswer('slow-but-steady');
+      let at = 0;
+      const timer = setInterval(() => {
+        socket.write(answer.slice(at, (at += 5)));
+        if (at >= answer.length) clearInterval(timer);
+      }, 40);
+      socket.once('close', () => clearInterval(timer));
+    });
+    socket.on('end', () => closedByClient());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  const c = new LogClient({ endpoint, credentials: creds, retry: noRetry, timeoutMs: 400, idleSocketMs: 50 });
+  let bound: NodeJS.Timeout | undefined;
+  try {
+    assert.equal(await getCursor(c), 'slow-but-steady');
+    // the idle timer closes it (nothing else would: close() comes after); bounded so a broken timer fails instead of hanging
+    const hang = new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error('idle socket never closed')), 20_000)));
+    await Promise.race([socketClosed, hang]);
+  } finally {
+    clearTimeout(bound);
+    c.close();
+    server.close();
+    for (const socket of sockets) socket.destroy();
+  }
+});

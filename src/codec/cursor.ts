@@ -22,8 +22,9 @@ export function encodeCursor(value: bigint): string {
 
 /**
  * The decimal text a cursor holds, checked: canonical base64 (padded, unused low bits zero, so no
- * two cursor strings name the same position) of a decimal int64 in its one spelling. Decoded by
- * hand: the scheduler compares cursors at every idle check (docs/benchmarks.md).
+ * two cursor strings name the same position) of a decimal int64 in its one spelling. Checked by
+ * hand, without a base64 round trip or a BigInt: the scheduler compares cursors at every idle
+ * check (docs/benchmarks.md).
  */
 function cursorText(cursor: string): string {
   const n = typeof cursor === 'string' ? cursor.length : 0;

@@ -65,7 +65,7 @@ export function decodeCursor(cursor: string): bigint {
 /** True when `cursor` is well formed (no throw). */
 export function isCursor(cursor: string): boolean {
   try {
-    decodeCursor(cursor);
+    cursorText(cursor);
     return true;
   } catch {
     return false;

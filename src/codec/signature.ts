@@ -54,44 +54,33 @@ function canonicalHeadersV1(headers: HeaderMap, opts: V1Options): string {
   for (const n in headers) {
     if (!(n.startsWith('x-log-') || n.startsWith('x-acs-'))) continue;
     if ((n === 'x-log-date' && !opts.signXLogDate) || (opts.skipMetaHeaders && n.startsWith('x-log-meta-'))) continue;
-    insertSorted(names, n);
+    insertSorted(names, n, (name) => name);
   }
   let out = '';
   for (const n of names) out += `${n}:${String(headers[n]).trim()}\n`;
   return out;
 }
 
-/** Adds `name` to the sorted `names` in place (no Array.sort: it copies, and there are a handful). */
-function insertSorted(names: string[], name: string): void {
-  let i = names.length;
-  names.push(name);
-  for (; i > 0 && names[i - 1] > name; i--) names[i] = names[i - 1];
-  names[i] = name;
+/**
+ * Adds `item` to `list`, kept sorted by `key`, after any equal keys (stable). No Array.sort: it
+ * copies, and a request has a handful of headers and parameters.
+ */
+function insertSorted<T>(list: T[], item: T, key: (t: T) => string): void {
+  const k = key(item);
+  let i = list.length;
+  list.push(item);
+  for (; i > 0 && key(list[i - 1]) > k; i--) list[i] = list[i - 1];
+  list[i] = item;
 }
 
 export function canonicalResourceV1(path: string, query: QueryPairs, sortPairStrings = false): string {
   if (query.length === 0) return path;
-  const pairs: string[] = [];
-  if (sortPairStrings) {
-    for (const [k, v] of query) pairs.push(`${k}=${v ?? ''}`);
-    pairs.sort();
-  } else {
-    // by key, stable (insertion sort: a request has a handful of parameters)
-    const keys: string[] = [];
-    for (const [k, v] of query) {
-      let i = keys.length;
-      keys.push(k);
-      pairs.push('');
-      for (; i > 0 && keys[i - 1] > k; i--) {
-        keys[i] = keys[i - 1];
-        pairs[i] = pairs[i - 1];
-      }
-      keys[i] = k;
-      pairs[i] = `${k}=${v ?? ''}`;
-    }
-  }
-  let out = `${path}?${pairs[0]}`;
-  for (let i = 1; i < pairs.length; i++) out += `&${pairs[i]}`;
+  // by the "k=v" string (what @alicloud/log does) or by key, stable
+  const sorted: (readonly [string, string | undefined])[] = [];
+  const pairText = (p: readonly [string, string | undefined]) => `${p[0]}=${p[1] ?? ''}`;
+  for (const pair of query) insertSorted(sorted, pair, sortPairStrings ? pairText : (p) => p[0]);
+  let out = `${path}?${pairText(sorted[0])}`;
+  for (let i = 1; i < sorted.length; i++) out += `&${pairText(sorted[i])}`;
   return out;
 }
 

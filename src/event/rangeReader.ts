@@ -45,8 +45,9 @@ export interface Page {
 }
 
 /**
- * Yields each non-empty page; returns the end cursor (the begin cursor for an empty trigger). The next page is requested as soon
- * as a page arrives, so the pull overlaps the caller's processing of the current one.
+ * Yields each non-empty page; returns the end cursor (the begin cursor for an empty trigger). The
+ * next page is requested as soon as a page arrives, so the pull overlaps the caller's processing of
+ * the current one.
  */
 export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, string> {
   const pull = (cursor: string, count: number) =>

@@ -1,6 +1,6 @@
 // The client's own HTTP/1.1 transport (src/client/wire/): the parser against every framing split at
 // any byte, and the connection pool against raw TCP servers that misbehave the way networks do.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -66,6 +66,14 @@ async function rawServer(answer: (req: RawRequest, socket: net.Socket) => void) 
 }
 
 const getCursor = (c: LogClient) => c.getCursor({ project: 'p', logstore: 'ls', shardId: 0, from: 'end' });
+
+/** Closes the client and the server when the test ends, passed or failed: a failed assertion leaves no handle open. */
+function closeAfter(t: TestContext, c: { close(): void }, srv: { close(): Promise<void> | void }): void {
+  t.after(() => {
+    c.close();
+    return srv.close();
+  });
+}
 
 /** One response in any of the framings the parser accepts, serialised. */
 const responseArb = fc.record({
@@ -147,7 +155,7 @@ test('parser: malformed answers are HttpProtocolError, a HEAD or 204 answer has 
   assert.equal(noContent?.keepAlive, false);
 });
 
-test('a chunked answer in pieces reaches the caller; the request line and headers are what SLS expects', async () => {
+test('a chunked answer in pieces reaches the caller; the request line and headers are what SLS expects', async (t) => {
   const heads: string[] = [];
   const srv = await rawServer((req, s) => {
     heads.push(req.head);
@@ -156,22 +164,22 @@ test('a chunked answer in pieces reaches the caller; the request line and header
     setImmediate(() => s.write(`${(body.length - 4).toString(16)}\r\n${body.slice(4)}\r\n0\r\n\r\n`));
   });
   const c = new LogClient({ endpoint: srv.endpoint, credentials: creds });
+  closeAfter(t, c, srv);
   assert.equal(await getCursor(c), 'MTUwMDAwMDAwMDAwMDAwMA==');
   const lines = heads[0].split('\r\n');
   assert.equal(lines[0], 'GET /logstores/ls/shards/0?type=cursor&from=end HTTP/1.1');
   assert.ok(lines.includes(`host: p.127.0.0.1:${srv.port}`));
   assert.ok(lines.some((l) => /^authorization: LOG ak:[A-Za-z0-9+/=]+$/.test(l)));
-  c.close();
-  await srv.close();
 });
 
-test('a kept-alive socket the server closed: a GET is sent again on a new one, a POST fails retriable', async () => {
+test('a kept-alive socket the server closed: a GET is sent again on a new one, a POST fails retriable', async (t) => {
   const srv = await rawServer((req, s) => {
     // the server drops a kept-alive connection as a request arrives: the 2nd GET, then the 2nd heartbeat
     if ((req.connection === 0 && req.index === 1) || (req.connection === 1 && req.index === 2)) return s.destroy();
     s.write(req.head.startsWith('GET') ? cursorAnswer('c1') : 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]');
   });
   const c = new LogClient({ endpoint: srv.endpoint, credentials: creds, retry: noRetry });
+  closeAfter(t, c, srv);
   assert.equal(await getCursor(c), 'c1');
   assert.equal(await getCursor(c), 'c1'); // second request: connection 0 dies, resent on connection 1
   assert.equal(srv.connections(), 2);
@@ -180,17 +188,16 @@ test('a kept-alive socket the server closed: a GET is sent again on a new one, a
   assert.ok(err instanceof SlsTransportError, String(err));
   assert.equal(err.code, 'ConnectionError');
   assert.equal(isRetriable(err), true);
-  c.close();
-  await srv.close();
 });
 
-test('no answer is a Timeout; an answer cut off mid-body a retriable ConnectionError; garbage a BadResponse', async () => {
+test('no answer is a Timeout; an answer cut off mid-body a retriable ConnectionError; garbage a BadResponse', async (t) => {
   const srv = await rawServer((req, s) => {
     if (req.head.includes('shards/1')) return; // silent
     if (req.head.includes('shards/2')) return void s.end('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\n{"cursor":');
     s.write('HTTP/1.1 OK\r\n\r\n');
   });
   const c = new LogClient({ endpoint: srv.endpoint, credentials: creds, retry: noRetry, timeoutMs: 300 });
+  closeAfter(t, c, srv);
   const at = (shardId: number) => c.getCursor({ project: 'p', logstore: 'ls', shardId, from: 'end' }).catch((e) => e);
   const [silent, cut, garbage] = await Promise.all([at(1), at(2), at(3)]);
   assert.equal(silent.code, 'Timeout');
@@ -199,33 +206,29 @@ test('no answer is a Timeout; an answer cut off mid-body a retriable ConnectionE
   assert.equal(isRetriable(cut), true);
   assert.equal(garbage.code, 'BadResponse');
   assert.equal(isRetriable(garbage), false);
-  c.close();
-  await srv.close();
 });
 
-test('at most maxSockets connections per host; every request beyond them waits and is answered', async () => {
+test('at most maxSockets connections per host; every request beyond them waits and is answered', async (t) => {
   const srv = await rawServer((_req, s) => {
     setImmediate(() => s.write(cursorAnswer('c')));
   });
   const c = new LogClient({ endpoint: srv.endpoint, credentials: creds, maxSockets: 3 });
+  closeAfter(t, c, srv);
   const answers = await Promise.all(Array.from({ length: 100 }, () => getCursor(c)));
   assert.deepEqual(new Set(answers), new Set(['c']));
   assert.equal(srv.connections(), 3);
-  c.close();
-  await srv.close();
 });
 
-test('a header value HTTP cannot carry is refused before anything is sent', async () => {
+test('a header value HTTP cannot carry is refused before anything is sent', async (t) => {
   const srv = await rawServer((_req, s) => s.write(cursorAnswer('c')));
   const c = new LogClient({ endpoint: srv.endpoint, credentials: creds });
+  closeAfter(t, c, srv);
   const err = await c.getCursor({ project: 'p\r\nx-evil: 1', logstore: 'ls', shardId: 0, from: 'end' }).catch((e) => e);
   assert.ok(err instanceof SlsArgumentError, String(err));
   assert.equal(srv.connections(), 0);
-  c.close();
-  await srv.close();
 });
 
-test('https: a private CA given as `ca` is trusted, and without it the certificate is refused', async () => {
+test('https: a private CA given as `ca` is trusted, and without it the certificate is refused', async (t) => {
   const server = https.createServer(
     { cert: fs.readFileSync(path.join(tlsDir, 'cert.pem')), key: fs.readFileSync(path.join(tlsDir, 'key.pem')) },
     (req, res) => {
@@ -235,23 +238,30 @@ test('https: a private CA given as `ca` is trusted, and without it the certifica
   );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as net.AddressInfo).port;
+  const clients: LogClient[] = [];
+  const closing = { close: () => clients.forEach((c) => c.close()) };
+  closeAfter(t, closing, {
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  });
   const ca = fs.readFileSync(path.join(tlsDir, 'cert.pem'));
   for (const host of ['127.0.0.1', 'localhost']) {
     const c = new LogClient({ endpoint: `https://${host}:${port}`, credentials: creds, ca });
+    clients.push(c);
     assert.equal(await getCursor(c), `via p.${host}:${port}`);
-    c.close();
   }
   const untrusting = new LogClient({ endpoint: `https://127.0.0.1:${port}`, credentials: creds, retry: noRetry });
+  clients.push(untrusting);
   const err = await getCursor(untrusting).catch((e) => e);
   assert.equal(err.code, 'ConnectionError');
   assert.match(err.message, /certificate/);
-  untrusting.close();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
 });
 
-test('idle kept-alive connections never hold a process open', async () => {
+test('idle kept-alive connections never hold a process open', async (t) => {
   const srv = await rawServer((_req, s) => s.write(cursorAnswer('c', 'keep-alive: timeout=600\r\n')));
+  t.after(() => srv.close());
   const script = `
     import { LogClient } from ${JSON.stringify(path.join(here, '..', '..', 'src', 'client', 'index.ts'))};
     const c = new LogClient({ endpoint: ${JSON.stringify(srv.endpoint)}, credentials: { accessKeyId: 'a', accessKeySecret: 's' }, idleSocketMs: 600000 });
@@ -265,10 +275,9 @@ test('idle kept-alive connections never hold a process open', async () => {
   assert.equal(signal, null, 'the child had to be killed: an idle socket held it open');
   assert.equal(code, 0);
   assert.equal(out.trim(), 'c');
-  await srv.close();
 });
 
-test('the timeout counts silence, not the whole answer; an idle socket is closed after idleSocketMs', async () => {
+test('the timeout counts silence, not the whole answer; an idle socket is closed after idleSocketMs', async (t) => {
   // The answer arrives 5 bytes every 40 ms: about 3 times the 400 ms timeout in all, never 400 ms silent.
   let closedByClient!: () => void;
   const socketClosed = new Promise<void>((r) => (closedByClient = r));
@@ -291,15 +300,15 @@ test('the timeout counts silence, not the whole answer; an idle socket is closed
   const endpoint = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   const c = new LogClient({ endpoint, credentials: creds, retry: noRetry, timeoutMs: 400, idleSocketMs: 50 });
   let bound: NodeJS.Timeout | undefined;
-  try {
-    assert.equal(await getCursor(c), 'slow-but-steady');
-    // the idle timer closes it (nothing else would: close() comes after); bounded so a broken timer fails instead of hanging
-    const hang = new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error('idle socket never closed')), 20_000)));
-    await Promise.race([socketClosed, hang]);
-  } finally {
-    clearTimeout(bound);
-    c.close();
-    server.close();
-    for (const socket of sockets) socket.destroy();
-  }
+  closeAfter(t, c, {
+    close: () => {
+      clearTimeout(bound);
+      server.close();
+      for (const socket of sockets) socket.destroy();
+    },
+  });
+  assert.equal(await getCursor(c), 'slow-but-steady');
+  // the idle timer closes it (nothing else would: close() comes after); bounded so a broken timer fails instead of hanging
+  const hang = new Promise<never>((_, reject) => (bound = setTimeout(() => reject(new Error('idle socket never closed')), 20_000)));
+  await Promise.race([socketClosed, hang]);
 });

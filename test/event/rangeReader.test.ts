@@ -1,6 +1,6 @@
 // readRange must not end a range quietly: a page with no groups after pages were read means the rest
 // of the range was not read, and a handler that stopped there would report it all processed.
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogClient } from '../../src/client/index.js';
 import { encodeCursor, encodeLogGroupList } from '../../src/codec/index.js';
@@ -26,83 +26,56 @@ async function shortShard() {
   });
 }
 
-test('an empty page before the end cursor is an error naming where reading stopped, after the pages read so far', async () => {
+/** readRange over [from, to) of shard 3 against shortShard(); both are closed when the test ends, passed or not. */
+async function readShort(t: TestContext, from: string, to: string) {
   const srv = await shortShard();
   const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
-  try {
-    const pages = readRange({
-      client,
-      project: 'p',
-      logstore: 'ls',
-      shardId: 3,
-      beginCursor: begin,
-      endCursor: end,
-      batchSize: 100,
-      retry: noRetry,
-    });
-    const first = await pages.next();
-    assert.equal(first.done, false);
-    assert.equal(first.value && 'cursor' in first.value ? first.value.result.count : -1, 2);
-    await assert.rejects(pages.next(), (e: unknown) => {
-      assert.ok(e instanceof SlsTransportError);
-      assert.equal(e.code, 'BadResponse');
-      assert.equal(e.retriable, false);
-      assert.match(e.message, new RegExp(`shard 3 of p/ls returned no log groups at cursor ${encodeCursor(102n)}`));
-      assert.match(e.message, new RegExp(`end cursor ${end}`));
-      return true;
-    });
-    assert.equal(srv.requests.length, 2);
-  } finally {
+  t.after(() => {
     client.close();
-    await srv.close();
-  }
+    return srv.close();
+  });
+  const pages = readRange({
+    client,
+    project: 'p',
+    logstore: 'ls',
+    shardId: 3,
+    beginCursor: from,
+    endCursor: to,
+    batchSize: 100,
+    retry: noRetry,
+  });
+  return { pages, requests: srv.requests };
+}
+
+test('an empty page before the end cursor is an error naming where reading stopped, after the pages read so far', async (t) => {
+  const { pages, requests } = await readShort(t, begin, end);
+  const first = await pages.next();
+  assert.equal(first.done, false);
+  assert.equal(first.value && 'cursor' in first.value ? first.value.result.count : -1, 2);
+  await assert.rejects(pages.next(), (e: unknown) => {
+    assert.ok(e instanceof SlsTransportError);
+    assert.equal(e.code, 'BadResponse');
+    assert.equal(e.retriable, false);
+    assert.match(e.message, new RegExp(`shard 3 of p/ls returned no log groups at cursor ${encodeCursor(102n)}`));
+    assert.match(e.message, new RegExp(`end cursor ${end}`));
+    return true;
+  });
+  assert.equal(requests.length, 2);
 });
 
-test('a range that is read to its end cursor returns that cursor', async () => {
-  const srv = await shortShard();
-  const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
-  try {
-    const upTo = encodeCursor(102n);
-    const pages = readRange({
-      client,
-      project: 'p',
-      logstore: 'ls',
-      shardId: 3,
-      beginCursor: begin,
-      endCursor: upTo,
-      batchSize: 100,
-      retry: noRetry,
-    });
-    let groups = 0;
-    let next = await pages.next();
-    for (; !next.done; next = await pages.next()) groups += next.value.result.count;
-    assert.equal(groups, 2);
-    assert.equal(next.value, upTo);
-  } finally {
-    client.close();
-    await srv.close();
-  }
+test('a range that is read to its end cursor returns that cursor', async (t) => {
+  const upTo = encodeCursor(102n);
+  const { pages } = await readShort(t, begin, upTo);
+  let groups = 0;
+  let next = await pages.next();
+  for (; !next.done; next = await pages.next()) groups += next.value.result.count;
+  assert.equal(groups, 2);
+  assert.equal(next.value, upTo);
 });
 
-test('an empty first page is an empty trigger (the data under the range expired): no pages, the begin cursor', async () => {
-  const srv = await shortShard();
-  const client = new LogClient({ endpoint: `http://127.0.0.1:${srv.port}`, credentials: creds, retry: noRetry });
-  try {
-    const from = encodeCursor(102n);
-    const pages = readRange({
-      client,
-      project: 'p',
-      logstore: 'ls',
-      shardId: 3,
-      beginCursor: from,
-      endCursor: end,
-      batchSize: 100,
-      retry: noRetry,
-    });
-    assert.deepEqual(await pages.next(), { done: true, value: from });
-    assert.equal(srv.requests.length, 1);
-  } finally {
-    client.close();
-    await srv.close();
-  }
+test('an empty first page is an empty trigger (the data under the range expired): no pages, the begin cursor', async (t) => {
+  const from = encodeCursor(102n);
+  const { pages, requests } = await readShort(t, from, end);
+  assert.deepEqual(await pages.next(), { done: true, value: from });
+  assert.equal(requests.length, 1);
 });

@@ -142,3 +142,36 @@ test('low-latency idle back-off: each empty check doubles the interval up to idl
     await job.close();
   }
 });
+
+test('ticks reuse a shard list for shardListMaxAgeMs; a due heartbeat lists again at once', async () => {
+  const calls: string[] = [];
+  const job = await startJob({
+    shards: 2,
+    config: { pollIntervalMs: 50 },
+    schedulerFault: (method) => void (method === 'listShards' || method === 'heartbeat' ? calls.push(method) : undefined),
+  });
+  try {
+    const t0 = job.clock.now();
+    await tickAt(job, t0);
+    assert.deepEqual(calls, ['listShards', 'heartbeat', 'listShards'], 'setup checks the logstore, then the first tick');
+    calls.length = 0;
+    for (const ms of [50, 500, 999]) await tickAt(job, t0 + ms);
+    assert.deepEqual(calls, [], 'polls within 1000 ms reuse the list');
+    await tickAt(job, t0 + 1000);
+    assert.deepEqual(calls, ['listShards'], 'a list 1000 ms old is read again');
+    // a split between lists: the heartbeat (due at 5 s) hands out the children and lists at once
+    await job.t.client.splitShard({ project: job.project, logstore: 'source', shardId: 0, splitKey: '40000000000000000000000000000000' });
+    await job.put(['child'], '10000000000000000000000000000000');
+    calls.length = 0;
+    job.clock.ms = t0 + 1050;
+    await job.runUntil(() => job.seen.length >= 1, job.scheduler, 50, 200);
+    assert.deepEqual(
+      job.seen.map((s) => [s.shardId, s.id]),
+      [[2, 'child']],
+    );
+    // ticks every 50 ms from 1050 to 5000 ms: lists at 2000, 3000 and 4000, then with the heartbeat
+    assert.deepEqual(calls, ['listShards', 'listShards', 'listShards', 'heartbeat', 'listShards']);
+  } finally {
+    await job.close();
+  }
+});

@@ -45,6 +45,8 @@ export interface SchedulerOptions {
   readonly retryMaxMs?: number;
   /** least time between two ticks of run() (default 100 ms) */
   readonly minTickMs?: number;
+  /** how long ticks reuse a ListShards answer (default 1000 ms; 0 lists at every tick) */
+  readonly shardListMaxAgeMs?: number;
 }
 
 function processLogFor(opts: SchedulerOptions, onError: (e: unknown) => void): ProcessLog | undefined {
@@ -62,7 +64,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly inFlight = new Map<number, Promise<void>>();
   private assigned: number[] = [];
   private lastHeartbeatMs = -Infinity;
-  /** when a tick last went through (SLS answered its ListShards) */
+  private listed?: { readonly atMs: number; readonly shards: Map<number, ShardInfo> };
+  /** when a tick last went through (SLS answered its ListShards, at most shardListMaxAgeMs before) */
   private lastTickOkMs = -Infinity;
   private stopping = false;
   private readonly waitingReported = { key: '' };
@@ -157,10 +160,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async tick(): Promise<void> {
     if (!this.ready) await this.setup();
-    if (this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000) await this.heartbeat();
-    const shards = new Map<number, ShardInfo>(
-      (await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore })).map((s) => [s.shardID, s]),
-    );
+    const heartbeatDue = this.clock.now() - this.lastHeartbeatMs >= this.cfg.heartbeatIntervalSeconds * 1000;
+    if (heartbeatDue) await this.heartbeat();
+    const shards = await this.currentShards(heartbeatDue);
     this.emit('poll', { assigned: [...this.assigned], shards: shards.size, inFlight: this.inFlight.size });
     const writable = [...shards.values()].filter((s) => s.status !== 'readonly').map((s) => s.shardID); // a drained parent is never handed out
     await reportWaiting(this.deps, writable, this.assigned, this.waitingReported);
@@ -172,6 +174,22 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       this.inFlight.set(id, this.runTask(s, shards.get(id)!.status === 'readonly'));
     }
     this.lastTickOkMs = this.clock.now();
+  }
+
+  /**
+   * The logstore's shards: the last list while it is younger than shardListMaxAgeMs, unless a
+   * heartbeat just ran or a held shard is missing from it (a split or merge made it). A stale list
+   * only delays noticing that a shard turned read-only, which a task learns at the next list.
+   */
+  private async currentShards(heartbeatRan: boolean): Promise<Map<number, ShardInfo>> {
+    const now = this.clock.now();
+    const kept = this.listed;
+    const maxAgeMs = this.options.shardListMaxAgeMs ?? SCHEDULER_DEFAULTS.shardListMaxAgeMs;
+    if (!heartbeatRan && kept && now - kept.atMs < maxAgeMs && this.assigned.every((id) => kept.shards.has(id))) return kept.shards;
+    const list = await this.options.client.listShards({ project: this.cfg.project, logstore: this.cfg.logstore });
+    const shards = new Map<number, ShardInfo>(list.map((s) => [s.shardID, s]));
+    this.listed = { atMs: now, shards };
+    return shards;
   }
 
   /** What the readiness probe reads (ops/health.ts readinessOf). */

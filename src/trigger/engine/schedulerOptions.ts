@@ -14,6 +14,11 @@ export const SCHEDULER_DEFAULTS = {
   retryMaxMs: 30_000,
   /** the shortest sleep between ticks: 100 ms, or the low-latency poll interval if shorter */
   minTickMs: 100,
+  /**
+   * how long a tick may reuse the last ListShards answer (low-latency ticks come every
+   * pollIntervalMs: listing each time is 20 calls a second per job against the project's quota)
+   */
+  shardListMaxAgeMs: 1000,
 } as const;
 const nonNegative = { type: 'number', minimum: 0 };
 
@@ -47,6 +52,7 @@ export const checkSchedulerOptions = compile<unknown>(
       retryBaseMs: nonNegative,
       retryMaxMs: nonNegative,
       minTickMs: nonNegative,
+      shardListMaxAgeMs: nonNegative,
     },
   },
   'Scheduler options',

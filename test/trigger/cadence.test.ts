@@ -175,3 +175,48 @@ test('ticks reuse a shard list for shardListMaxAgeMs; a due heartbeat lists agai
     await job.close();
   }
 });
+
+test('run(): low-latency polls go start to start, and checks that end wake the loop no sooner than minTickMs after the last tick', async () => {
+  const job = await startJob({ shards: 3, config: { pollIntervalMs: 50 } });
+  // the manual clock's sleep, held until the test moves the clock (a wake ends it early, as the real one)
+  const sleeps: Array<{ ms: number; atMs: number; woken: boolean }> = [];
+  let release = () => undefined as void;
+  job.clock.sleep = (ms: number, wake?: Promise<void>) =>
+    new Promise<void>((resolve) => {
+      const entry = { ms, atMs: job.clock.now(), woken: false };
+      sleeps.push(entry);
+      release = resolve;
+      void wake?.then(() => {
+        entry.woken = true;
+        resolve();
+      });
+    });
+  const checks: number[] = [];
+  let ticks = 0;
+  const t0 = job.clock.now();
+  job.scheduler.on('check', (e) => {
+    checks.push(e.shardId);
+    if (checks.length <= 3) job.clock.advance(5); // each first check takes 5 ms of the clock
+  });
+  job.scheduler.on('poll', () => ticks++);
+  const settle = async (done: () => boolean) => {
+    for (let i = 0; i < 10_000 && !done(); i++) await new Promise((r) => setImmediate(r));
+    assert.ok(done(), 'the scheduler got there');
+  };
+  const running = job.scheduler.run();
+  try {
+    await settle(() => checks.length === 3 && sleeps.length === 2);
+    assert.equal(ticks, 1);
+    assert.equal(sleeps[0].woken, true, 'a check due before the planned wake ended the sleep');
+    assert.equal(sleeps[1].atMs + sleeps[1].ms, t0 + 50, 'then the loop waits out minTickMs (the poll interval) from the tick');
+    job.clock.ms = t0 + 50;
+    release();
+    await settle(() => checks.length === 6);
+    assert.equal(ticks, 2, 'one tick checks all three again 50 ms after their last checks began (not after they ended)');
+  } finally {
+    await job.scheduler.stop();
+    release();
+    await running;
+    await job.close();
+  }
+});

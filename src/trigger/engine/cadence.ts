@@ -3,7 +3,7 @@
 // read at its close plus windowGraceMs, and an idle shard is checked on whole-second boundaries
 // one interval apart, so new data is always seen before its window closes. Behind, the next
 // (already closed) window follows at FC's catch-up pace, never slower than one window per
-// interval, or at once with drainBacklog. Low-latency mode checks every pollIntervalMs; with
+// interval, or at once with drainBacklog. Low-latency mode checks every pollIntervalMs (start to start); with
 // idlePollIntervalMs an idle shard's interval doubles after each empty check up to that bound, and
 // snaps back to pollIntervalMs once a check finds data.
 import type { ShardState, ShardTaskContext } from '../task/shardState.js';
@@ -17,10 +17,13 @@ export function windowCloseMs(deps: ShardTaskContext, beginTime: number): number
  * The next check of a shard with nothing new. Data arriving after now is received in second
  * floor(now) or later, so a check at (floor(now) + interval) s + grace comes no later than its window's close.
  */
-export function idleCheckMs(deps: ShardTaskContext, shard: Pick<ShardState, 'emptyPolls'>): number {
+export function idleCheckMs(deps: ShardTaskContext, shard: Pick<ShardState, 'emptyPolls' | 'checkStartedMs'>): number {
   const now = deps.now();
   const ll = deps.config.lowLatency;
-  if (ll) return now + Math.min(ll.idlePollIntervalMs, ll.pollIntervalMs * 2 ** Math.min(shard.emptyPolls, 30));
+  // start to start, as a timer: a tick starts every shard due at once, and a poll that waited for
+  // its check to end missed the next tick and ran at twice the interval
+  if (ll)
+    return Math.max(now, shard.checkStartedMs + Math.min(ll.idlePollIntervalMs, ll.pollIntervalMs * 2 ** Math.min(shard.emptyPolls, 30)));
   return (Math.floor(now / 1000) + deps.config.triggerInterval) * 1000 + deps.config.windowGraceMs;
 }
 

@@ -22,7 +22,7 @@ export const realClock: Clock = {
 export class ManualClock implements Clock {
   constructor(public ms = Date.UTC(2026, 10, 24, 8, 0, 0)) {}
   now = (): number => this.ms;
-  sleep = async (): Promise<void> => undefined;
+  sleep: Clock['sleep'] = async () => undefined;
   advance(ms: number): void {
     this.ms += ms;
   }

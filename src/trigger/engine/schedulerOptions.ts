@@ -1,6 +1,33 @@
 // The Scheduler's option bag, checked at construction (additionalProperties: false), so a misspelt
 // option fails at start-up naming itself instead of being ignored.
+import type { CredentialsInput, LogClient } from '../../client/index.js';
 import { compile } from '../../validate/schema.js';
+import type { JobConfig } from '../job/config.js';
+import type { Invoker } from '../invokers/types.js';
+import type { Clock } from './clock.js';
+
+export interface SchedulerOptions {
+  readonly config: JobConfig;
+  /** client for the source project (and the log/dead-letter logstores) */
+  readonly client: LogClient;
+  readonly invoker: Invoker;
+  /** credentials put in the function's context (default: the config's) */
+  readonly functionCredentials?: CredentialsInput;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+  /** this instance's name in the consumer group (default host-pid-random) */
+  readonly consumerName?: string;
+  /** schedule-log JSON lines (default stdout; null = none) */
+  readonly scheduleSink?: ((line: string) => void) | null;
+  readonly catchUpThresholdSeconds?: number;
+  readonly catchUpIntervalMs?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** least time between two ticks of run() (default 100 ms) */
+  readonly minTickMs?: number;
+  /** how long ticks reuse a ListShards answer (default 1000 ms; 0 lists at every tick) */
+  readonly shardListMaxAgeMs?: number;
+}
 
 const anything = {};
 

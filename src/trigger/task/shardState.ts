@@ -53,6 +53,8 @@ export interface ShardState extends DataLossState {
   dataSeenMs?: number;
   /** low-latency mode: checks in a row that found nothing (the poll interval backs off with them) */
   emptyPolls: number;
+  /** when the last check for new data began (low-latency polls run start to start) */
+  checkStartedMs: number;
   /** set when a fault no retry can mend stopped the shard (see ShardErrorEvent) */
   parked?: { code: string; message: string; sinceMs: number };
 }
@@ -73,6 +75,7 @@ export function newShardState(id: number, checkpoint: string, nowMs: number): Sh
     pending: [],
     failures: 0,
     emptyPolls: 0,
+    checkStartedMs: nowMs,
     lossWarned: false,
   };
 }

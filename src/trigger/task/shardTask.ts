@@ -246,6 +246,7 @@ export async function runShardTask(deps: ShardTaskContext, shard: ShardState, re
     await runOwedWrites(shard);
     return;
   }
+  shard.checkStartedMs = deps.now();
   const next = await nextRange(deps, shard);
   deps.emit('check', { shardId: shard.id, found: next.range !== undefined || next.waitUntilMs !== undefined });
   // Lag is refreshed at every check, whatever comes of it (a failing range keeps its begin).

@@ -176,9 +176,8 @@ test('ticks reuse a shard list for shardListMaxAgeMs; a due heartbeat lists agai
   }
 });
 
-test('run(): low-latency polls go start to start, and checks that end wake the loop no sooner than minTickMs after the last tick', async () => {
-  const job = await startJob({ shards: 3, config: { pollIntervalMs: 50 } });
-  // the manual clock's sleep, held until the test moves the clock (a wake ends it early, as the real one)
+/** The manual clock's sleep, held until the test releases it (a wake ends it early, as the real one's does). */
+function holdSleeps(job: Job) {
   const sleeps: Array<{ ms: number; atMs: number; woken: boolean }> = [];
   let release = () => undefined as void;
   job.clock.sleep = (ms: number, wake?: Promise<void>) =>
@@ -191,6 +190,18 @@ test('run(): low-latency polls go start to start, and checks that end wake the l
         resolve();
       });
     });
+  return { sleeps, release: () => release() };
+}
+
+/** Lets the scheduler's I/O and promises run until `done()` (bounded, so a broken scheduler fails instead of hanging). */
+async function settle(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !done(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(done(), 'the scheduler got there');
+}
+
+test('run(): low-latency polls go start to start; a check that ends moves the wake to when its shard is due', async () => {
+  const job = await startJob({ shards: 3, config: { pollIntervalMs: 50 } });
+  const { sleeps, release } = holdSleeps(job);
   const checks: number[] = [];
   let ticks = 0;
   const t0 = job.clock.now();
@@ -199,20 +210,41 @@ test('run(): low-latency polls go start to start, and checks that end wake the l
     if (checks.length <= 3) job.clock.advance(5); // each first check takes 5 ms of the clock
   });
   job.scheduler.on('poll', () => ticks++);
-  const settle = async (done: () => boolean) => {
-    for (let i = 0; i < 10_000 && !done(); i++) await new Promise((r) => setImmediate(r));
-    assert.ok(done(), 'the scheduler got there');
-  };
   const running = job.scheduler.run();
   try {
     await settle(() => checks.length === 3 && sleeps.length === 2);
     assert.equal(ticks, 1);
-    assert.equal(sleeps[0].woken, true, 'a check due before the planned wake ended the sleep');
-    assert.equal(sleeps[1].atMs + sleeps[1].ms, t0 + 50, 'then the loop waits out minTickMs (the poll interval) from the tick');
+    assert.equal(sleeps[0].woken, true, 'the first check to end was due before the planned wake (one interval)');
+    assert.equal(sleeps[1].atMs + sleeps[1].ms, t0 + 50, 'the loop then sleeps until 50 ms after the checks began, not after they ended');
     job.clock.ms = t0 + 50;
     release();
     await settle(() => checks.length === 6);
-    assert.equal(ticks, 2, 'one tick checks all three again 50 ms after their last checks began (not after they ended)');
+    assert.equal(ticks, 2, 'one tick checks all three again');
+  } finally {
+    await job.scheduler.stop();
+    release();
+    await running;
+    await job.close();
+  }
+});
+
+test('run(): a shard due at once (more data than one batch) waits for a tick minTickMs after the last began, not one of its own', async () => {
+  const job = await startJob({ shards: 1, config: { pollIntervalMs: 50, maxBatchGroups: 1 } });
+  await job.put(['a']);
+  await job.put(['b']);
+  const { sleeps, release } = holdSleeps(job);
+  const t0 = job.clock.now();
+  const running = job.scheduler.run();
+  try {
+    await settle(() => job.seen.length === 1 && sleeps.length > 0 && sleeps.at(-1)!.atMs + sleeps.at(-1)!.ms === t0 + 50);
+    assert.deepEqual(
+      job.seen.map((x) => x.id),
+      ['a'],
+      'the second group waits for the next tick',
+    );
+    job.clock.ms = t0 + 50;
+    release();
+    await settle(() => job.seen.length === 2);
   } finally {
     await job.scheduler.stop();
     release();

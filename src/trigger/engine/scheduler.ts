@@ -45,6 +45,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private wakeSignal: Promise<void> = Promise.resolve();
   /** when run() sleeps until; -Infinity while a tick runs (its end plans the next wake itself) */
   private plannedWakeMs = -Infinity;
+  private lastTickStartMs = -Infinity;
+  /** the least time between ticks for shards that are due at once */
+  private readonly minTickMs: number;
 
   constructor(opts: SchedulerOptions) {
     super();
@@ -53,6 +56,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.clock = opts.clock ?? realClock;
     const maxAgeMs = opts.shardListMaxAgeMs ?? SCHEDULER_DEFAULTS.shardListMaxAgeMs;
     this.shardList = new ShardList(opts.client, opts.config, this.clock, maxAgeMs);
+    this.minTickMs = opts.minTickMs ?? Math.min(SCHEDULER_DEFAULTS.minTickMs, opts.config.lowLatency?.pollIntervalMs ?? Infinity);
     this.consumer = opts.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     // EventEmitter's generic signature cannot follow K through a spread; the EmitFn type checks callers.
     this.deps = taskContextFor(opts, this.consumer, this.clock, (event, ...args) =>
@@ -150,9 +154,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       await this.onTaskError(s, e);
     } finally {
       this.inFlight.delete(s.id);
-      // Wake run() only if this shard is due before it would wake anyway: an idle check's next
-      // poll usually is not, and at 1000 shards a tick per finished check was 7,600 ticks a second.
-      if (s.nextDueMs < this.plannedWakeMs) this.wake();
+      // Moves run()'s wake only if this shard is due before it: at 1000 shards a tick per finished
+      // check was 7,600 ticks a second.
+      const at = s.parked ? Infinity : this.tickTimeFor(s.nextDueMs);
+      if (at < this.plannedWakeMs) {
+        this.plannedWakeMs = at;
+        this.wake();
+      }
     }
   }
 
@@ -243,9 +251,31 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
    */
   async run(): Promise<void> {
     this.running = true;
-    const minTick = this.options.minTickMs ?? Math.min(SCHEDULER_DEFAULTS.minTickMs, this.cfg.lowLatency?.pollIntervalMs ?? Infinity);
     let failures = 0;
     while (this.running) {
+      this.lastTickStartMs = this.clock.now();
+      try {
+        await this.tick();
+        failures = 0;
+      } catch (e) {
+        failures++;
+        this.emit('warning', { message: `tick failed (${failures} in a row): ${(e as Error).message}` });
+        // one process polling: no herd to spread, so the plain exponential step (no jitter)
+        await this.clock.sleep(
+          backoffCeiling(failures, { baseDelayMs: this.deps.timing.retryBaseMs, maxDelayMs: this.cfg.triggerInterval * 1000 }),
+        );
+        continue;
+      }
+      await this.sleepUntilDue();
+    }
+  }
+
+  /** Sleeps until the next shard is due; a task that ends due sooner moves the wake (runTask). */
+  private async sleepUntilDue(): Promise<void> {
+    this.plannedWakeMs = this.tickTimeFor(this.nextWakeMs());
+    while (this.running) {
+      const leftMs = this.plannedWakeMs - this.clock.now();
+      if (leftMs <= 0) break;
       let woken = false;
       this.wakeSignal = new Promise<void>((resolve) => {
         this.wake = () => {
@@ -253,27 +283,19 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
           resolve();
         };
       });
-      const tickStartedMs = this.clock.now();
-      let wait: number;
-      try {
-        await this.tick();
-        failures = 0;
-        wait = Math.max(minTick, this.nextWakeMs() - this.clock.now());
-      } catch (e) {
-        failures++;
-        this.emit('warning', { message: `tick failed (${failures} in a row): ${(e as Error).message}` });
-        // one process polling: no herd to spread, so the plain exponential step (no jitter)
-        wait = backoffCeiling(failures, { baseDelayMs: this.deps.timing.retryBaseMs, maxDelayMs: this.cfg.triggerInterval * 1000 });
-      }
-      if (!this.running) break;
-      if (failures === 0) this.plannedWakeMs = this.clock.now() + wait;
-      await this.clock.sleep(wait, failures > 0 ? undefined : this.wakeSignal);
-      this.plannedWakeMs = -Infinity;
-      // Woken early by a shard due at once, still minTick after the last tick began: when checks
-      // take longer than the poll interval, each one ending would otherwise start a tick over all shards.
-      const early = tickStartedMs + minTick - this.clock.now();
-      if (woken && this.running && early > 0) await this.clock.sleep(early); // at most minTick: stop() does not wait for run()
+      await this.clock.sleep(leftMs, this.wakeSignal);
+      if (!woken) break; // the timer: due now (a manual clock's sleep ends at once and is not slept again)
     }
+    this.plannedWakeMs = -Infinity; // while a tick runs, its end plans the next wake
+  }
+
+  /**
+   * When a tick for a shard due at `dueMs` starts: then, or for a shard already due, minTickMs
+   * after the last tick began. Each tick passes over every held shard, so shards due at once (checks
+   * slower than the poll interval, catch-up) share a tick instead of starting one each.
+   */
+  private tickTimeFor(dueMs: number): number {
+    return dueMs > this.clock.now() ? dueMs : this.lastTickStartMs + this.minTickMs;
   }
 
   /**

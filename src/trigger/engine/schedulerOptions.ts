@@ -23,7 +23,7 @@ export interface SchedulerOptions {
   readonly catchUpIntervalMs?: number;
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
-  /** least time between two ticks of run() (default 100 ms) */
+  /** least time from one tick of run() to the next for shards due at once (default 100 ms) */
   readonly minTickMs?: number;
   /** how long ticks reuse a ListShards answer (default 1000 ms; 0 lists at every tick) */
   readonly shardListMaxAgeMs?: number;
@@ -39,7 +39,7 @@ export const SCHEDULER_DEFAULTS = {
   /** first retry delay of a failed task; doubles up to retryMaxMs */
   retryBaseMs: 1000,
   retryMaxMs: 30_000,
-  /** the shortest sleep between ticks: 100 ms, or the low-latency poll interval if shorter */
+  /** ticks come when a shard is due; shards due at once share one at least this long after the last began (100 ms, or the low-latency poll interval if shorter) */
   minTickMs: 100,
   /**
    * how long a tick may reuse the last ListShards answer (low-latency ticks come every

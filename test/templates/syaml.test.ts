@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkSYaml, jobFromSYaml, parseJobConfig } from '../../src/trigger/index.js';
 import { repoRoot } from '../helpers/cli.js';
+import { compile } from '../../src/validate/schema.js';
 
 const files = ['s.yaml', ...readdirSync(path.join(repoRoot, 'template')).map((t) => path.join('template', t, 's.yaml'))];
 
@@ -50,11 +51,20 @@ test('the check names what is wrong', () => {
   }
 });
 
-test('an ${env("X")} whose variable is unset is said once (read as empty, as Serverless Devs does)', () => {
+test('an ${env("X")} whose variable is unset is said once (read as empty, as Serverless Devs does), and the template names it again', () => {
   const file = path.join(repoRoot, 'template/splunk-hec/s.yaml');
   const said: string[] = [];
-  jobFromSYaml(file, { env: {}, onWarning: (m) => said.push(m) });
-  assert.deepEqual(said, [`${file}: \${env('SPLUNK_HEC_TOKEN')} not set in the environment: read as empty`]);
+  const job = jobFromSYaml(file, { env: {}, onWarning: (m) => said.push(m) });
+  assert.deepEqual(said, [
+    `${file}: \${env('SPLUNK_HEC_TOKEN')} not set in the environment: read as empty (a field holding only that has no value: null)`,
+  ]);
+  const parameter = job.functionParameter as { hec: { token: unknown } };
+  assert.equal(parameter.hec.token, null);
+  // what the function then says at every task: the same variable, not only a type
+  const schema = JSON.parse(readFileSync(path.join(repoRoot, 'template/splunk-hec/src/parameter.schema.json'), 'utf8')) as object;
+  assert.deepEqual(compile(schema, 'functionParameter').check(parameter), [
+    'hec.token must be the HEC token (the s.yaml reads it from SPLUNK_HEC_TOKEN), got null',
+  ]);
   said.length = 0;
   jobFromSYaml(file, { env: { SPLUNK_HEC_TOKEN: 't' }, onWarning: (m) => said.push(m) });
   assert.deepEqual(said, []);

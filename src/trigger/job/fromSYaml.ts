@@ -111,7 +111,9 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
   const doc = parse(interpolate(readFileSync(file, 'utf8'), raw?.vars ?? {}, accountId, env, unset)) as typeof raw;
   // Serverless Devs reads an unset variable as empty too; said once, a missing token is not a mystery later
   if (unset.size > 0)
-    opts.onWarning?.(`${file}: ${[...unset].map((n) => `\${env('${n}')}`).join(', ')} not set in the environment: read as empty`);
+    opts.onWarning?.(
+      `${file}: ${[...unset].map((n) => `\${env('${n}')}`).join(', ')} not set in the environment: read as empty (a field holding only that has no value: null)`,
+    );
   for (const [name, res] of Object.entries(doc?.resources ?? {})) {
     const props = res.props ?? {};
     if (!String(res.component ?? '').startsWith('fc3') || !props.triggers) continue;

@@ -69,3 +69,29 @@ test('an ${env("X")} whose variable is unset is said once (read as empty, as Ser
   jobFromSYaml(file, { env: { SPLUNK_HEC_TOKEN: 't' }, onWarning: (m) => said.push(m) });
   assert.deepEqual(said, []);
 });
+
+test('a field an FC log trigger does not have is refused by name, not ignored (sls-trigger options belong in a JSON job config)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'slst-syaml-'));
+  try {
+    const file = path.join(dir, 's.yaml');
+    const text = readFileSync(path.join(repoRoot, 's.yaml'), 'utf8');
+    writeFileSync(
+      file,
+      text
+        .replace(/^( +)enable: true$/m, '$1enable: true\n$1pollIntervalMs: 50')
+        .replace(/^( +)maxRetryTime: 3$/m, '$1maxRetryTime: 3\n$1bisect: true'),
+    );
+    assert.throws(
+      () => jobFromSYaml(file, { env: {} }),
+      (e: Error) => {
+        assert.match(e.message, /triggerConfig: pollIntervalMs, jobConfig\.bisect are not fields of an FC log trigger/);
+        assert.match(e.message, /go in a JSON job config for run/);
+        return true;
+      },
+    );
+    writeFileSync(file, text);
+    assert.equal(jobFromSYaml(file, { env: {} }).pollIntervalMs, undefined, 'the file as FC knows it still loads');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

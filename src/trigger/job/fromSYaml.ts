@@ -99,6 +99,28 @@ function fc3Target(props: Fc3Props, name: string, qualifier: string | undefined,
   return target;
 }
 
+const definitions = (fc3Schema as { definitions: Record<string, object> }).definitions;
+const checkLogTriggerConfig = compile<unknown>({ ...definitions.logTriggerConfig, definitions }, 'triggerConfig');
+
+/**
+ * Fields an FC log trigger does not have are refused, not ignored: sls-trigger's own options
+ * written there (pollIntervalMs, say) would otherwise do nothing without a word. Only unknown
+ * fields: a missing one is left to FC's own defaults, as before.
+ */
+function refuseUnknownFields(file: string, where: string, triggerConfig: unknown): void {
+  const suffix = ' is not a known field';
+  const unknown = checkLogTriggerConfig
+    .check(triggerConfig)
+    .filter((p) => p.endsWith(suffix))
+    .map((p) => p.slice(0, -suffix.length));
+  if (unknown.length === 0) return;
+  throw new ValidationError(file, [
+    `${where}.triggerConfig: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of an FC log trigger ` +
+      "(sourceConfig, jobConfig, functionParameter, logConfig, enable); sls-trigger's own options such as pollIntervalMs or " +
+      'bisectOnError go in a JSON job config for run (docs/configuration.md)',
+  ]);
+}
+
 export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigInput {
   const env = opts.env ?? process.env;
   const raw = parse(readFileSync(file, 'utf8')) as {
@@ -119,6 +141,7 @@ export function jobFromSYaml(file: string, opts: SYamlOptions = {}): JobConfigIn
     if (!String(res.component ?? '').startsWith('fc3') || !props.triggers) continue;
     const trig = props.triggers.find((t) => t.triggerType === 'log' && (!opts.triggerName || t.triggerName === opts.triggerName));
     if (!trig) continue;
+    refuseUnknownFields(file, `resources.${name}.props.triggers.${trig.triggerName ?? 'log'}`, trig.triggerConfig ?? {});
     const tc = (trig.triggerConfig ?? {}) as Record<string, unknown> & Pick<JobConfigInput, 'sourceConfig' | 'jobConfig' | 'logConfig'>;
     const target =
       opts.target === 'fc'

@@ -20,6 +20,8 @@ interface DevFlags {
   dataDir: string;
   rate: number;
   interval?: number;
+  pollInterval?: number;
+  idlePollInterval?: number;
   shards: number;
   producer: boolean;
   json?: boolean;
@@ -36,6 +38,13 @@ function lagLine(scheduler: Scheduler): string {
   return `lag ${shards.map((s) => `shard${s.shardId}=${s.lagSeconds}s${loss(s)}`).join(' ')}`;
 }
 
+function cadenceText(config: ReturnType<typeof parseJobConfig>): string {
+  const ll = config.lowLatency;
+  if (!ll) return `every ${config.triggerInterval}s`;
+  const idle = ll.idlePollIntervalMs > ll.pollIntervalMs ? ` (idle up to ${ll.idlePollIntervalMs} ms)` : '';
+  return `polls every ${ll.pollIntervalMs} ms${idle}`;
+}
+
 function failurePolicy(config: ReturnType<typeof parseJobConfig>): string {
   const dl = config.deadLetter?.target;
   const where = dl ? ` -> ${deadLetterWhere(dl)}` : '';
@@ -50,6 +59,16 @@ export function registerDev(command: Command): void {
     .option('--data-dir <dir>', 'where the embedded LogHub keeps data (and the job its checkpoints)', '.sls-trigger/dev')
     .option('--rate <n>', 'nginx logs per second written by the producer', intOption('--rate', 0, 1_000_000), 20)
     .option('--interval <s>', 'trigger interval in seconds, overriding s.yaml', intOption('--interval', 1, 600))
+    .option(
+      '--poll-interval <ms>',
+      'low-latency mode: check each shard this often (pollIntervalMs)',
+      intOption('--poll-interval', 10, 60_000),
+    )
+    .option(
+      '--idle-poll-interval <ms>',
+      'low-latency mode: an idle shard backs off up to this (idlePollIntervalMs)',
+      intOption('--idle-poll-interval', 10, 600_000),
+    )
     .option('--shards <n>', 'shards of the source logstore when it is created', intOption('--shards', 1, 64), 2)
     .option('--no-producer', 'do not write sample logs (bring your own data)')
     .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
@@ -74,6 +93,8 @@ export function registerDev(command: Command): void {
       input.endpoint = hub.endpoint;
       if (flags.interval) input.jobConfig = { ...input.jobConfig, triggerInterval: flags.interval };
       if (flags.maxRetryTime !== undefined) input.jobConfig = { ...input.jobConfig, maxRetryTime: flags.maxRetryTime };
+      if (flags.pollInterval) input.pollIntervalMs = flags.pollInterval;
+      if (flags.idlePollInterval) input.idlePollIntervalMs = flags.idlePollInterval;
       if (flags.bisect) input.bisectOnError = true;
       if (flags.deadLetterDir) {
         input.onRetriesExhausted = 'deadLetter';
@@ -116,7 +137,7 @@ export function registerDev(command: Command): void {
         [
           `LogHub   ${hub.endpoint}  data ${hub.dataDir}  keys ${DEFAULT_ACCESS_KEY.accessKeyId} / ${DEFAULT_ACCESS_KEY.accessKeySecret}`,
           `source   ${config.project}/${config.logstore}  producer ${flags.producer ? `${flags.rate} nginx logs/s` : 'off'}`,
-          `trigger  job ${config.jobName}  every ${config.triggerInterval}s  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
+          `trigger  job ${config.jobName}  ${cadenceText(config)}  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
           `failures ${failurePolicy(config)}`,
           `function ${targetName(config.target)}`,
           'Ctrl-C to stop; run again to resume from the checkpoints.',

@@ -85,3 +85,40 @@ test("dev processes the producer's logs and a second run resumes from the checkp
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('dev --poll-interval runs the s.yaml trigger in low-latency mode: small ranges, back to back on each shard', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slst-dev-ll-'));
+  const cli = startCli([
+    'dev',
+    '--port',
+    '0',
+    '--no-console',
+    '--data-dir',
+    dataDir,
+    '--poll-interval',
+    '50',
+    '--idle-poll-interval',
+    '200',
+    '--rate',
+    '40',
+    '--json',
+  ]);
+  try {
+    await cli.waitFor((l) => l.startsWith('trigger  job ') && l.includes('polls every 50 ms (idle up to 200 ms)'));
+    const recs: Rec[] = [];
+    await cli.waitFor((line, s) => {
+      if (s === 'stdout' && line.startsWith('{')) recs.push(JSON.parse(line) as Rec);
+      return recs.filter((r) => r.task_status === 'Success' && r.ingest_lines > 0).length >= 6;
+    });
+    cli.child.kill('SIGINT');
+    assert.equal(await cli.exit, 0, cli.stderr.join('\n'));
+    for (const shard of new Set(recs.map((r) => r.shard_id))) {
+      const mine = recs.filter((r) => r.shard_id === shard);
+      for (let i = 1; i < mine.length; i++)
+        assert.equal(mine[i].begin_cursor, mine[i - 1].end_cursor, `shard ${shard}: no gap, no overlap`);
+    }
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

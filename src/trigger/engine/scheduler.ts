@@ -42,7 +42,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private ready = false;
   private running = false;
   private wake: () => void = () => undefined;
-  private wakeSignal: Promise<void> = Promise.resolve();
   /** when run() sleeps until; -Infinity while a tick runs (its end plans the next wake itself) */
   private plannedWakeMs = -Infinity;
   private lastTickStartMs = -Infinity;
@@ -277,13 +276,13 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       const leftMs = this.plannedWakeMs - this.clock.now();
       if (leftMs <= 0) break;
       let woken = false;
-      this.wakeSignal = new Promise<void>((resolve) => {
+      const wakeSignal = new Promise<void>((resolve) => {
         this.wake = () => {
           woken = true;
           resolve();
         };
       });
-      await this.clock.sleep(leftMs, this.wakeSignal);
+      await this.clock.sleep(leftMs, wakeSignal);
       if (!woken) break; // the timer: due now (a manual clock's sleep ends at once and is not slept again)
     }
     this.plannedWakeMs = -Infinity; // while a tick runs, its end plans the next wake

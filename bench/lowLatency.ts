@@ -18,6 +18,7 @@ const idlePoll = numberFlag('idle-poll', 1000);
 const samples = numberFlag('samples', 20);
 const activeCount = numberFlag('active', 10);
 const activeRounds = numberFlag('active-rounds', 30);
+const pipelining = numberFlag('pipelining', 1);
 const here = path.dirname(new URL(import.meta.url).pathname);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -25,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const keyFor = (i: number, n: number) => ((BigInt(i) * 2n ** 128n) / BigInt(n) + 1n).toString(16).padStart(32, '0');
 
 async function run(endpoint: string, project: string, idlePollIntervalMs: number | undefined) {
-  const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY });
+  const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, pipelining });
   await client.createProject({ project });
   await client.createLogStore({ project, logstore: 'src', shardCount });
   await client.createLogStore({ project, logstore: 'trigger-log', shardCount: 1 });

@@ -3,8 +3,9 @@
 //     and function start - window close, real clock, in-process LogHub and function;
 //  B. the same in low-latency mode (pollIntervalMs 50);
 //  C. scheduler CPU per GetCursor check with 1000 idle shards (LogHub in a child process; manual clock),
-//     against a baseline in the same run, a round after each tick: a bare keep-alive GET to the same server.
-// Usage: tsx bench/trigger.ts [--json] [--seconds 15] [--shards 1000] [--ticks 10] [--idle-only]
+//     against a baseline in the same run, a round after each tick: a bare keep-alive GET to the same server;
+//     once with the client's defaults, once with `pipelining` (--pipelining, default 16).
+// Usage: tsx bench/trigger.ts [--json] [--seconds 15] [--shards 1000] [--ticks 10] [--pipelining 16] [--idle-only]
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { numberFlag, report, wantsJson } from './args.js';
 const seconds = numberFlag('seconds', 15);
 const shardCount = numberFlag('shards', 1000);
 const ticks = numberFlag('ticks', 10);
+const pipelining = numberFlag('pipelining', 16);
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 const jobInput = (endpoint: string, project: string) => ({
@@ -137,12 +139,12 @@ function bareGet(endpoint: string) {
   };
 }
 
-async function idleTicks() {
+async function idleTicks(pipelining: number) {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'hubChild.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((r) => readline.createInterface({ input: child.stdout! }).once('line', r));
   const { endpoint } = JSON.parse(line) as { endpoint: string };
   const clock = new ManualClock(Date.now());
-  const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(clock.now()) });
+  const client = new LogClient({ endpoint, credentials: DEFAULT_ACCESS_KEY, now: () => new Date(clock.now()), pipelining });
   try {
     await client.createProject({ project: 'idle' });
     await client.createLogStore({ project: 'idle', logstore: 'src', shardCount });
@@ -197,7 +199,8 @@ const idleOnly = process.argv.includes('--idle-only');
 const none = { p50: NaN, p99: NaN, max: NaN, afterCloseP50: NaN, afterCloseP99: NaN, logs: 0, delivered: 0 };
 const interval = idleOnly ? none : await latency({});
 const low = idleOnly ? none : await latency({ pollIntervalMs: 50 });
-const idle = await idleTicks();
+const idle = await idleTicks(1);
+const piped = await idleTicks(pipelining);
 const f = (x: number) => +x.toFixed(1);
 report(
   wantsJson(),
@@ -225,6 +228,12 @@ report(
     cpuUsPerCheck: f(idle.usPerCheck),
     bareGetCpuUs: f(idle.baselineUs),
     idleCostRatio: +(idle.usPerCheck / idle.baselineUs).toFixed(2),
+    pipelining,
+    pipelinedChecksInTick: piped.checks,
+    pipelinedCpuUsPerCheck: f(piped.usPerCheck),
+    pipelinedBareGetCpuUs: f(piped.baselineUs),
+    pipelinedWallMsPerTick: f(piped.wallMs),
+    idleCostRatioPipelined: +(piped.usPerCheck / piped.baselineUs).toFixed(2),
   },
   [
     `interval mode (1 s): put -> function start p50 ${interval.p50} ms, p99 ${interval.p99} ms, max ${interval.max} ms (${interval.delivered}/${interval.logs} logs)`,
@@ -232,5 +241,6 @@ report(
     `low-latency mode (poll 50 ms): put -> function start p50 ${low.p50} ms, p99 ${low.p99} ms (${low.delivered}/${low.logs} logs)`,
     `${idle.shards} idle shards: scheduler CPU ${f(idle.usPerCheck)} µs per check (${idle.checks} checks, ${f(idle.cpuMs)} ms CPU, wall ${f(idle.wallMs)} ms in that tick), ${idle.held} held (best of ${ticks - idle.emptyTicks} ticks with checks; ${idle.emptyTicks} without)`,
     `  baseline, bare keep-alive GET to the same server: ${f(idle.baselineUs)} µs CPU per request; ratio ${(idle.usPerCheck / idle.baselineUs).toFixed(2)}x`,
+    `  with pipelining ${pipelining}: ${f(piped.usPerCheck)} µs per check (${piped.checks} checks, wall ${f(piped.wallMs)} ms) vs ${f(piped.baselineUs)} µs per bare GET; ratio ${(piped.usPerCheck / piped.baselineUs).toFixed(2)}x`,
   ],
 );

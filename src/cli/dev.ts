@@ -102,7 +102,7 @@ export function registerDev(command: Command): void {
       }
       const config = parseJobIn(flags.config, input);
       for (const w of config.warnings) process.stderr.write(`warning: ${w}\n`);
-      const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY });
+      const client = new LogClient({ endpoint: hub.endpoint, credentials: DEFAULT_ACCESS_KEY, pipelining: config.pipelining });
       await ensureJobResources(client, config, { sourceShards: flags.shards, description: 'created by sls-trigger dev' });
       const producer = new Producer({
         client,

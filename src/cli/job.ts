@@ -114,8 +114,8 @@ export function targetOptions(cmd: Command): Command {
     );
 }
 
-export function clientFor(endpoint: string, creds: CredentialsInput): LogClient {
-  return new LogClient({ endpoint, credentials: creds, retry: { retries: 3 } });
+export function clientFor(endpoint: string, creds: CredentialsInput, pipelining?: number): LogClient {
+  return new LogClient({ endpoint, credentials: creds, retry: { retries: 3 }, pipelining });
 }
 
 export interface SourceFlags {

@@ -65,7 +65,7 @@ export function registerRun(command: Command): void {
         onWarning: (m) => term.line('warn', `warning: ${m}`),
       });
       if (isCredentialSource(creds)) term.line('info', `credentials: ${creds.origin}, refreshed every ${flags.credentialsRefresh}s`);
-      const client = clientFor(config.endpoint, creds);
+      const client = clientFor(config.endpoint, creds, config.pipelining);
       const job = prepareJobRun({
         config,
         client,

@@ -17,6 +17,8 @@ export interface TransportOptions {
   readonly maxSockets?: number;
   /** an idle connection is closed after this long (default 4 000 ms; sooner when the server says so) */
   readonly idleSocketMs?: number;
+  /** GET/HEAD exchanges one connection may carry at once when all are busy (default 1: no pipelining) */
+  readonly pipelining?: number;
   /** extra trusted CA certificates (PEM) for an https endpoint */
   readonly ca?: string | Buffer | ReadonlyArray<string | Buffer>;
 }
@@ -41,6 +43,7 @@ export class Transport {
       port: ep.port,
       maxSockets: opts.maxSockets ?? 64,
       idleSocketMs: opts.idleSocketMs ?? 4000,
+      pipelining: opts.pipelining ?? 1,
       ca: opts.ca,
       failure: (f) => failureError(ep, f),
     });

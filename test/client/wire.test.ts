@@ -1,6 +1,6 @@
 // The client's own HTTP/1.1 transport (src/client/wire/): the parser against every framing split at
 // any byte, and the connection pool against raw TCP servers that misbehave the way networks do.
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,69 +12,12 @@ import fc from '../helpers/fastCheck.js';
 import { LogClient } from '../../src/client/index.js';
 import { HttpProtocolError, ResponseParser } from '../../src/client/wire/responseParser.js';
 import { SlsArgumentError, SlsTransportError, isRetriable } from '../../src/errors/index.js';
+import { closeAfter, cursorAnswer, getCursor, rawServer } from '../helpers/rawHttp.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tlsDir = path.join(here, '..', 'fixtures', 'tls');
 const creds = { accessKeyId: 'ak', accessKeySecret: 'sk' };
 const noRetry = { retries: 0 };
-const cursorAnswer = (cursor: string, extra = '') => {
-  const body = JSON.stringify({ cursor });
-  return `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-log-requestid: R1\r\n${extra}content-length: ${body.length}\r\n\r\n${body}`;
-};
-
-interface RawRequest {
-  readonly head: string;
-  readonly connection: number;
-  readonly index: number;
-}
-
-/** A TCP server that hands each complete request head (bodies by content-length) to `answer`. */
-async function rawServer(answer: (req: RawRequest, socket: net.Socket) => void) {
-  const sockets = new Set<net.Socket>();
-  let connections = 0;
-  const server = net.createServer((socket) => {
-    const connection = connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    let buf = Buffer.alloc(0);
-    let index = 0;
-    socket.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.toString('latin1', 0, end);
-        const length = Number(/content-length: (\d+)/i.exec(head)?.[1] ?? 0);
-        if (buf.length < end + 4 + length) return;
-        buf = buf.subarray(end + 4 + length);
-        answer({ head, connection, index: index++ }, socket);
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    endpoint: `http://127.0.0.1:${port}`,
-    connections: () => connections,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => server.close(r));
-    },
-  };
-}
-
-const getCursor = (c: LogClient) => c.getCursor({ project: 'p', logstore: 'ls', shardId: 0, from: 'end' });
-
-/** Closes the client and the server when the test ends, passed or failed: a failed assertion leaves no handle open. */
-function closeAfter(t: TestContext, c: { close(): void }, srv: { close(): Promise<void> | void }): void {
-  t.after(() => {
-    c.close();
-    return srv.close();
-  });
-}
-
 /** One response in any of the framings the parser accepts, serialised. */
 const responseArb = fc.record({
   status: fc.integer({ min: 200, max: 599 }).filter((s) => s !== 204 && s !== 304),

@@ -48,14 +48,26 @@ export class ResponseParser {
 
   /** Feeds bytes; returns the response once complete. Bytes after it are a protocol error (one request per exchange). */
   push(chunk: Buffer): ParsedResponse | undefined {
+    const res = this.feed(chunk);
+    if (this.rest.length > 0) throw new HttpProtocolError(`${this.rest.length} unexpected byte(s) after the response`);
+    return res;
+  }
+
+  /**
+   * Feeds bytes; returns the response once complete and keeps the bytes after it in `rest`: on a
+   * pipelined connection (wire/connection.ts) they begin the next exchange's answer.
+   */
+  feed(chunk: Buffer): ParsedResponse | undefined {
     let data = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = EMPTY;
-    while (data.length > 0) {
-      if (this.state === State.Done) throw new HttpProtocolError(`${data.length} unexpected byte(s) after the response`);
-      data = this.step(data);
-    }
-    return this.state === State.Done ? this.result() : undefined;
+    while (data.length > 0 && this.state !== State.Done) data = this.step(data);
+    if (this.state !== State.Done) return undefined;
+    this.rest = data;
+    return this.result();
   }
+
+  /** the bytes that followed the complete response in the last `feed` */
+  rest: Buffer = EMPTY;
 
   /** The server closed the connection: completes an until-close body, else the response is truncated. */
   end(): ParsedResponse {

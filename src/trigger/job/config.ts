@@ -42,6 +42,7 @@ export interface JobConfigInput {
   idlePollIntervalMs?: number | string;
   batchingWindowMs?: number | string;
   maxBatchGroups?: number | string;
+  pipelining?: number | string;
 }
 
 export interface DeadLetterConfig {
@@ -116,6 +117,8 @@ export interface JobConfig {
   drainBacklog: boolean;
   /** low-latency mode: check every this often and invoke for all new data at once (windows off); undefined = interval mode */
   lowLatency?: LowLatencyConfig;
+  /** GETs one connection to SLS may carry at once (HTTP/1.1 pipelining: the client's `pipelining`); 1 = off */
+  pipelining: number;
   credentials?: Credentials;
   /** notes about the config that are not errors (e.g. outside FC's ranges) */
   warnings: string[];
@@ -208,6 +211,7 @@ export function parseJobConfig(raw: unknown, defaults: { endpoint?: string } = {
     windowGraceMs: num(input.windowGraceMs, 'windowGraceMs'),
     drainBacklog: input.drainBacklog ?? false,
     lowLatency: lowLatency(input),
+    pipelining: num(input.pipelining, 'pipelining'),
     credentials: input.credentials,
     warnings,
   };

@@ -25,6 +25,8 @@ export const JOB_NUMBERS = {
   idlePollIntervalMs: { min: 10, max: 600_000 },
   batchingWindowMs: { min: 0, max: 300_000, default: 0 },
   maxBatchGroups: { min: 1, max: 100_000, default: 1000 },
+  /** requests one connection to SLS may carry at once (HTTP/1.1 pipelining of GETs); 1 = off */
+  pipelining: { min: 1, max: 64, default: 1 },
   'deadLetter.maxDataBytes': { min: 0, max: 1024 * 1024 * 1024, default: 16 * 1024 * 1024 },
 } as const satisfies Record<string, { min: number; max: number; default?: number }>;
 export type JobNumberField = keyof typeof JOB_NUMBERS;
@@ -106,5 +108,6 @@ export const jobConfigSchema = {
     idlePollIntervalMs: numeric,
     batchingWindowMs: numeric,
     maxBatchGroups: numeric,
+    pipelining: numeric,
   },
 } as const;

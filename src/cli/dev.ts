@@ -21,6 +21,7 @@ interface DevFlags {
   rate: number;
   interval?: number;
   pollInterval?: number;
+  pipelining?: number;
   idlePollInterval?: number;
   shards: number;
   producer: boolean;
@@ -69,6 +70,11 @@ export function registerDev(command: Command): void {
       'low-latency mode: an idle shard backs off up to this (idlePollIntervalMs)',
       intOption('--idle-poll-interval', 10, 600_000),
     )
+    .option(
+      '--pipelining <n>',
+      'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to the LogHub may carry at once when all 64 are busy (job config pipelining; 1 = off)',
+      intOption('--pipelining', 1, 64),
+    )
     .option('--shards <n>', 'shards of the source logstore when it is created', intOption('--shards', 1, 64), 2)
     .option('--no-producer', 'do not write sample logs (bring your own data)')
     .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
@@ -95,6 +101,7 @@ export function registerDev(command: Command): void {
       if (flags.maxRetryTime !== undefined) input.jobConfig = { ...input.jobConfig, maxRetryTime: flags.maxRetryTime };
       if (flags.pollInterval) input.pollIntervalMs = flags.pollInterval;
       if (flags.idlePollInterval) input.idlePollIntervalMs = flags.idlePollInterval;
+      if (flags.pipelining) input.pipelining = flags.pipelining;
       if (flags.bisect) input.bisectOnError = true;
       if (flags.deadLetterDir) {
         input.onRetriesExhausted = 'deadLetter';

@@ -19,6 +19,7 @@ interface RunFlags extends JobFlags {
   logFormat: LogFormat;
   drainTimeout?: number;
   credentialsRefresh: number;
+  pipelining?: number;
 }
 
 export function registerRun(command: Command): void {
@@ -30,6 +31,11 @@ export function registerRun(command: Command): void {
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')
     .option('--module <path>', 'local handler module, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
+    .option(
+      '--pipelining <n>',
+      'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to SLS may carry at once when all 64 are busy, overriding the config (1 = off; the server and any proxy between must answer pipelined requests in order)',
+      intOption('--pipelining', 1, 64),
+    )
     .option('--consumer <name>', "this instance's name in the job's consumer group (default: host-pid-random)")
     .option(
       '--once',
@@ -53,7 +59,9 @@ export function registerRun(command: Command): void {
     )
     .action(async (flags: RunFlags) => {
       const operatorSecret = consoleSecret(flags.console, flags.consoleSecretFile);
-      const config = loadJob(flags);
+      const config = loadJob(flags, (input) => {
+        if (flags.pipelining) input.pipelining = flags.pipelining;
+      });
       const term = createTerminal(flags.logFormat, { job: config.jobName });
       for (const w of config.warnings) term.line('warn', `warning: ${w}`);
       if (!config.enable) {

@@ -35,6 +35,13 @@ test('core fields: numbers as strings, a derived job name, the project from an A
   for (const [extra, message] of bad) assert.throws(() => parseJobConfig({ ...base, ...extra }), message);
 });
 
+test('pipelining: off (1) by default, 1..64 as a number or a string, out of range named', () => {
+  assert.equal(parseJobConfig(base).pipelining, 1);
+  assert.equal(parseJobConfig({ ...base, pipelining: '16' }).pipelining, 16);
+  assert.throws(() => parseJobConfig({ ...base, pipelining: 0 }), /pipelining must be a whole number in 1\.\.64, got 0/);
+  assert.throws(() => parseJobConfig({ ...base, pipelining: 65 }), /pipelining must be a whole number in 1\.\.64, got 65/);
+});
+
 test('low-latency options: defaults, the poll interval range, batching only with polling', () => {
   const at10 = { ...base, jobConfig: { triggerInterval: 10 } };
   assert.deepEqual(parseJobConfig({ ...at10, pollIntervalMs: 50 }).lowLatency, {

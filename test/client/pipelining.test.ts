@@ -98,6 +98,21 @@ test('a server that closes with pipelined GETs unanswered: each is sent again on
   }
 });
 
+test('a silent server: the exchange at the head times out, those pipelined behind it are sent again on a new connection', async (t) => {
+  const srv = await rawServer((req, s) => {
+    // connection 0 answers its first request, then nothing: the pipelined ones wait behind a silent head
+    if (req.connection === 0 && req.index > 0) return;
+    s.write(cursorAnswer(`c${shardOf(req.head)}`));
+  });
+  const c = new LogClient({ endpoint: srv.endpoint, credentials: creds, retry: noRetry, timeoutMs: 300, maxSockets: 1, pipelining: 4 });
+  closeAfter(t, c, srv);
+  assert.equal(await cursorOf(c, 0), 'c0');
+  const [head, ...behind] = await Promise.all([1, 2, 3].map((i) => cursorOf(c, i).catch((e: Error & { code?: string }) => e.code)));
+  assert.equal(head, 'Timeout');
+  assert.deepEqual(behind, ['c2', 'c3']);
+  assert.equal(srv.connections(), 2);
+});
+
 test('a POST is never pipelined: nothing is written behind it, and it is not written behind a GET', async (t) => {
   const counter = outstandingCounter();
   const mixed: string[] = [];

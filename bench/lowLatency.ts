@@ -3,7 +3,7 @@
 // idlePollIntervalMs. Reports the scheduler's CPU per second of wall time (cores), GetCursor checks
 // per second, put -> function start for the first log on an idle shard (the price of back-off), and
 // put acknowledgement -> function start on shards that receive data (a log every 100 ms on --active shards).
-// Usage: tsx bench/lowLatency.ts [--json] [--seconds 10] [--shards 1000] [--idle-poll 1000] [--samples 20] [--active 10] [--active-rounds 30]
+// Usage: tsx bench/lowLatency.ts [--json] [--seconds 10] [--shards 1000] [--idle-poll 1000] [--samples 20] [--active 10] [--active-rounds 30] [--pipelining 1]
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';

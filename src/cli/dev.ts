@@ -144,7 +144,7 @@ export function registerDev(command: Command): void {
         [
           `LogHub   ${hub.endpoint}  data ${hub.dataDir}  keys ${DEFAULT_ACCESS_KEY.accessKeyId} / ${DEFAULT_ACCESS_KEY.accessKeySecret}`,
           `source   ${config.project}/${config.logstore}  producer ${flags.producer ? `${flags.rate} nginx logs/s` : 'off'}`,
-          `trigger  job ${config.jobName}  ${cadenceText(config)}  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
+          `trigger  job ${config.jobName}  ${cadenceText(config)}${config.pipelining > 1 ? `  pipelining ${config.pipelining}` : ''}  maxRetryTime ${config.maxRetryTime}  logs -> ${config.logConfig.project}/${config.logConfig.logstore}`,
           `failures ${failurePolicy(config)}`,
           `function ${targetName(config.target)}`,
           'Ctrl-C to stop; run again to resume from the checkpoints.',

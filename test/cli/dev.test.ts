@@ -86,7 +86,7 @@ test("dev processes the producer's logs and a second run resumes from the checkp
   }
 });
 
-test('dev --poll-interval runs the s.yaml trigger in low-latency mode: small ranges, back to back on each shard', async () => {
+test('dev --poll-interval (and --pipelining) runs the s.yaml trigger in low-latency mode: small ranges, back to back on each shard', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slst-dev-ll-'));
   const cli = startCli([
     'dev',
@@ -99,12 +99,14 @@ test('dev --poll-interval runs the s.yaml trigger in low-latency mode: small ran
     '50',
     '--idle-poll-interval',
     '200',
+    '--pipelining',
+    '8',
     '--rate',
     '40',
     '--json',
   ]);
   try {
-    await cli.waitFor((l) => l.startsWith('trigger  job ') && l.includes('polls every 50 ms (idle up to 200 ms)'));
+    await cli.waitFor((l) => l.startsWith('trigger  job ') && l.includes('polls every 50 ms (idle up to 200 ms)  pipelining 8'));
     const recs: Rec[] = [];
     await cli.waitFor((line, s) => {
       if (s === 'stdout' && line.startsWith('{')) recs.push(JSON.parse(line) as Rec);

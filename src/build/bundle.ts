@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { SlsArgumentError } from '../errors/index.js';
-import { functionEntryPoints } from '../trigger/job/fromSYaml.js';
+import { checkSYaml, functionEntryPoints } from '../trigger/job/fromSYaml.js';
 
 export interface BuildOptions {
   /** entry module (default: src/index.ts, index.ts, src/index.js or index.js in the project) */
@@ -31,6 +31,8 @@ export interface BuildResult {
   readonly exports: string[];
   /** the s.yaml whose handler and initializer names were checked, if any */
   readonly checked?: string;
+  /** what that s.yaml has that the fc3 component's schema or FC's limits refuse (checkSYaml): s deploy or FC may refuse it */
+  readonly sYamlProblems?: string[];
 }
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -130,5 +132,6 @@ export async function buildFunction(dir: string, opts: BuildOptions = {}): Promi
   const config = opts.config === undefined ? path.join(root, 's.yaml') : opts.config;
   const checked = config && (opts.config !== undefined || existsSync(config)) ? path.resolve(root, config) : undefined;
   if (checked) checkEntryPoints(checked, outFile, functions);
-  return { outFile, bytes: statSync(outFile).size, loadMs, exports, ...(checked ? { checked } : {}) };
+  const sYamlProblems = checked ? checkSYaml(checked) : undefined;
+  return { outFile, bytes: statSync(outFile).size, loadMs, exports, ...(checked ? { checked, sYamlProblems } : {}) };
 }

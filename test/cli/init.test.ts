@@ -61,6 +61,8 @@ test('build bundles one file that runs with no node_modules around it', async ()
     assert.equal(b.code, 0, b.stderr);
     const res = JSON.parse(b.stdout);
     assert.deepEqual(res.exports.sort(), ['handler', 'initialize']);
+    assert.deepEqual(res.sYamlProblems, [], 'the template is a valid fc3 s.yaml');
+    assert.equal(b.stderr, '');
     assert.ok(res.bytes > 10_000 && res.loadMs > 0);
     // FC's code directory: just the bundle, far from any node_modules
     const fcDir = path.join(out, 'code');
@@ -121,6 +123,9 @@ test('build refuses a bundle that does not export what s.yaml names, naming the 
     const good = await runCli(['build', dir]);
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /every handler and initializer .*s\.yaml names: exported/);
+    // what fc3 requires and this s.yaml lacks is said before s deploy finds it, without refusing the build
+    assert.match(good.stderr, /^warning: .*s\.yaml: resources\.fn\.props\.region is required \(the fc3 component's schema/m);
+    assert.match(good.stderr, /^warning: .*s\.yaml: resources\.fn\.props\.instanceLifecycleConfig\.initializer\.timeout is required/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -25,6 +25,11 @@ export interface RangeReaderOptions {
    * pages stay near this (large pages of large groups cost far more in GC than they save in calls)
    */
   readonly pageBytes?: number;
+  /**
+   * with pageBytes: the group size earlier reads saw, which sizes this range's first pull (and is
+   * updated from its pages). Without it the first pull asks for FIRST_PULL_GROUPS groups at most
+   */
+  readonly groupSize?: GroupSizeMemory;
   /** backoff for read throttling and transport errors (other errors surface at once) */
   readonly retry: RetryOptions;
   /** epoch ms by which reading must end (the invocation's deadline less a margin to report) */
@@ -35,6 +40,19 @@ export interface RangeReaderOptions {
    */
   readonly query?: string;
 }
+
+/** Uncompressed bytes per log group in the last page read: a handler keeps one across invocations. */
+export interface GroupSizeMemory {
+  bytesPerGroup?: number;
+}
+
+/**
+ * Groups in a first pull when their size is unknown. A first pull of batchSize (100) groups of 450 KB
+ * asked for a 45 MB page before pageBytes could scale anything: new memory faulted in and a large
+ * table to collect, 40% of bench/readpath.ts's CPU per invocation (docs/benchmarks.md), and 45 MB
+ * on a function that may have 128 MB in all.
+ */
+export const FIRST_PULL_GROUPS = 8;
 
 const retriableRead = (e: unknown) => isReadThrottled(e) || (e instanceof SlsTransportError && e.retriable);
 
@@ -60,7 +78,7 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
       { ...o.retry, isRetriable: retriableRead, deadline: o.deadline },
     );
   let cursor = o.beginCursor;
-  let count = o.batchSize;
+  let count = firstCount(o);
   let pending: Promise<PullLogsResult> | undefined = cursor === o.endCursor ? undefined : pull(cursor, count);
   while (pending) {
     const page = await pending;
@@ -71,8 +89,10 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
       if (cursor === o.beginCursor) break;
       throw stoppedShort(o, cursor, page);
     }
-    if (o.pageBytes && scanned.bytes > 0)
+    if (o.pageBytes && scanned.bytes > 0) {
       count = Math.max(1, Math.min(o.batchSize, Math.round((scanned.groups * o.pageBytes) / scanned.bytes)));
+      if (o.groupSize) o.groupSize.bytesPerGroup = scanned.bytes / scanned.groups;
+    }
     const at = cursor;
     cursor = page.nextCursor;
     if (cursor !== o.endCursor) {
@@ -83,6 +103,14 @@ export async function* readRange(o: RangeReaderOptions): AsyncGenerator<Page, st
     yield { cursor: at, result: page };
   }
   return cursor;
+}
+
+/** The first pull's group count: from the size seen before, else a few groups to learn it. */
+function firstCount(o: RangeReaderOptions): number {
+  if (!o.pageBytes) return o.batchSize;
+  const seen = o.groupSize?.bytesPerGroup;
+  if (seen === undefined || !(seen > 0)) return Math.min(o.batchSize, FIRST_PULL_GROUPS);
+  return Math.max(1, Math.min(o.batchSize, Math.round(o.pageBytes / seen)));
 }
 
 function stoppedShort(o: RangeReaderOptions, cursor: string, page: PullLogsResult): SlsTransportError {

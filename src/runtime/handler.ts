@@ -72,6 +72,8 @@ export function createHandler<P = Record<string, unknown>>(processData: ProcessD
   const settings = {
     batchSize: opts.batchSize ?? CREATE_HANDLER_DEFAULTS.batchSize,
     pageBytes: opts.pageBytes ?? CREATE_HANDLER_DEFAULTS.pageBytes,
+    // one per handler: a warm FC instance's next invocation sizes its first pull from the last page
+    groupSize: {},
     retry: { ...CREATE_HANDLER_DEFAULTS.retry, ...opts.retry },
     finish: opts.finish,
     // a collecting sink writes in finish, so by default its failed range is retried whole

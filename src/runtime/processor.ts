@@ -2,7 +2,7 @@
 // batch -> the Java template's counters and timings. An empty range is an "empty trigger": no
 // processData call, zero counters, success.
 import type { RetryOptions } from '../client/index.js';
-import { EventCapability, eventRange, readRange, type PartialFailure } from '../event/index.js';
+import { EventCapability, eventRange, readRange, type GroupSizeMemory, type PartialFailure } from '../event/index.js';
 import { DeadlineError } from '../errors/index.js';
 import { Batch } from './batch.js';
 import type { Invocation } from './invocation.js';
@@ -11,6 +11,8 @@ import { BatchOutcome, type HandlerResult, type ProcessContext, type ProcessData
 export interface ProcessorSettings<P> {
   readonly batchSize: number;
   readonly pageBytes: number;
+  /** the group size the handler's last page had: sizes the first pull (rangeReader.ts) */
+  readonly groupSize?: GroupSizeMemory;
   readonly retry: RetryOptions;
   readonly finish?: (ctx: ProcessContext<P>) => void | Promise<void>;
   readonly partialProgress: boolean;
@@ -96,6 +98,7 @@ async function processPages<P>(
     ...eventRange(inv.event),
     batchSize: s.batchSize,
     pageBytes: s.pageBytes,
+    groupSize: s.groupSize,
     retry: s.retry,
     deadline: inv.readDeadline,
     query: s.spl,

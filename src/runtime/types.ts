@@ -68,7 +68,10 @@ export interface CreateHandlerOptions<P = Record<string, unknown>> {
   readonly parameterSchema?: object;
   /** log groups per pull at most, 1..1000 (default 100) */
   readonly batchSize?: number;
-  /** target raw bytes per pull; the group count adapts to it (default 2 MiB) */
+  /**
+   * target raw bytes per pull; the group count adapts to it (default 2 MiB). Before the handler has
+   * seen a group its first pull asks for at most 8 (event/rangeReader.ts FIRST_PULL_GROUPS)
+   */
   readonly pageBytes?: number;
   /**
    * SPL the range is pulled through, on the server (real SLS or the LogHub: docs/spl.md):

@@ -1,7 +1,7 @@
 // A fixture: a range's log groups recorded with their event, so a function test (or `replay
 // --fixture`) replays real data byte for byte; loghub/fixture.ts serves one offline.
 import type { LogClient } from '../client/index.js';
-import { eventRange, readRange } from './rangeReader.js';
+import { DEFAULT_PAGE_BYTES, eventRange, readRange } from './rangeReader.js';
 import type { TriggerEvent } from './types.js';
 
 export interface Fixture {
@@ -21,6 +21,7 @@ export async function recordFixture(client: LogClient, event: TriggerEvent): Pro
     client,
     ...eventRange(event),
     batchSize: 1000,
+    pageBytes: DEFAULT_PAGE_BYTES,
     retry: { retries: 0, baseDelayMs: 0, maxDelayMs: 0 },
   });
   for await (const page of pages) {

@@ -5,6 +5,14 @@ export * from './types.js';
 export { eventSchema, parseEvent, taskIdOf, validateEvent } from './event.js';
 export * from './factory.js';
 export { compile, ValidationError, type Validator } from '../validate/schema.js';
-export { eventRange, FIRST_PULL_GROUPS, readRange, type GroupSizeMemory, type Page, type RangeReaderOptions } from './rangeReader.js';
+export {
+  DEFAULT_PAGE_BYTES,
+  eventRange,
+  FIRST_PULL_GROUPS,
+  readRange,
+  type GroupSizeMemory,
+  type Page,
+  type RangeReaderOptions,
+} from './rangeReader.js';
 export { recordFixture, type Fixture } from './fixture.js';
 export { fieldsOf, scanLogstore, type Fields, type ScanOptions, type ScanPosition, type ScannedLog } from './logScan.js';

@@ -54,6 +54,9 @@ export interface GroupSizeMemory {
  */
 export const FIRST_PULL_GROUPS = 8;
 
+/** pageBytes of the handler runtime (createHandler's default) and of the other readers of whole ranges */
+export const DEFAULT_PAGE_BYTES = 2 * 1024 * 1024;
+
 const retriableRead = (e: unknown) => isReadThrottled(e) || (e instanceof SlsTransportError && e.retriable);
 
 export interface Page {

@@ -4,6 +4,7 @@
 // (fcAdapter.ts).
 import type { LogClient, RetryOptions } from '../client/index.js';
 import { compile } from '../validate/schema.js';
+import { DEFAULT_PAGE_BYTES } from '../event/index.js';
 import { SlsArgumentError } from '../errors/index.js';
 import { ENV, envString } from '../env/env.js';
 import { fcHandler } from './fcAdapter.js';
@@ -16,7 +17,7 @@ export const DEFAULT_PULL_RETRY: RetryOptions = { retries: 20, baseDelayMs: 100,
 /** Every default, beside the schema that gives each option's range. */
 export const CREATE_HANDLER_DEFAULTS = {
   batchSize: 100,
-  pageBytes: 2 * 1024 * 1024,
+  pageBytes: DEFAULT_PAGE_BYTES,
   /** how long reading a range may take without a function timeout in the context (local runs) */
   readBudgetMs: 60_000,
   retry: DEFAULT_PULL_RETRY,

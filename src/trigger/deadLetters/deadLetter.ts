@@ -8,7 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { addToCursor, frameGroup, splitLogGroupList } from '../../codec/index.js';
 import type { LogClient } from '../../client/index.js';
-import { readRange, type Fixture, type LogstoreRef, type TriggerEvent } from '../../event/index.js';
+import { DEFAULT_PAGE_BYTES, readRange, type Fixture, type LogstoreRef, type TriggerEvent } from '../../event/index.js';
 import type { DeadLetterConfig } from '../job/config.js';
 
 export const DeadLetterReason = {
@@ -83,6 +83,8 @@ export async function collectData(
       beginCursor: begin,
       endCursor: end,
       batchSize: 100,
+      // pulls of about 2 MiB: 100 large groups would be a page of hundreds of MB in the scheduler
+      pageBytes: DEFAULT_PAGE_BYTES,
       retry: { retries: 3, baseDelayMs: 100, maxDelayMs: 1000 },
     });
     pages: for await (const page of pages) {

@@ -22,6 +22,8 @@ interface DevFlags {
   interval?: number;
   pollInterval?: number;
   pipelining?: number;
+  batchingWindow?: number;
+  maxBatchGroups?: number;
   idlePollInterval?: number;
   shards: number;
   producer: boolean;
@@ -71,6 +73,16 @@ export function registerDev(command: Command): void {
       intOption('--idle-poll-interval', 10, 600_000),
     )
     .option(
+      '--batching-window <ms>',
+      'low-latency mode: gather new data this long before invoking (batchingWindowMs)',
+      intOption('--batching-window', 0, 300_000),
+    )
+    .option(
+      '--max-batch-groups <n>',
+      'low-latency mode: log groups per invocation at most (maxBatchGroups)',
+      intOption('--max-batch-groups', 1, 100_000),
+    )
+    .option(
       '--pipelining <n>',
       'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to the LogHub may carry at once when all 64 are busy (job config pipelining; 1 = off)',
       intOption('--pipelining', 1, 64),
@@ -101,6 +113,8 @@ export function registerDev(command: Command): void {
       if (flags.maxRetryTime !== undefined) input.jobConfig = { ...input.jobConfig, maxRetryTime: flags.maxRetryTime };
       if (flags.pollInterval) input.pollIntervalMs = flags.pollInterval;
       if (flags.idlePollInterval) input.idlePollIntervalMs = flags.idlePollInterval;
+      if (flags.batchingWindow !== undefined) input.batchingWindowMs = flags.batchingWindow;
+      if (flags.maxBatchGroups !== undefined) input.maxBatchGroups = flags.maxBatchGroups;
       if (flags.pipelining) input.pipelining = flags.pipelining;
       if (flags.bisect) input.bisectOnError = true;
       if (flags.deadLetterDir) {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCli } from '../helpers/cli.js';
+import { decodeCursor } from '../../src/codec/index.js';
 
 interface Rec {
   shard_id: number;
@@ -86,7 +87,7 @@ test("dev processes the producer's logs and a second run resumes from the checkp
   }
 });
 
-test('dev --poll-interval (and --pipelining) runs the s.yaml trigger in low-latency mode: small ranges, back to back on each shard', async () => {
+test('dev --poll-interval (with --pipelining, --batching-window, --max-batch-groups) runs the s.yaml trigger in low-latency mode: small ranges, back to back on each shard', async () => {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'slst-dev-ll-'));
   const cli = startCli([
     'dev',
@@ -101,6 +102,10 @@ test('dev --poll-interval (and --pipelining) runs the s.yaml trigger in low-late
     '200',
     '--pipelining',
     '8',
+    '--batching-window',
+    '2500',
+    '--max-batch-groups',
+    '1',
     '--rate',
     '40',
     '--json',
@@ -118,6 +123,12 @@ test('dev --poll-interval (and --pipelining) runs the s.yaml trigger in low-late
       const mine = recs.filter((r) => r.shard_id === shard);
       for (let i = 1; i < mine.length; i++)
         assert.equal(mine[i].begin_cursor, mine[i - 1].end_cursor, `shard ${shard}: no gap, no overlap`);
+      for (const r of mine.filter((x) => x.task_status === 'Success'))
+        assert.equal(
+          decodeCursor(r.end_cursor) - decodeCursor(r.begin_cursor),
+          1n,
+          '--max-batch-groups 1: one group a task (of the 2 or 3 a 2.5 s window gathers: the producer writes 2 groups a second)',
+        );
     }
   } finally {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');

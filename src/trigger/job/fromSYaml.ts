@@ -117,7 +117,7 @@ function refuseUnknownFields(file: string, where: string, triggerConfig: unknown
   throw new ValidationError(file, [
     `${where}.triggerConfig: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a field' : 'are not fields'} of an FC log trigger ` +
       "(sourceConfig, jobConfig, functionParameter, logConfig, enable); sls-trigger's own options such as pollIntervalMs or " +
-      "bisectOnError go in a JSON job config for run (docs/configuration.md), or in dev's flags (--poll-interval, --bisect: docs/cli.md)",
+      "bisectOnError go in a JSON job config for run (docs/configuration.md), or in dev's flags (--poll-interval, --batching-window, --bisect: docs/cli.md)",
   ]);
 }
 

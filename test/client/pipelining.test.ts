@@ -9,6 +9,7 @@ import { ResponseParser } from '../../src/client/wire/responseParser.js';
 import { SlsArgumentError } from '../../src/errors/index.js';
 import { closeAfter, cursorAnswer, rawServer, type RawRequest } from '../helpers/rawHttp.js';
 import { startTestHub } from '../helpers/hub.js';
+import fc from '../helpers/fastCheck.js';
 import { DEFAULT_ACCESS_KEY } from '../../src/loghub/index.js';
 
 const creds = { accessKeyId: 'ak', accessKeySecret: 'sk' };
@@ -188,4 +189,56 @@ test('maxSockets and pipelining must be whole numbers of at least 1, named when 
       (e: unknown) => e instanceof SlsArgumentError && e.message.includes(field) && e.message.includes(String(value)),
     );
   }
+});
+
+/** What a scripted server does with the n-th request on a connection (in order: answers never overtake). */
+const actionArb = fc.constantFrom('answer', 'later', 'close', 'closeAfter');
+
+test('property: pipelined GETs against a server that answers late, closes, or closes after answering: each caller gets its own answer or a retriable error', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(actionArb, { minLength: 1, maxLength: 12 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 2, max: 6 }),
+      fc.integer({ min: 1, max: 40 }),
+      fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+      async (script, maxSockets, pipelining, cut, posts) => {
+        const chains = new Map<number, Promise<void>>();
+        const srv = await rawServer((req, s) => {
+          // connections after the scripted first few behave; the script plays on each of the first three
+          const action = req.connection < 3 ? (script[req.index % script.length] ?? 'answer') : 'answer';
+          const reply = req.head.startsWith('GET')
+            ? cursorAnswer(`c${shardOf(req.head)}`)
+            : 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n[]';
+          const step = async () => {
+            if (s.destroyed) return;
+            if (action === 'later') await new Promise((r) => setImmediate(r));
+            if (action === 'close') return void s.destroy();
+            const bytes = action === 'closeAfter' ? reply.replace('\r\n\r\n', '\r\nconnection: close\r\n\r\n') : reply;
+            s.write(bytes.slice(0, cut));
+            s.write(bytes.slice(cut));
+            if (action === 'closeAfter') s.end();
+          };
+          chains.set(req.connection, (chains.get(req.connection) ?? Promise.resolve()).then(step));
+        });
+        const c = new LogClient({ endpoint: srv.endpoint, credentials: creds, retry: noRetry, maxSockets, pipelining });
+        try {
+          const calls = posts.map((post, i) =>
+            (post ? heartbeat(c).then(() => 'hb') : cursorOf(c, i)).then(
+              (v) => ({ i, post, v }),
+              (e: { code?: string; retriable?: boolean }) => ({ i, post, v: `error ${e.code} ${e.retriable}` }),
+            ),
+          );
+          for (const { i, post, v } of await Promise.all(calls)) {
+            const own = post ? 'hb' : `c${i}`;
+            assert.ok(v === own || v === 'error ConnectionError true', `call ${i}: ${v}`);
+          }
+        } finally {
+          c.close();
+          await srv.close();
+        }
+      },
+    ),
+    { numRuns: 60 },
+  );
 });

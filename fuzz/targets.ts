@@ -20,6 +20,7 @@ import { parseEvent, ValidationError } from '../src/event/index.js';
 import { compileSpl, parseSpl, runSpl, SplError } from '../src/spl/index.js';
 import { compressedInput, cursorInput, eventInput, protobufInput, splInput, validLogGroup, validLogGroupList, type Rnd } from './inputs.js';
 import { decodeLogGroupListFast, encodeLogGroupList } from '../src/codec/index.js';
+import { checkResponseStream, responseStream, showResponseStream, StreamFinding, type ResponseStream } from './responses.js';
 
 export class Finding extends Error {
   override readonly name = 'Finding';
@@ -230,4 +231,17 @@ export const targets: readonly Target[] = [
     show: (e) => (Buffer.isBuffer(e) ? `hex:${e.toString('hex')}` : JSON.stringify(e)),
   },
   { name: 'spl', weight: 10, make: splInput, check: (s) => checkSpl(s as string), show: (s) => JSON.stringify(s) },
+  {
+    name: 'responses',
+    weight: 10,
+    make: responseStream,
+    check: (s) => {
+      try {
+        return checkResponseStream(s as ResponseStream);
+      } catch (e) {
+        throw e instanceof StreamFinding ? new Finding(e.kind, e.message) : e;
+      }
+    },
+    show: (s) => showResponseStream(s as ResponseStream),
+  },
 ];

@@ -7,7 +7,15 @@ import path from 'node:path';
 import { LogClient } from '../client/index.js';
 import { DEFAULT_ACCESS_KEY, LogHubMetrics, startLogHub } from '../loghub/index.js';
 import { Producer } from '../sample/producer.js';
-import { deadLetterWhere, ensureJobResources, parseJobConfig, Scheduler, targetName, timeToLossText } from '../trigger/index.js';
+import {
+  deadLetterWhere,
+  ensureJobResources,
+  JOB_NUMBERS,
+  parseJobConfig,
+  Scheduler,
+  targetName,
+  timeToLossText,
+} from '../trigger/index.js';
 import { CONSOLE_DEFAULT, consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
 import { parseJobIn, readJobInput } from './job.js';
 import { prepareJobRun } from './jobRun.js';
@@ -45,7 +53,12 @@ function cadenceText(config: ReturnType<typeof parseJobConfig>): string {
   const ll = config.lowLatency;
   if (!ll) return `every ${config.triggerInterval}s`;
   const idle = ll.idlePollIntervalMs > ll.pollIntervalMs ? ` (idle up to ${ll.idlePollIntervalMs} ms)` : '';
-  return `polls every ${ll.pollIntervalMs} ms${idle}`;
+  const gather = ll.batchingWindowMs > 0 ? `, gathers ${ll.batchingWindowMs} ms` : '';
+  const most =
+    ll.maxBatchGroups !== JOB_NUMBERS.maxBatchGroups.default
+      ? `, at most ${ll.maxBatchGroups} group${ll.maxBatchGroups === 1 ? '' : 's'} a task`
+      : '';
+  return `polls every ${ll.pollIntervalMs} ms${idle}${gather}${most}`;
 }
 
 function failurePolicy(config: ReturnType<typeof parseJobConfig>): string {

@@ -111,7 +111,11 @@ test('dev --poll-interval (with --pipelining, --batching-window, --max-batch-gro
     '--json',
   ]);
   try {
-    await cli.waitFor((l) => l.startsWith('trigger  job ') && l.includes('polls every 50 ms (idle up to 200 ms)  pipelining 8'));
+    await cli.waitFor(
+      (l) =>
+        l.startsWith('trigger  job ') &&
+        l.includes('polls every 50 ms (idle up to 200 ms), gathers 2500 ms, at most 1 group a task  pipelining 8'),
+    );
     const recs: Rec[] = [];
     await cli.waitFor((line, s) => {
       if (s === 'stdout' && line.startsWith('{')) recs.push(JSON.parse(line) as Rec);

@@ -1,4 +1,4 @@
-// npm run fuzz: a bounded fuzz campaign over the codec, cursor and event parsers (issue 10 §1).
+// npm run fuzz: a bounded fuzz campaign over the codec, cursor, event, SPL and HTTP-answer parsers (issue 10 §1).
 // Worker threads run the inputs; the main thread is the watchdog (an input that does not finish
 // within --hang-ms is a hang, reported with its bytes) and samples memory. Every input is rebuilt
 // from (seed, target, index), so each finding prints the exact input.

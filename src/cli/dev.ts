@@ -17,7 +17,7 @@ import {
   timeToLossText,
 } from '../trigger/index.js';
 import { CONSOLE_DEFAULT, consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
-import { parseJobIn, readJobInput } from './job.js';
+import { jobNumberOption, parseJobIn, readJobInput } from './job.js';
 import { prepareJobRun } from './jobRun.js';
 import { intOption } from './util.js';
 
@@ -74,38 +74,38 @@ export function registerDev(command: Command): void {
     .option('--port <n>', 'embedded LogHub port (0 = any free port)', intOption('--port', 0, 65535), 8090)
     .option('--data-dir <dir>', 'where the embedded LogHub keeps data (and the job its checkpoints)', '.sls-trigger/dev')
     .option('--rate <n>', 'nginx logs per second written by the producer', intOption('--rate', 0, 1_000_000), 20)
-    .option('--interval <s>', 'trigger interval in seconds, overriding s.yaml', intOption('--interval', 1, 600))
-    .option(
-      '--poll-interval <ms>',
-      'low-latency mode: check each shard this often (pollIntervalMs)',
-      intOption('--poll-interval', 10, 60_000),
+    .addOption(jobNumberOption('--interval <s>', 'jobConfig.triggerInterval', 'trigger interval in seconds, overriding s.yaml'))
+    .addOption(jobNumberOption('--poll-interval <ms>', 'pollIntervalMs', 'low-latency mode: check each shard this often (pollIntervalMs)'))
+    .addOption(
+      jobNumberOption(
+        '--idle-poll-interval <ms>',
+        'idlePollIntervalMs',
+        'low-latency mode: an idle shard backs off up to this (idlePollIntervalMs)',
+      ),
     )
-    .option(
-      '--idle-poll-interval <ms>',
-      'low-latency mode: an idle shard backs off up to this (idlePollIntervalMs)',
-      intOption('--idle-poll-interval', 10, 600_000),
+    .addOption(
+      jobNumberOption(
+        '--batching-window <ms>',
+        'batchingWindowMs',
+        'low-latency mode: gather new data this long before invoking (batchingWindowMs)',
+      ),
     )
-    .option(
-      '--batching-window <ms>',
-      'low-latency mode: gather new data this long before invoking (batchingWindowMs)',
-      intOption('--batching-window', 0, 300_000),
+    .addOption(
+      jobNumberOption('--max-batch-groups <n>', 'maxBatchGroups', 'low-latency mode: log groups per invocation at most (maxBatchGroups)'),
     )
-    .option(
-      '--max-batch-groups <n>',
-      'low-latency mode: log groups per invocation at most (maxBatchGroups)',
-      intOption('--max-batch-groups', 1, 100_000),
-    )
-    .option(
-      '--pipelining <n>',
-      'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to the LogHub may carry at once when all 64 are busy (job config pipelining; 1 = off)',
-      intOption('--pipelining', 1, 64),
+    .addOption(
+      jobNumberOption(
+        '--pipelining <n>',
+        'pipelining',
+        'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to the LogHub may carry at once when all 64 are busy (job config pipelining; 1 = off)',
+      ),
     )
     .option('--shards <n>', 'shards of the source logstore when it is created', intOption('--shards', 1, 64), 2)
     .option('--no-producer', 'do not write sample logs (bring your own data)')
     .option('--json', 'print schedule-log records as JSON lines on stdout instead of task lines')
     .option('--bisect', 'bisectOnError: split a failing range down to the one failing log group')
     .option('--dead-letter-dir <dir>', 'onRetriesExhausted deadLetter into this directory (letters keep their data; see redrive)')
-    .option('--max-retry-time <n>', 'jobConfig.maxRetryTime, overriding s.yaml', intOption('--max-retry-time', 0, 100))
+    .addOption(jobNumberOption('--max-retry-time <n>', 'jobConfig.maxRetryTime', 'jobConfig.maxRetryTime, overriding s.yaml'))
     .addOption(listenFlag('--console <[host:]port>', 'web console and /metrics (port 0 = any free port)', CONSOLE_DEFAULT))
     .option('--no-console', 'no web console')
     .option(SECRET_FILE_FLAG, SECRET_FILE_HELP)

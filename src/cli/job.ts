@@ -6,8 +6,18 @@ import { LogClient, RefreshingCredentials, type CredentialsInput } from '../clie
 import { parseEndpoint } from '../client/endpoint.js';
 import { chooseCredentials } from '../env/credentialChain.js';
 import { DEFAULT_ACCESS_KEY, serveFixture } from '../loghub/index.js';
-import { jobFromSYaml, parseJobConfig, ValidationError, type JobConfig, type JobConfigInput, type ServeSaved } from '../trigger/index.js';
+import {
+  JOB_NUMBERS,
+  jobFromSYaml,
+  parseJobConfig,
+  ValidationError,
+  type JobConfig,
+  type JobConfigInput,
+  type JobNumberField,
+  type ServeSaved,
+} from '../trigger/index.js';
 import { SlsArgumentError } from '../errors/index.js';
+import { intOption } from './util.js';
 import type { Credentials } from '../codec/index.js';
 import { createTerminal, type LogFormat } from './terminal.js';
 
@@ -112,6 +122,12 @@ export function targetOptions(cmd: Command): Command {
       '--fc-endpoint <url>',
       'FC 3.0 invoke endpoint for --target fc (default $FC_CLIENT_CUSTOM_ENDPOINT, else https://<account>.<region>.fc.aliyuncs.com)',
     );
+}
+
+/** A flag that sets a numeric job-config field: its range is the field's row of JOB_NUMBERS, so the two cannot differ. */
+export function jobNumberOption(flags: string, field: JobNumberField, help: string): Option {
+  const { min, max } = JOB_NUMBERS[field];
+  return new Option(flags, help).argParser(intOption(flags.split(' ')[0], min, max));
 }
 
 export function clientFor(endpoint: string, creds: CredentialsInput, pipelining?: number): LogClient {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { targetName } from '../trigger/index.js';
 import { isCredentialSource } from '../client/index.js';
-import { clientFor, credentialsFor, loadJob, targetOptions, type JobFlags } from './job.js';
+import { clientFor, credentialsFor, jobNumberOption, loadJob, targetOptions, type JobFlags } from './job.js';
 import { runSummary } from './print.js';
 import { intOption } from './util.js';
 import { consoleSecret, listenFlag, SECRET_FILE_FLAG, SECRET_FILE_HELP, type Listen } from './consoleStart.js';
@@ -31,10 +31,12 @@ export function registerRun(command: Command): void {
     .option('--endpoint <url>', 'SLS endpoint, overriding the config (e.g. http://127.0.0.1:8090)')
     .option('--module <path>', 'local handler module, overriding the config')
     .option('--job-name <name>', 'job (consumer group) name, overriding the config')
-    .option(
-      '--pipelining <n>',
-      'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to SLS may carry at once when all 64 are busy, overriding the config (1 = off; the server and any proxy between must answer pipelined requests in order)',
-      intOption('--pipelining', 1, 64),
+    .addOption(
+      jobNumberOption(
+        '--pipelining <n>',
+        'pipelining',
+        'HTTP/1.1 pipelining: GETs (idle checks, pulls) one connection to SLS may carry at once when all 64 are busy, overriding the config (1 = off; the server and any proxy between must answer pipelined requests in order)',
+      ),
     )
     .option('--consumer <name>', "this instance's name in the job's consumer group (default: host-pid-random)")
     .option(

@@ -10,7 +10,7 @@ import { JOB_NUMBERS, jobConfigSchema, type JobNumberField } from './configSchem
 import type { Credentials } from '../../codec/index.js';
 
 export type { DeadLetterTarget, Fc3Target, FcTarget, LocalTarget, Target } from './targets.js';
-export { jobConfigSchema, JOB_NUMBERS } from './configSchema.js';
+export { jobConfigSchema, JOB_NUMBERS, type JobNumberField } from './configSchema.js';
 
 export type StartPosition = 'latest' | 'begin' | number;
 

@@ -34,14 +34,14 @@ export interface Pending {
   resent: boolean;
 }
 
-/** What a connection tells its pool. */
-export interface ConnectionOwner {
+/** What a connection tells its pool; `H` is the pool's state of the connection's host. */
+export interface ConnectionOwner<H> {
   /** every exchange on it is answered and the socket may carry more */
-  keep(conn: Connection, keepAliveTimeoutS: number | undefined): void;
+  keep(conn: Connection<H>, keepAliveTimeoutS: number | undefined): void;
   /** one exchange is answered and others remain: the connection has room for a waiting one */
-  room(conn: Connection): void;
+  room(conn: Connection<H>): void;
   /** the socket is done; `unanswered` were written (or waiting to be) and got no answer */
-  drop(conn: Connection, unanswered: readonly Pending[]): void;
+  drop(conn: Connection<H>, unanswered: readonly Pending[]): void;
   /** the exchange being answered failed */
   failed(p: Pending, f: ExchangeFailure, reused: boolean, answered: boolean): void;
 }
@@ -49,7 +49,7 @@ export interface ConnectionOwner {
 /** Only these are written before the answer to the previous one: safe to send again if the socket dies. */
 export const pipelinable = (x: Exchange): boolean => (x.method === 'GET' || x.method === 'HEAD') && !x.body?.length;
 
-export class Connection {
+export class Connection<H> {
   dropped = false;
   /** it has answered with keep-alive before: a socket the server may have closed meanwhile, and a server that keeps connections */
   reused = false;
@@ -65,7 +65,9 @@ export class Connection {
 
   constructor(
     readonly socket: net.Socket,
-    private readonly owner: ConnectionOwner,
+    /** the host it is connected to, as its pool keeps it */
+    readonly home: H,
+    private readonly owner: ConnectionOwner<H>,
     /** exchanges it may carry at once (1: no pipelining) */
     private readonly depth: number,
   ) {

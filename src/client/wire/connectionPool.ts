@@ -31,18 +31,18 @@ export interface PoolOptions {
 }
 
 interface HostState {
-  readonly idle: Connection[];
-  readonly busy: Set<Connection>;
+  readonly idle: Conn[];
+  readonly busy: Set<Conn>;
   readonly queue: Pending[];
   open: number;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 
-export class ConnectionPool implements ConnectionOwner {
+type Conn = Connection<HostState>;
+
+export class ConnectionPool implements ConnectionOwner<HostState> {
   private readonly hosts = new Map<string, HostState>();
-  /** each connection's host */
-  private readonly homes = new WeakMap<Connection, HostState>();
   private closed = false;
 
   constructor(readonly options: PoolOptions) {}
@@ -86,13 +86,13 @@ export class ConnectionPool implements ConnectionOwner {
   }
 
   /** A busy connection that takes `p` pipelined, if any (the first with room: fewer, fuller writes). */
-  private withRoom(host: HostState, p: Pending): Connection | undefined {
+  private withRoom(host: HostState, p: Pending): Conn | undefined {
     if (this.options.pipelining <= 1) return undefined;
     for (const c of host.busy) if (c.accepts(p.exchange)) return c;
     return undefined;
   }
 
-  private connect(host: HostState, x: Exchange): Connection {
+  private connect(host: HostState, x: Exchange): Conn {
     host.open++;
     const o = this.options;
     const socket =
@@ -106,13 +106,11 @@ export class ConnectionPool implements ConnectionOwner {
         : net.connect({ host: x.host, port: o.port });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 10_000);
-    const conn = new Connection(socket, this, Math.max(1, o.pipelining));
-    this.homes.set(conn, host);
-    return conn;
+    return new Connection(socket, host, this, Math.max(1, o.pipelining));
   }
 
-  keep(conn: Connection, keepAliveTimeoutS: number | undefined): void {
-    const host = this.homes.get(conn)!;
+  keep(conn: Conn, keepAliveTimeoutS: number | undefined): void {
+    const host = conn.home;
     const serverLimit = keepAliveTimeoutS === undefined ? Infinity : keepAliveTimeoutS * 1000 - 1000;
     const idleMs = Math.min(this.options.idleSocketMs, serverLimit);
     if (this.closed || idleMs <= 0) return this.drop(conn, []);
@@ -127,13 +125,13 @@ export class ConnectionPool implements ConnectionOwner {
     host.idle.push(conn);
   }
 
-  room(conn: Connection): void {
-    const host = this.homes.get(conn)!;
+  room(conn: Conn): void {
+    const host = conn.home;
     if (host.queue.length > 0) this.dispatch(host);
   }
 
-  drop(conn: Connection, unanswered: readonly Pending[]): void {
-    const host = this.homes.get(conn)!;
+  drop(conn: Conn, unanswered: readonly Pending[]): void {
+    const host = conn.home;
     if (conn.dropped) return;
     conn.dropped = true;
     host.busy.delete(conn);

@@ -19,10 +19,9 @@ export function registerBuild(command: Command): void {
         flags: { entry?: string; outDir: string; minify: boolean; config?: string | false; json?: boolean },
       ) => {
         const r = await buildFunction(dir ?? '.', { entry: flags.entry, outDir: flags.outDir, minify: flags.minify, config: flags.config });
-        if (flags.json) process.stdout.write(JSON.stringify(r) + '\n');
         for (const p of r.sYamlProblems ?? [])
           process.stderr.write(`warning: ${r.checked}: ${p} (the fc3 component's schema and FC's limits: s deploy or FC may refuse it)\n`);
-        if (flags.json) return;
+        if (flags.json) return void process.stdout.write(JSON.stringify(r) + '\n');
         process.stdout.write(
           `${r.outFile}: ${(r.bytes / 1024).toFixed(1)} KiB, loads in ${r.loadMs} ms, exports ${r.exports.join(', ')}\n${r.checked ? `every handler and initializer ${r.checked} names: exported\n` : ''}upload ${flr(r.outFile)} (s.yaml code: ./dist)\n`,
         );
